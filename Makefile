@@ -1,0 +1,55 @@
+# One entry point for people and CI. Every target installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The newest Python Azure runs; pip resolves azure-functions 2.x there.
+PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+VENV313 ?= .venv313
+
+.PHONY: help venv lint typecheck pytest test test-313 demo bench clean
+
+help:
+	@echo "make demo   generate a service from the template and run a graph on the local host"
+	@echo "make test   lint, type-check and run every test (Python 3.11 and 3.13)"
+	@echo "make bench  run the local host benchmarks"
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(BIN)/.installed
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy
+
+pytest: venv
+	$(BIN)/pytest
+
+$(VENV313)/bin/.installed: pyproject.toml
+	@test -n "$(PY313)" || { echo "Python 3.13 not found: set PY313=/path/to/python3.13"; exit 1; }
+	@test -x $(VENV313)/bin/python || $(PY313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV313)/bin/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# The other end of Azure's range: the runtime, the local host and the
+# conformance suite again on 3.13 (template tests run once, on the default).
+test-313: $(VENV313)/bin/.installed
+	$(VENV313)/bin/pytest tests --ignore=tests/template
+
+test: lint typecheck pytest test-313
+
+demo: venv
+	$(BIN)/python tools/demo.py
+
+bench: venv
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) $(VENV313) build .pytest_cache .mypy_cache .ruff_cache

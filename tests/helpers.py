@@ -1,0 +1,27 @@
+"""Small helpers shared by the test suites: unique ids and polling instead of sleeps."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def unique_id(prefix: str = "t") -> str:
+    """An instance id no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def eventually(condition: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.01) -> T:
+    """Poll `condition` until it returns something truthy; fail with its last value after `timeout`."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
