@@ -1,0 +1,44 @@
+"""Run the local host benchmarks and print the tables: `python -m bench.run [--quick]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from bench.measure import FULL, QUICK, chain_results, scaling_results
+from bench.report import LEGEND, chain_table, environment, scaling_table
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke mode: a few short runs, to prove the code works"
+    )
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+
+    def progress(message: str) -> None:
+        print(f"  running {message} ...", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    chains = chain_results(plan, progress)
+    scaling = scaling_results(plan, progress)
+    elapsed = time.perf_counter() - started
+
+    mode = "quick (smoke) mode: figures are not meaningful" if args.quick else "full run"
+    print(f"Local Durable host benchmark, {mode}")
+    print(environment())
+    print()
+    print(chain_table(plan, chains))
+    print()
+    print(scaling_table(plan, scaling))
+    print()
+    print(LEGEND)
+    print()
+    print(f"total benchmark time {elapsed:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

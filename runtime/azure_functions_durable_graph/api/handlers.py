@@ -1,0 +1,344 @@
+"""The /api/... handlers: plain functions of (request, durable client), wired up by app.py.
+
+Every bad input becomes a 4xx JSON error; anything unexpected is logged and
+answered with a 500 JSON body that carries no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import azure.functions as func
+from pydantic import ValidationError
+
+from ..errors import GraphNotFound, GraphRunFailed, GraphVersionNotRegistered
+from ..graph.manifest import GraphRegistration
+from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
+from ..graph.registry import GraphRegistry
+from ..graph.state import dump_state
+from ..graph.steps import wrap_event_payload
+from .errors import ApiError, error_response, json_response
+from .status import FINISHED, describe_run, runtime_status_name
+
+logger = logging.getLogger("azure_functions_durable_graph")
+
+MAX_INSTANCE_ID_LENGTH = 100
+_FORBIDDEN_ID_CHARS = "/\\#?"
+
+
+class GraphApi:
+    """The HTTP API of one `DurableGraphApp`: reads graphs from its registry at request time."""
+
+    def __init__(self, registry: GraphRegistry, *, orchestrator_name: str = ORCHESTRATOR_NAME):
+        self.registry = registry
+        self.orchestrator_name = orchestrator_name
+
+    # -- routes that need the durable client -------------------------------------------
+
+    async def start_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._start_run, req, client)
+
+    async def get_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._get_run, req, client)
+
+    async def raise_event(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._raise_event, req, client)
+
+    async def cancel_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._cancel_run, req, client)
+
+    # -- routes that only read the registry ----------------------------------------------
+
+    def health(self, req: func.HttpRequest) -> func.HttpResponse:
+        return _guard(self._health, req)
+
+    def list_graphs(self, req: func.HttpRequest) -> func.HttpResponse:
+        return _guard(self._list_graphs, req)
+
+    def get_graph(self, req: func.HttpRequest) -> func.HttpResponse:
+        return _guard(self._get_graph, req)
+
+    def openapi(self, req: func.HttpRequest) -> func.HttpResponse:
+        return _guard(self._openapi, req)
+
+    # -- implementations -----------------------------------------------------------------
+
+    async def _start_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        registration = self._latest(req.route_params.get("graph_name", ""))
+        body = _json_body(req, allow_empty=False)
+        if not isinstance(body, dict):
+            raise ApiError(
+                400,
+                "invalid_body",
+                f'request body must be a JSON object like {{"input": {{...}}}}; '
+                f"got {type(body).__name__}",
+            )
+        unknown = sorted(set(body) - {"input", "instance_id"})
+        if unknown:
+            raise ApiError(
+                400,
+                "invalid_body",
+                f"unknown keys {unknown} in request body; allowed keys: ['input', 'instance_id']",
+            )
+        raw_input = body.get("input", {})
+        if not isinstance(raw_input, dict):
+            raise ApiError(
+                400,
+                "invalid_body",
+                f"'input' must be a JSON object; got {type(raw_input).__name__}",
+            )
+        state = _validate_input(registration, raw_input)
+        instance_id = body.get("instance_id")
+        if instance_id is not None:
+            _check_instance_id(instance_id)
+            existing = await _status(client, instance_id)
+            if existing is not None and runtime_status_name(existing) not in FINISHED:
+                raise ApiError(
+                    409,
+                    "instance_exists",
+                    f"instance {instance_id!r} is already "
+                    f"{runtime_status_name(existing) or 'running'}; "
+                    "pick another instance_id or wait for it to finish",
+                )
+        run = RunInput(registration.graph_name, registration.graph_hash, state)
+        instance_id = await client.start_new(
+            self.orchestrator_name, instance_id=instance_id, client_input=run.to_dict()
+        )
+        base = _api_base(req, segments_after_base=3)
+        status_url = f"{base}runs/{instance_id}"
+        body_out = {
+            "instance_id": instance_id,
+            "graph_name": registration.graph_name,
+            "graph_version": registration.manifest.version,
+            "graph_hash": registration.graph_hash,
+            "status_url": status_url,
+            "events_url": f"{status_url}/events/{{event_name}}",
+            "cancel_url": f"{status_url}/cancel",
+        }
+        return json_response(body_out, status=202, headers={"Location": status_url})
+
+    async def _get_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        instance_id = req.route_params.get("instance_id", "")
+        status = await self._graph_run_status(client, instance_id)
+        return json_response(describe_run(status, instance_id, self.registry))
+
+    async def _raise_event(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        instance_id = req.route_params.get("instance_id", "")
+        event_name = req.route_params.get("event_name", "")
+        payload = _json_body(req, allow_empty=True)
+        status = await self._graph_run_status(client, instance_id)
+        _require_running(status, instance_id)
+        try:
+            run = RunInput.parse(status.input_)
+        except GraphRunFailed as exc:
+            raise ApiError(
+                404, "instance_not_found", f"instance {instance_id!r} is not a graph run"
+            ) from exc
+        try:
+            registration = self.registry.get(run.graph_name, run.graph_hash)
+        except GraphVersionNotRegistered as exc:
+            raise ApiError(409, "graph_version_not_registered", str(exc)) from exc
+        handlers = registration.manifest.event_handlers
+        if event_name not in handlers:
+            raise ApiError(
+                400,
+                "unknown_event",
+                f"graph {run.graph_name!r} has no handler for event {event_name!r}; "
+                f"its events: {handlers}",
+                {"event_handlers": handlers},
+            )
+        await client.raise_event(instance_id, event_name, wrap_event_payload(event_name, payload))
+        base = _api_base(req, segments_after_base=4)
+        return json_response(
+            {
+                "instance_id": instance_id,
+                "event_name": event_name,
+                "status_url": f"{base}runs/{instance_id}",
+            },
+            status=202,
+        )
+
+    async def _cancel_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        instance_id = req.route_params.get("instance_id", "")
+        body = _json_body(req, allow_empty=True)
+        reason = "cancelled through the HTTP API"
+        if body is not None:
+            if not isinstance(body, dict) or set(body) - {"reason"}:
+                raise ApiError(
+                    400,
+                    "invalid_body",
+                    'cancel body must be empty or a JSON object like {"reason": "..."}; '
+                    f"got {body!r}",
+                )
+            if "reason" in body:
+                if not isinstance(body["reason"], str):
+                    raise ApiError(
+                        400,
+                        "invalid_body",
+                        f"'reason' must be a string; got {type(body['reason']).__name__}",
+                    )
+                reason = body["reason"]
+        status = await self._graph_run_status(client, instance_id)
+        _require_running(status, instance_id)
+        await client.terminate(instance_id, reason)
+        base = _api_base(req, segments_after_base=3)
+        return json_response(
+            {
+                "instance_id": instance_id,
+                "reason": reason,
+                "status_url": f"{base}runs/{instance_id}",
+            },
+            status=202,
+        )
+
+    def _health(self, req: func.HttpRequest) -> func.HttpResponse:
+        graphs = [
+            {
+                "graph_name": r.graph_name,
+                "version": r.manifest.version,
+                "graph_hash": r.graph_hash,
+            }
+            for r in self.registry.latest_registrations()
+        ]
+        return json_response({"status": "ok", "graphs": graphs})
+
+    def _list_graphs(self, req: func.HttpRequest) -> func.HttpResponse:
+        manifests = [
+            r.manifest.model_dump(mode="json") for r in self.registry.latest_registrations()
+        ]
+        return json_response({"graphs": manifests})
+
+    def _get_graph(self, req: func.HttpRequest) -> func.HttpResponse:
+        registration = self._latest(req.route_params.get("graph_name", ""))
+        return json_response(registration.manifest.model_dump(mode="json"))
+
+    def _openapi(self, req: func.HttpRequest) -> func.HttpResponse:
+        from .openapi import build_openapi  # built on request: not part of cold start
+
+        server_url = _api_base(req, segments_after_base=1).rstrip("/")
+        return json_response(
+            build_openapi(self.registry.latest_registrations(), server_url=server_url)
+        )
+
+    # -- shared lookups ------------------------------------------------------------------
+
+    def _latest(self, graph_name: str) -> GraphRegistration:
+        try:
+            return self.registry.latest(graph_name)
+        except GraphNotFound as exc:
+            raise ApiError(404, "graph_not_found", str(exc)) from exc
+
+    async def _graph_run_status(self, client: Any, instance_id: str) -> Any:
+        """The Durable status of a run of this app's orchestrator, else 404."""
+        not_found = ApiError(
+            404, "instance_not_found", f"no graph run with instance id {instance_id!r}"
+        )
+        if not _valid_instance_id(instance_id):
+            raise not_found
+        status = await _status(client, instance_id)
+        if status is None:
+            raise not_found
+        name = getattr(status, "name", None)
+        if name is not None and name != self.orchestrator_name:
+            raise not_found
+        return status
+
+
+async def _status(client: Any, instance_id: str) -> Any | None:
+    status = await client.get_status(instance_id, show_input=True)
+    if status is None or not runtime_status_name(status):
+        return None
+    return status
+
+
+def _require_running(status: Any, instance_id: str) -> None:
+    name = runtime_status_name(status)
+    if name in FINISHED:
+        raise ApiError(409, "run_finished", f"run {instance_id!r} has already finished ({name})")
+
+
+def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) -> dict[str, Any]:
+    try:
+        model = registration.state_model.model_validate(raw_input)
+    except ValidationError as exc:
+        raise ApiError(
+            422,
+            "validation_error",
+            f"input is not a valid {registration.state_model.__name__} "
+            f"for graph {registration.graph_name!r}",
+            json.loads(exc.json(include_url=False)),
+        ) from exc
+    return dump_state(model)
+
+
+def _valid_instance_id(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_INSTANCE_ID_LENGTH
+        and value.isprintable()
+        and value.strip() == value
+        and not any(c in value for c in _FORBIDDEN_ID_CHARS)
+    )
+
+
+def _check_instance_id(value: object) -> None:
+    if not _valid_instance_id(value):
+        raise ApiError(
+            400,
+            "invalid_instance_id",
+            f"instance_id must be a string of 1-{MAX_INSTANCE_ID_LENGTH} printable characters "
+            "without surrounding spaces or any of '/', '\\', '#', '?'; got "
+            f"{value!r}",
+        )
+
+
+def _json_body(req: func.HttpRequest, *, allow_empty: bool) -> Any:
+    raw = req.get_body()
+    if not raw.strip():
+        if allow_empty:
+            return None
+        raise ApiError(400, "invalid_json", "request body is empty; expected a JSON object")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"request body is not valid JSON: {exc}") from exc
+
+
+def _api_base(req: func.HttpRequest, *, segments_after_base: int) -> str:
+    """The URL up to and including the route prefix ('.../api/'), from the request's own URL."""
+    path = str(req.url).split("?", 1)[0].rstrip("/")
+    return path.rsplit("/", segments_after_base)[0] + "/"
+
+
+async def _guard_async(
+    handler: Callable[[func.HttpRequest, Any], Awaitable[func.HttpResponse]],
+    req: func.HttpRequest,
+    client: Any,
+) -> func.HttpResponse:
+    try:
+        return await handler(req, client)
+    except ApiError as exc:
+        return error_response(exc)
+    except Exception:
+        return _internal_error(req)
+
+
+def _guard(
+    handler: Callable[[func.HttpRequest], func.HttpResponse], req: func.HttpRequest
+) -> func.HttpResponse:
+    try:
+        return handler(req)
+    except ApiError as exc:
+        return error_response(exc)
+    except Exception:
+        return _internal_error(req)
+
+
+def _internal_error(req: func.HttpRequest) -> func.HttpResponse:
+    logger.exception("unhandled error in %s %s", req.method, req.url)
+    return error_response(
+        ApiError(500, "internal_error", "internal server error; the details are in the logs")
+    )

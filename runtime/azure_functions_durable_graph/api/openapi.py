@@ -1,0 +1,295 @@
+"""The OpenAPI 3.1 document of the HTTP API, built on request (never at cold start).
+
+Each graph gets its own start path whose request body is typed by the graph's
+state model; the model's nested definitions are hoisted into
+``components/schemas`` under ``{graph_name}.{Model}`` so graphs cannot clash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..graph.manifest import GraphRegistration
+
+OPENAPI_VERSION = "3.1.0"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    reasons = {
+        400: "Bad request (invalid JSON, body, instance id or event name)",
+        404: "Not found",
+        409: "Conflict with the run's current state",
+        422: "Input does not validate against the graph's state model",
+        500: "Unexpected server error (details are in the logs)",
+    }
+    return {str(c): _json(_ref("Error"), reasons[c]) for c in (*codes, 500)}
+
+
+def _path_param(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+_NULLABLE_STR = {"type": ["string", "null"]}
+
+_COMMON_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "details": {},
+                },
+            }
+        },
+    },
+    "RunAccepted": {
+        "type": "object",
+        "required": ["instance_id", "graph_name", "status_url", "events_url", "cancel_url"],
+        "properties": {
+            "instance_id": {"type": "string"},
+            "graph_name": {"type": "string"},
+            "graph_version": {"type": "string"},
+            "graph_hash": {"type": "string"},
+            "status_url": {"type": "string"},
+            "events_url": {"type": "string"},
+            "cancel_url": {"type": "string"},
+        },
+    },
+    "Waiting": {
+        "type": ["object", "null"],
+        "properties": {"event_name": {"type": "string"}, "resume_node": {"type": "string"}},
+    },
+    "Run": {
+        "type": "object",
+        "required": ["instance_id", "status"],
+        "properties": {
+            "instance_id": {"type": "string"},
+            "graph_name": _NULLABLE_STR,
+            "graph_version": _NULLABLE_STR,
+            "graph_hash": _NULLABLE_STR,
+            "status": {
+                "type": ["string", "null"],
+                "description": "Durable runtime status: Pending, Running, Completed, Failed, "
+                "Terminated, ...",
+            },
+            "current_node": _NULLABLE_STR,
+            "step": {"type": ["integer", "null"]},
+            "waiting_for": _ref("Waiting"),
+            "output": {"description": "The final state once the run completed."},
+            "error": _NULLABLE_STR,
+            "created_at": _NULLABLE_STR,
+            "updated_at": _NULLABLE_STR,
+        },
+    },
+    "Accepted": {
+        "type": "object",
+        "properties": {
+            "instance_id": {"type": "string"},
+            "event_name": {"type": "string"},
+            "reason": {"type": "string"},
+            "status_url": {"type": "string"},
+        },
+    },
+    "CancelRequest": {
+        "type": "object",
+        "properties": {"reason": {"type": "string"}},
+        "additionalProperties": False,
+    },
+    "Health": {
+        "type": "object",
+        "properties": {
+            "status": {"type": "string"},
+            "graphs": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "graph_name": {"type": "string"},
+                        "version": {"type": "string"},
+                        "graph_hash": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
+    "Manifest": {
+        "type": "object",
+        "description": "A graph's manifest, including its state model's JSON schema.",
+        "properties": {
+            "graph_name": {"type": "string"},
+            "version": {"type": "string"},
+            "graph_hash": {"type": "string"},
+            "state_model_name": {"type": "string"},
+            "state_schema": {"type": "object"},
+            "entrypoint": {"type": "string"},
+            "nodes": {"type": "object"},
+            "event_handlers": {"type": "array", "items": {"type": "string"}},
+            "metadata": {"type": "object"},
+            "max_steps": {"type": "integer"},
+        },
+    },
+}
+
+
+def build_openapi(
+    registrations: Sequence[GraphRegistration], *, server_url: str = "/api"
+) -> dict[str, Any]:
+    """The whole document for the graphs registered now."""
+    from .. import __version__
+
+    schemas: dict[str, Any] = dict(_COMMON_SCHEMAS)
+    paths: dict[str, Any] = {
+        "/health": {
+            "get": {
+                "operationId": "health",
+                "summary": "Registered graphs with version and hash",
+                "responses": {"200": _json(_ref("Health"), "OK"), **_errors()},
+            }
+        },
+        "/graphs": {
+            "get": {
+                "operationId": "listGraphs",
+                "summary": "Manifests of every registered graph",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {"graphs": {"type": "array", "items": _ref("Manifest")}},
+                        },
+                        "OK",
+                    ),
+                    **_errors(),
+                },
+            }
+        },
+        "/graphs/{graph_name}": {
+            "get": {
+                "operationId": "getGraph",
+                "summary": "One graph's manifest",
+                "parameters": [_path_param("graph_name", "A registered graph")],
+                "responses": {"200": _json(_ref("Manifest"), "OK"), **_errors(404)},
+            }
+        },
+        "/runs/{instance_id}": {
+            "get": {
+                "operationId": "getRun",
+                "summary": "A run's status, current node, waiting event, output or error",
+                "parameters": [_path_param("instance_id", "The run's instance id")],
+                "responses": {"200": _json(_ref("Run"), "OK"), **_errors(404)},
+            }
+        },
+        "/runs/{instance_id}/events/{event_name}": {
+            "post": {
+                "operationId": "raiseEvent",
+                "summary": "Send an event (any JSON payload) to a waiting or running run",
+                "parameters": [
+                    _path_param("instance_id", "The run's instance id"),
+                    _path_param("event_name", "An event the run's graph has a handler for"),
+                ],
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": {}}},
+                },
+                "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
+            }
+        },
+        "/runs/{instance_id}/cancel": {
+            "post": {
+                "operationId": "cancelRun",
+                "summary": "Terminate a run",
+                "parameters": [_path_param("instance_id", "The run's instance id")],
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": _ref("CancelRequest")}},
+                },
+                "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "This document",
+                "responses": {"200": _json({"type": "object"}, "OK"), **_errors()},
+            }
+        },
+    }
+    for registration in registrations:
+        name = registration.graph_name
+        state_ref = _hoist_state_schema(registration, schemas)
+        request_name = f"{name}.StartRequest"
+        schemas[request_name] = {
+            "type": "object",
+            "properties": {
+                "input": state_ref,
+                "instance_id": {"type": "string", "minLength": 1, "maxLength": 100},
+            },
+            "additionalProperties": False,
+        }
+        paths[f"/graphs/{name}/runs"] = {
+            "post": {
+                "operationId": f"startRun_{name}",
+                "summary": f"Start a run of graph {name!r}",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref(request_name)}},
+                },
+                "responses": {
+                    "202": {
+                        **_json(_ref("RunAccepted"), "Run started"),
+                        "headers": {
+                            "Location": {
+                                "description": "The run's status URL",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    },
+                    **_errors(400, 404, 409, 422),
+                },
+            }
+        }
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Durable graph API",
+            "version": __version__,
+            "description": "Start, inspect, signal and cancel graph runs on Durable Functions.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+def _hoist_state_schema(registration: GraphRegistration, schemas: dict[str, Any]) -> dict[str, str]:
+    """Put the state model (and its $defs) under components; return a $ref to it."""
+    prefix = registration.graph_name
+    schema = registration.state_model.model_json_schema(
+        ref_template=f"#/components/schemas/{prefix}.{{model}}"
+    )
+    for def_name, definition in schema.pop("$defs", {}).items():
+        schemas[f"{prefix}.{def_name}"] = definition
+    if set(schema) == {"$ref"}:  # a self-referencing model lives in $defs already
+        return {"$ref": schema["$ref"]}
+    state_name = f"{prefix}.{registration.manifest.state_model_name}"
+    schemas[state_name] = schema
+    return _ref(state_name)

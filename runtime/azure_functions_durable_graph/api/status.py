@@ -1,0 +1,84 @@
+"""Map a Durable orchestration status onto the run resource of GET /api/runs/{id}."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ..errors import GraphRunFailed
+from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
+from ..graph.registry import GraphRegistry
+
+FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
+_FAILED_PREFIX = f"Orchestrator function '{ORCHESTRATOR_NAME}' failed: "
+
+
+def runtime_status_name(status: Any) -> str | None:
+    """'Running', 'Completed', ...: the SDK gives an enum, fakes and hosts may give a str."""
+    value = getattr(status, "runtime_status", None)
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))
+
+
+def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict[str, Any]:
+    """The run as the HTTP API shows it (shape in docs/architecture.md)."""
+    custom = _decoded(getattr(status, "custom_status", None))
+    custom = custom if isinstance(custom, dict) else {}
+    graph_name = custom.get("graph")
+    graph_hash = custom.get("hash")
+    version = custom.get("version")
+    if graph_name is None or graph_hash is None:  # Pending: no episode has run yet
+        try:
+            run = RunInput.parse(getattr(status, "input_", None))
+        except GraphRunFailed:
+            run = None
+        if run is not None:
+            graph_name, graph_hash = run.graph_name, run.graph_hash
+            try:
+                version = registry.get(run.graph_name, run.graph_hash).manifest.version
+            except LookupError:
+                version = None
+    name = runtime_status_name(status)
+    output = _decoded(getattr(status, "output", None))
+    final_state = None
+    error = None
+    if name == "Completed" and isinstance(output, dict):
+        final_state = output.get("state")
+    elif name == "Failed":
+        error = str(output) if output is not None else "the run failed"
+        error = error.removeprefix(_FAILED_PREFIX)
+    elif name == "Terminated":
+        error = f"terminated: {output}" if output else "terminated"
+    return {
+        "instance_id": instance_id,
+        "graph_name": graph_name,
+        "graph_version": version,
+        "graph_hash": graph_hash,
+        "status": name,
+        "current_node": custom.get("node"),
+        "step": custom.get("step"),
+        "waiting_for": custom.get("waiting") if name not in FINISHED else None,
+        "output": final_state,
+        "error": error,
+        "created_at": _iso(getattr(status, "created_time", None)),
+        "updated_at": _iso(getattr(status, "last_updated_time", None)),
+    }
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

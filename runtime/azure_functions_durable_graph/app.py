@@ -1,0 +1,183 @@
+"""DurableGraphApp: registers the orchestrator, the two activities and the HTTP API on a DFApp.
+
+No ``from __future__ import annotations`` here: the Functions worker reads the
+registered functions' annotations at indexing time, so they stay real objects.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from .api.handlers import GraphApi
+from .graph.manifest import GraphRegistration
+from .graph.orchestration import (
+    EVENT_ACTIVITY,
+    NODE_ACTIVITY,
+    ORCHESTRATOR_NAME,
+    make_orchestrator,
+)
+from .graph.registry import GraphRegistry
+from .graph.steps import apply_event, run_node_step
+
+#: Names of the HTTP functions, prefixed like the durable ones.
+HTTP_FUNCTIONS = {
+    "start_run": "durable_graph_http_start_run",
+    "get_run": "durable_graph_http_get_run",
+    "raise_event": "durable_graph_http_raise_event",
+    "cancel_run": "durable_graph_http_cancel_run",
+    "health": "durable_graph_http_health",
+    "list_graphs": "durable_graph_http_list_graphs",
+    "get_graph": "durable_graph_http_get_graph",
+    "openapi": "durable_graph_http_openapi",
+}
+
+
+class DurableGraphApp:
+    """Serves any number of graphs from one orchestrator, two activities and the HTTP API.
+
+    Functions are registered when this object is built; graphs are looked up
+    when a request or activity runs, so `register_registration` may come later.
+
+    Args:
+        app: an existing ``df.DFApp`` or ``func.FunctionApp`` to add the functions to
+            (so a graph service can have other functions); a new ``df.DFApp`` if None.
+        http_auth_level: auth level of the graph HTTP routes. FUNCTION (keys required
+            on Azure) by default; ANONYMOUS must be chosen explicitly.
+    """
+
+    def __init__(
+        self,
+        app: func.FunctionRegister | None = None,
+        *,
+        http_auth_level: func.AuthLevel | str = func.AuthLevel.FUNCTION,
+    ) -> None:
+        if app is None:
+            app = df.DFApp(http_auth_level=http_auth_level)
+        elif not isinstance(app, func.FunctionRegister):
+            raise TypeError(
+                "DurableGraphApp(app=...) takes a df.DFApp or func.FunctionApp; "
+                f"got {type(app).__name__}"
+            )
+        self._app = app
+        self._registry = GraphRegistry()
+        self._api = GraphApi(self._registry)
+        blueprint = df.Blueprint(http_auth_level=http_auth_level)
+        self._register_durable_functions(blueprint)
+        self._register_http_functions(blueprint, http_auth_level)
+        app.register_functions(blueprint)
+
+    @property
+    def function_app(self) -> func.FunctionRegister:
+        """The app the Functions host indexes (assign it to a module-level name)."""
+        return self._app
+
+    @property
+    def registry(self) -> GraphRegistry:
+        return self._registry
+
+    def register_registration(self, registration: GraphRegistration) -> None:
+        """Serve a built graph. Registering a changed graph of the same name keeps the old hash
+        available for runs already in flight."""
+        self._registry.register(registration)
+
+    def _register_durable_functions(self, bp: Any) -> None:
+        registry = self._registry
+        orchestrator = make_orchestrator(registry)
+        orchestrator.__name__ = ORCHESTRATOR_NAME
+
+        bp.function_name(ORCHESTRATOR_NAME)(
+            bp.orchestration_trigger(context_name="context", orchestration=ORCHESTRATOR_NAME)(
+                orchestrator
+            )
+        )
+
+        async def durable_graph_run_node(request: Any) -> dict[str, Any]:
+            return await run_node_step(registry, _decoded(request))
+
+        async def durable_graph_apply_event(request: Any) -> dict[str, Any]:
+            return await apply_event(registry, _decoded(request))
+
+        _apply(
+            durable_graph_run_node,
+            bp.function_name(NODE_ACTIVITY),
+            bp.activity_trigger(input_name="request", activity=NODE_ACTIVITY),
+        )
+        _apply(
+            durable_graph_apply_event,
+            bp.function_name(EVENT_ACTIVITY),
+            bp.activity_trigger(input_name="request", activity=EVENT_ACTIVITY),
+        )
+
+    def _register_http_functions(self, bp: Any, auth: func.AuthLevel | str) -> None:
+        api = self._api
+
+        async def start_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.start_run(req, client)
+
+        async def get_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.get_run(req, client)
+
+        async def raise_event(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.raise_event(req, client)
+
+        async def cancel_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.cancel_run(req, client)
+
+        routes_with_client = [
+            (start_run, "graphs/{graph_name}/runs", "POST"),
+            (get_run, "runs/{instance_id}", "GET"),
+            (raise_event, "runs/{instance_id}/events/{event_name}", "POST"),
+            (cancel_run, "runs/{instance_id}/cancel", "POST"),
+        ]
+        for handler, route, method in routes_with_client:
+            _apply(
+                handler,
+                bp.function_name(HTTP_FUNCTIONS[handler.__name__]),
+                bp.route(route=route, methods=[method], auth_level=auth),
+                bp.durable_client_input(client_name="client"),
+            )
+
+        plain_routes: list[tuple[Callable[[func.HttpRequest], func.HttpResponse], str]] = [
+            (api.health, "health"),
+            (api.list_graphs, "graphs"),
+            (api.get_graph, "graphs/{graph_name}"),
+            (api.openapi, "openapi.json"),
+        ]
+        for method_handler, route in plain_routes:
+            _apply(
+                _plain(method_handler),
+                bp.function_name(HTTP_FUNCTIONS[method_handler.__name__]),
+                bp.route(route=route, methods=["GET"], auth_level=auth),
+            )
+
+
+def _plain(
+    handler: Callable[[func.HttpRequest], func.HttpResponse],
+) -> Callable[[func.HttpRequest], func.HttpResponse]:
+    """A fresh function per route: the SDK's decorators annotate and rename what they wrap."""
+
+    def endpoint(req: func.HttpRequest) -> func.HttpResponse:
+        return handler(req)
+
+    endpoint.__name__ = handler.__name__
+    return endpoint
+
+
+def _apply(fn: Callable[..., Any], *decorators: Any) -> None:
+    """Apply the SDK's (untyped) decorators, innermost last, as the @ syntax would."""
+    target: Any = fn
+    for decorator in reversed(decorators):
+        target = decorator(target)
+
+
+def _decoded(request: Any) -> dict[str, Any]:
+    """Activity input as a dict (hosts hand it over decoded, or as JSON text)."""
+    if isinstance(request, str):
+        import json
+
+        request = json.loads(request)
+    if not isinstance(request, dict):
+        raise TypeError(f"graph activity input must be a JSON object; got {type(request).__name__}")
+    return request

@@ -1,0 +1,215 @@
+"""ManifestBuilder: declare nodes, edges and event handlers, then `build()` a registration.
+
+Every check happens in `build()`, so a half-declared builder never raises and
+the errors come out in one place with the graph's name in them.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from pydantic import BaseModel
+
+from ..errors import ManifestError
+from .manifest import (
+    DEFAULT_MAX_STEPS,
+    EventHandler,
+    GraphManifest,
+    GraphRegistration,
+    NodeDefinition,
+    NodeHandler,
+    RouteHandler,
+    compute_graph_hash,
+)
+from .routing import COMPLETE
+
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class _NodeSpec:
+    name: str
+    handler: NodeHandler
+    next_node: str | None
+    route: RouteHandler | None
+    terminal: bool
+
+
+class ManifestBuilder:
+    """Collects a graph's declaration; `build()` validates it and freezes the manifest.
+
+    Args:
+        graph_name: URL-safe name (letters, digits, '_' and '-'); runs start at
+            ``/api/graphs/{graph_name}/runs``.
+        state_model: the Pydantic v2 model every step's state validates against.
+        version: a label for people; the hash is what pins runs.
+        metadata: JSON-serialisable data shown in the manifest (part of the hash).
+        max_steps: node steps a run may take before it fails (guards against loops).
+    """
+
+    def __init__(
+        self,
+        graph_name: str,
+        state_model: type[BaseModel],
+        *,
+        version: str = "1",
+        metadata: Mapping[str, Any] | None = None,
+        max_steps: int = DEFAULT_MAX_STEPS,
+    ) -> None:
+        self.graph_name = graph_name
+        self.state_model = state_model
+        self.version = version
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self.max_steps = max_steps
+        self._entrypoint: str | None = None
+        self._nodes: list[_NodeSpec] = []
+        self._events: list[tuple[str, EventHandler]] = []
+
+    def set_entrypoint(self, node: str) -> ManifestBuilder:
+        """The node every run starts at."""
+        self._entrypoint = node
+        return self
+
+    def add_node(
+        self,
+        name: str,
+        handler: NodeHandler,
+        *,
+        next_node: str | None = None,
+        route: RouteHandler | None = None,
+        terminal: bool = False,
+    ) -> ManifestBuilder:
+        """Add a node; give it a static `next_node`, a `route`, or mark it `terminal`.
+
+        With both `next_node` and `route`, a route returning None falls back to `next_node`.
+        """
+        self._nodes.append(_NodeSpec(name, handler, next_node, route, terminal))
+        return self
+
+    def add_event_handler(self, event_name: str, handler: EventHandler) -> ManifestBuilder:
+        """Handle `event_name`: ``handler(state, payload)`` returns a state update."""
+        self._events.append((event_name, handler))
+        return self
+
+    def build(self) -> GraphRegistration:
+        """Validate the declaration and return the registration (manifest + handlers)."""
+        fail = self._fail
+        if not isinstance(self.graph_name, str) or not _NAME.match(self.graph_name):
+            raise ManifestError(
+                str(self.graph_name),
+                "graph_name must be 1-64 letters, digits, '_' or '-' (it is part of URLs); "
+                f"got {self.graph_name!r}",
+            )
+        if not (inspect.isclass(self.state_model) and issubclass(self.state_model, BaseModel)):
+            fail(f"state_model must be a Pydantic v2 BaseModel subclass; got {self.state_model!r}")
+        if not isinstance(self.version, str) or not self.version:
+            fail(f"version must be a non-empty string; got {self.version!r}")
+        if isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int):
+            fail(f"max_steps must be an integer >= 1; got {self.max_steps!r}")
+        if self.max_steps < 1:
+            fail(f"max_steps must be an integer >= 1; got {self.max_steps!r}")
+
+        nodes: dict[str, _NodeSpec] = {}
+        for spec in self._nodes:
+            if not isinstance(spec.name, str) or not spec.name or spec.name == COMPLETE:
+                fail(
+                    f"node names must be non-empty strings other than {COMPLETE!r}; "
+                    f"got {spec.name!r}"
+                )
+            if spec.name in nodes:
+                fail(f"node {spec.name!r} is added twice; node names must be unique")
+            if not callable(spec.handler):
+                fail(f"node {spec.name!r} handler must be callable; got {spec.handler!r}")
+            if spec.route is not None and not callable(spec.route):
+                fail(f"node {spec.name!r} route must be callable; got {spec.route!r}")
+            nodes[spec.name] = spec
+        if not nodes:
+            fail("has no nodes; add at least one with add_node()")
+
+        known = ", ".join(repr(n) for n in nodes)
+        if self._entrypoint is None:
+            fail("has no entrypoint; call set_entrypoint(<node name>) before build()")
+        if self._entrypoint not in nodes:
+            fail(f"entrypoint {self._entrypoint!r} is not a node; nodes: {known}")
+        for spec in nodes.values():
+            if spec.terminal and spec.next_node is not None:
+                fail(
+                    f"node {spec.name!r} is terminal and cannot have a next_node "
+                    f"(got {spec.next_node!r})"
+                )
+            if spec.terminal and spec.route is not None:
+                fail(f"node {spec.name!r} is terminal and cannot have a route")
+            if not spec.terminal and spec.next_node is None and spec.route is None:
+                fail(
+                    f"node {spec.name!r} is not terminal and has neither next_node nor route; "
+                    "give it one, or mark it terminal=True"
+                )
+            if spec.next_node is not None and spec.next_node not in nodes:
+                fail(
+                    f"node {spec.name!r} has next_node {spec.next_node!r}, which is not a "
+                    f"node; nodes: {known}"
+                )
+
+        events: dict[str, EventHandler] = {}
+        for event_name, handler in self._events:
+            if not isinstance(event_name, str) or not event_name:
+                fail(f"event names must be non-empty strings; got {event_name!r}")
+            if event_name in events:
+                fail(f"event handler {event_name!r} is added twice; event names must be unique")
+            if not callable(handler):
+                fail(f"event handler {event_name!r} must be callable; got {handler!r}")
+            events[event_name] = handler
+
+        return self._registration(nodes, events)
+
+    def _registration(
+        self, nodes: dict[str, _NodeSpec], events: dict[str, EventHandler]
+    ) -> GraphRegistration:
+        assert self._entrypoint is not None
+        try:
+            state_schema = self.state_model.model_json_schema()
+        except Exception as exc:  # pydantic raises several types for unschemable fields
+            self._fail(f"state_model {self.state_model.__name__} has no JSON schema: {exc}")
+        definitions = {
+            name: NodeDefinition(
+                name=name,
+                next_node=spec.next_node,
+                has_route=spec.route is not None,
+                terminal=spec.terminal,
+            )
+            for name, spec in nodes.items()
+        }
+        content: dict[str, Any] = {
+            "graph_name": self.graph_name,
+            "version": self.version,
+            "state_model_name": self.state_model.__name__,
+            "state_schema": state_schema,
+            "entrypoint": self._entrypoint,
+            "nodes": {name: d.model_dump(mode="json") for name, d in definitions.items()},
+            "edges": [[n, spec.next_node] for n, spec in nodes.items() if spec.next_node],
+            "event_handlers": sorted(events),
+            "metadata": self.metadata,
+            "max_steps": self.max_steps,
+        }
+        try:
+            graph_hash = compute_graph_hash(content)
+        except (TypeError, ValueError) as exc:
+            self._fail(f"metadata must be JSON-serialisable: {exc}")
+        content.pop("edges")
+        manifest = GraphManifest(graph_hash=graph_hash, **content)
+        return GraphRegistration(
+            manifest=manifest,
+            state_model=self.state_model,
+            node_handlers={name: spec.handler for name, spec in nodes.items()},
+            route_handlers={
+                name: spec.route for name, spec in nodes.items() if spec.route is not None
+            },
+            event_handlers=events,
+        )
+
+    def _fail(self, message: str) -> NoReturn:
+        raise ManifestError(self.graph_name, message)

@@ -1,0 +1,432 @@
+"""The Durable extension's HTTP API, which the SDK's DurableOrchestrationClient calls.
+
+Served under `/runtime/webhooks/durabletask/` on the app port, which is
+also the client's `rpcBaseUrl`. Status codes follow what the SDK accepts
+(durable_functions/models/DurableOrchestrationClient.py); error bodies
+keep the extension's `{"Message", "ExceptionMessage"}` shape because the
+client reads `ExceptionMessage` when a start is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol
+from urllib.parse import quote, unquote
+
+from aiohttp import web
+
+from .errors import (
+    InstanceAlreadyExists,
+    InstanceNotFound,
+    InstanceNotRunning,
+    OrchestratorNotFound,
+)
+
+logger = logging.getLogger("azure_functions_durable_graph.local")
+
+WEBHOOK_PATH = "/runtime/webhooks/durabletask"
+RUNNING_STATUSES = frozenset({"Running", "Pending", "Suspended", "ContinuedAsNew"})
+RUNTIME_STATUSES = (
+    "Running",
+    "Pending",
+    "Completed",
+    "Failed",
+    "Terminated",
+    "ContinuedAsNew",
+    "Canceled",
+    "Suspended",
+)
+
+
+class ManagementEngine(Protocol):
+    """The part of local/engine.py's Engine this API calls."""
+
+    async def start_orchestration(
+        self, name: str, input_json: str | None, instance_id: str | None = None
+    ) -> str: ...
+    async def raise_event(
+        self, instance_id: str, event_name: str, input_json: str | None
+    ) -> None: ...
+    async def terminate(self, instance_id: str, reason: str) -> None: ...
+    async def get_status(
+        self,
+        instance_id: str,
+        *,
+        show_input: bool = True,
+        show_history: bool = False,
+        show_history_output: bool = False,
+    ) -> dict[str, Any] | None: ...
+    async def list_statuses(
+        self,
+        *,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        runtime_status: list[str] | None = None,
+        instance_id_prefix: str | None = None,
+    ) -> list[dict[str, Any]]: ...
+    async def purge(self, instance_id: str) -> int: ...
+    async def purge_many(
+        self,
+        *,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+        runtime_status: list[str] | None = None,
+    ) -> int: ...
+
+
+@dataclass(frozen=True)
+class DurableUrls:
+    """The URLs the extension hands out, rooted at the app's own origin."""
+
+    origin: str  # e.g. http://127.0.0.1:7071
+    hub_name: str
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.origin}{WEBHOOK_PATH}"
+
+    def _query(self) -> str:
+        return f"taskHub={quote(self.hub_name)}&connection=Storage"
+
+    def management_urls(self, instance_id: str) -> dict[str, str]:
+        base = f"{self.base_url}/instances/{quote(instance_id, safe='')}"
+        q = self._query()
+        return {
+            "id": instance_id,
+            "statusQueryGetUri": f"{base}?{q}",
+            "sendEventPostUri": f"{base}/raiseEvent/{{eventName}}?{q}",
+            "terminatePostUri": f"{base}/terminate?reason={{text}}&{q}",
+            "rewindPostUri": f"{base}/rewind?reason={{text}}&{q}",
+            "purgeHistoryDeleteUri": f"{base}?{q}",
+            "restartPostUri": f"{base}/restart?{q}",
+            "suspendPostUri": f"{base}/suspend?reason={{text}}&{q}",
+            "resumePostUri": f"{base}/resume?reason={{text}}&{q}",
+        }
+
+    def starter(self) -> dict[str, Any]:
+        """The durable client binding's value (protocol §4)."""
+        orchestrators = f"{self.base_url}/orchestrators/{{functionName}}[/{{instanceId}}]"
+        urls = self.management_urls("INSTANCEID")
+        # The placeholder id must survive verbatim for the client to substitute it.
+        return {
+            "taskHubName": self.hub_name,
+            "creationUrls": {
+                "createNewInstancePostUri": f"{orchestrators}?{self._query()}",
+                "createAndWaitOnNewInstancePostUri": (
+                    f"{orchestrators}?timeout={{timeoutInSeconds}}"
+                    f"&pollingInterval={{intervalInSeconds}}&{self._query()}"
+                ),
+            },
+            "managementUrls": urls,
+            "baseUrl": self.base_url,
+            "requiredQueryStringParameters": "",
+            "rpcBaseUrl": f"{self.base_url}/",
+        }
+
+    def starter_json(self) -> str:
+        return json.dumps(self.starter())
+
+
+def error(status: int, message: str) -> web.Response:
+    """The extension's error shape; the client reads `ExceptionMessage`."""
+    return web.json_response({"Message": message, "ExceptionMessage": message}, status=status)
+
+
+class BadRequest(Exception):
+    """Input the API cannot accept; becomes a 400."""
+
+
+def _flag(request: web.Request, name: str, default: bool) -> bool:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("true", "1"):
+        return True
+    if raw.lower() in ("false", "0"):
+        return False
+    raise BadRequest(f"query parameter {name} must be true or false, found {raw!r}")
+
+
+def _time(request: web.Request, name: str) -> datetime | None:
+    raw = request.query.get(name)
+    if not raw:
+        return None
+    text = raw.strip().replace(" ", "+")  # an unencoded '+' in a query arrives as a space
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(
+            f"query parameter {name} must be an ISO 8601 time like 2025-01-01T00:00:00Z, "
+            f"found {raw!r}"
+        ) from None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def _statuses(request: web.Request) -> list[str] | None:
+    raw = request.query.get("runtimeStatus")
+    if not raw:
+        return None
+    canonical = {s.lower(): s for s in RUNTIME_STATUSES}
+    result: list[str] = []
+    for part in raw.split(","):
+        name = canonical.get(part.strip().lower())
+        if name is None:
+            raise BadRequest(
+                f"runtimeStatus {part.strip()!r} is not a runtime status; expected any of "
+                + ", ".join(RUNTIME_STATUSES)
+            )
+        result.append(name)
+    return result
+
+
+def _json_text(body: str, what: str) -> str:
+    try:
+        json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"the {what} must be JSON: {exc}") from None
+    return body
+
+
+def start_input(body: str) -> str | None:
+    """The orchestration input's JSON text from a start request body.
+
+    The SDK client sends the input's JSON text JSON-encoded once more (a JSON
+    string); curl users post the JSON value itself. Both mean the same input.
+    """
+    if body.strip() == "":
+        return None
+    try:
+        value = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"the orchestration input must be JSON: {exc}") from None
+    if isinstance(value, str):
+        try:
+            json.loads(value)
+        except json.JSONDecodeError:
+            return json.dumps(value)
+        return value
+    return json.dumps(value)
+
+
+Handler = Callable[[web.Request, list[str]], Awaitable[web.StreamResponse]]
+
+
+class ManagementApi:
+    """Routes `/runtime/webhooks/durabletask/...` requests to the engine."""
+
+    def __init__(self, engine: ManagementEngine, urls: Callable[[], DurableUrls]) -> None:
+        self._engine = engine
+        self._urls = urls
+
+    @staticmethod
+    def owns(path: str) -> bool:
+        lowered = path.lower()
+        return lowered == WEBHOOK_PATH or lowered.startswith(WEBHOOK_PATH + "/")
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        raw = request.rel_url.raw_path[len(WEBHOOK_PATH) :].strip("/")
+        parts = [unquote(p) for p in raw.split("/")] if raw else []
+        try:
+            handler, allowed = self._route(request.method, parts)
+            if handler is None:
+                if allowed:
+                    response = error(405, f"{request.method} is not allowed here; use {allowed}")
+                    response.headers["Allow"] = ", ".join(allowed)
+                    return response
+                return error(404, f"no Durable management endpoint at {request.path}")
+            return await handler(request, parts)
+        except (BadRequest, ValueError) as exc:
+            return error(400, str(exc))
+        except Exception as exc:
+            logger.exception(
+                "Durable management request %s %s failed", request.method, request.path
+            )
+            return error(500, f"{type(exc).__name__}: {exc}")
+
+    def _route(self, method: str, parts: list[str]) -> tuple[Handler | None, list[str]]:
+        kind = parts[0].lower() if parts else ""
+        table: dict[str, Handler] = {}
+        n = len(parts)
+        if kind == "orchestrators" and n in (2, 3):
+            table = {"POST": self._start}
+        elif kind == "instances" and n == 1:
+            table = {"GET": self._list, "DELETE": self._purge_many}
+        elif kind == "instances" and n == 2:
+            table = {"GET": self._status, "DELETE": self._purge}
+        elif kind == "instances" and n == 4 and parts[2].lower() == "raiseevent":
+            table = {"POST": self._raise_event}
+        elif kind == "instances" and n == 3:
+            operation = parts[2].lower()
+            if operation in ("terminate", "suspend", "resume", "rewind"):
+                table = {"POST": self._operation}
+            elif operation == "restart":
+                table = {"POST": self._restart}
+        elif kind == "entities" and n == 3:
+            table = {"GET": self._read_entity, "POST": self._signal_entity}
+        return table.get(method.upper()), sorted(table)
+
+    async def _start(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        name = parts[1]
+        instance_id = parts[2] if len(parts) == 3 else None
+        input_json = start_input(await request.text())
+        try:
+            started = await self._engine.start_orchestration(name, input_json, instance_id)
+        except OrchestratorNotFound as exc:
+            return error(400, str(exc))
+        except InstanceAlreadyExists as exc:
+            return error(409, str(exc))
+        payload = self._urls().management_urls(started)
+        if "timeout" in request.query:
+            done = await self._wait(request, started)
+            if done is not None:
+                return done
+        return web.json_response(
+            payload,
+            status=202,
+            headers={"Location": payload["statusQueryGetUri"], "Retry-After": "10"},
+        )
+
+    async def _wait(self, request: web.Request, instance_id: str) -> web.StreamResponse | None:
+        """createAndWaitOnNewInstancePostUri: the output if it finishes within `timeout`."""
+        try:
+            timeout = float(request.query.get("timeout") or 0)
+            interval = float(request.query.get("pollingInterval") or 1)
+        except ValueError:
+            raise BadRequest("timeout and pollingInterval must be numbers of seconds") from None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            status = await self._engine.get_status(instance_id, show_input=False)
+            if status is not None and status.get("runtimeStatus") not in RUNNING_STATUSES:
+                if status.get("runtimeStatus") == "Completed":
+                    return web.json_response(status.get("output"), status=200)
+                return web.json_response(status, status=200)
+            if loop.time() >= deadline:
+                return None
+            await asyncio.sleep(max(0.01, min(interval, deadline - loop.time())))
+
+    async def _status(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        instance_id = parts[1]
+        status = await self._engine.get_status(
+            instance_id,
+            show_input=_flag(request, "showInput", True),
+            show_history=_flag(request, "showHistory", False),
+            show_history_output=_flag(request, "showHistoryOutput", False),
+        )
+        if status is None:
+            return error(404, f"no orchestration instance with id {instance_id!r}")
+        runtime_status = status.get("runtimeStatus")
+        if runtime_status in RUNNING_STATUSES:
+            return web.json_response(
+                status, status=202, headers={"Location": str(request.url), "Retry-After": "10"}
+            )
+        fail_with_500 = _flag(request, "returnInternalServerErrorOnFailure", False)
+        if runtime_status == "Failed" and fail_with_500:
+            return web.json_response(status, status=500)
+        return web.json_response(status, status=200)
+
+    async def _list(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        statuses = await self._engine.list_statuses(
+            created_from=_time(request, "createdTimeFrom"),
+            created_to=_time(request, "createdTimeTo"),
+            runtime_status=_statuses(request),
+            instance_id_prefix=request.query.get("instanceIdPrefix") or None,
+        )
+        if not _flag(request, "showInput", True):
+            statuses = [{k: v for k, v in s.items() if k != "input"} for s in statuses]
+        top = request.query.get("top")
+        if top:
+            if not top.isdigit():
+                raise BadRequest(f"query parameter top must be a positive integer, found {top!r}")
+            statuses = statuses[: int(top)]
+        return web.json_response(statuses, status=200)
+
+    async def _purge(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        deleted = await self._engine.purge(parts[1])
+        if deleted == 0:
+            return error(404, f"no orchestration instance with id {parts[1]!r}")
+        return web.json_response({"instancesDeleted": deleted}, status=200)
+
+    async def _purge_many(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        deleted = await self._engine.purge_many(
+            created_from=_time(request, "createdTimeFrom"),
+            created_to=_time(request, "createdTimeTo"),
+            runtime_status=_statuses(request),
+        )
+        if deleted == 0:
+            return error(404, "no orchestration instance matched the purge filter")
+        return web.json_response({"instancesDeleted": deleted}, status=200)
+
+    async def _raise_event(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        instance_id, event_name = parts[1], parts[3]
+        body = await request.text()
+        # Unlike a start input, an event body is kept as it is: the SDK's
+        # json.dumps(data) reaches the orchestrator as a string, raw JSON as a value.
+        input_json = _json_text(body, "event payload") if body.strip() else None
+        try:
+            await self._engine.raise_event(instance_id, event_name, input_json)
+        except InstanceNotFound as exc:
+            return error(404, str(exc))
+        except InstanceNotRunning as exc:
+            return error(410, str(exc))
+        return web.Response(status=202)
+
+    async def _operation(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        instance_id, operation = parts[1], parts[2].lower()
+        reason = request.query.get("reason", "")
+        if operation == "terminate":
+            call: Callable[[str, str], Awaitable[Any]] | None = self._engine.terminate
+        else:
+            call = getattr(self._engine, operation, None)
+        if call is None:
+            return _not_supported(operation)
+        try:
+            await call(instance_id, reason)
+        except InstanceNotFound as exc:
+            return error(404, str(exc))
+        except InstanceNotRunning as exc:
+            return error(410, str(exc))
+        return web.Response(status=202)
+
+    async def _restart(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        restart = getattr(self._engine, "restart", None)
+        if restart is None:
+            return _not_supported("restart")
+        new_id = _flag(request, "restartWithNewInstanceId", True)
+        try:
+            instance_id = await restart(parts[1], new_instance_id=new_id)
+        except InstanceNotFound as exc:
+            return error(404, str(exc))
+        except InstanceNotRunning as exc:
+            return error(410, str(exc))
+        return web.json_response(str(instance_id), status=202)
+
+    async def _read_entity(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        read = getattr(self._engine, "read_entity_state", None)
+        if read is None:
+            return _not_supported("read entity state")
+        state = await read(parts[1].lower(), parts[2])
+        if state is None:
+            return error(404, f"entity @{parts[1].lower()}@{parts[2]} does not exist")
+        return web.Response(status=200, text=state, content_type="application/json")
+
+    async def _signal_entity(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        signal = getattr(self._engine, "signal_entity", None)
+        if signal is None:
+            return _not_supported("signal entity")
+        operation = request.query.get("op", "")
+        body = await request.text()
+        input_json = _json_text(body, "operation input") if body.strip() else None
+        await signal(parts[1].lower(), parts[2], operation, input_json)
+        return web.Response(status=202)
+
+
+def _not_supported(operation: str) -> web.Response:
+    return error(501, f"the local Durable host does not support {operation} yet")

@@ -1,0 +1,92 @@
+"""A plain in-memory stand-in for DurableOrchestrationClient; statuses are the SDK's own type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import azure.functions as func
+from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+from azure_functions_durable_graph import DurableGraphApp
+
+BASE = "http://localhost:7071/api/"
+
+
+@dataclass
+class FakeDurableClient:
+    """Records calls; `statuses` holds the status bodies the extension would return."""
+
+    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    started: list[tuple[str, str | None, Any]] = field(default_factory=list)
+    events: list[tuple[str, str, Any]] = field(default_factory=list)
+    terminated: list[tuple[str, str]] = field(default_factory=list)
+    fail_with: Exception | None = None
+
+    async def start_new(
+        self,
+        orchestration_function_name: str,
+        instance_id: str | None = None,
+        client_input: Any = None,
+    ) -> str:
+        if self.fail_with:
+            raise self.fail_with
+        instance_id = instance_id or f"generated-{len(self.started)}"
+        self.started.append((orchestration_function_name, instance_id, client_input))
+        self.statuses[instance_id] = {
+            "name": orchestration_function_name,
+            "instanceId": instance_id,
+            "runtimeStatus": "Pending",
+            "input": client_input,
+            "createdTime": "2026-01-01T00:00:00Z",
+            "lastUpdatedTime": "2026-01-01T00:00:00Z",
+        }
+        return instance_id
+
+    async def get_status(
+        self,
+        instance_id: str,
+        show_history: bool = False,
+        show_history_output: bool = False,
+        show_input: bool = False,
+    ) -> DurableOrchestrationStatus:
+        body = self.statuses.get(instance_id)
+        # The real client turns the extension's empty 404 body into an empty status.
+        return DurableOrchestrationStatus.from_json(body if body is not None else "")
+
+    async def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
+        self.events.append((instance_id, event_name, event_data))
+
+    async def terminate(self, instance_id: str, reason: str) -> None:
+        self.terminated.append((instance_id, reason))
+
+
+def request(
+    method: str,
+    path: str,
+    *,
+    body: bytes | str | None = None,
+    route_params: dict[str, str] | None = None,
+) -> func.HttpRequest:
+    if isinstance(body, str):
+        body = body.encode()
+    return func.HttpRequest(
+        method=method,
+        url=BASE + path + "?code=secret",
+        headers={"Content-Type": "application/json"},
+        params={"code": "secret"},
+        route_params=route_params or {},
+        body=body or b"",
+    )
+
+
+def user_functions(runtime: DurableGraphApp) -> dict[str, Any]:
+    """The user function behind each registered function; durable-client ones unwrapped.
+
+    Call once per app: the SDK's get_functions() refuses a second call (it remembers the
+    names it has seen and reports them as duplicates).
+    """
+    found = {}
+    for f in runtime.function_app.get_functions():
+        user = f.get_user_function()
+        found[f.get_function_name()] = getattr(user, "client_function", user)
+    return found

@@ -1,0 +1,56 @@
+"""Run the engine on a fresh event loop for one test scenario."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import azure.functions as func
+from azure_functions_durable_graph.local.catalog import AppCatalog
+from azure_functions_durable_graph.local.clock import Clock, VirtualClock
+from azure_functions_durable_graph.local.engine import Engine
+from azure_functions_durable_graph.local.store import Store
+
+T = TypeVar("T")
+
+# FunctionRegister.get_functions() refuses to run twice on one app (it re-validates names),
+# so each app is indexed once, as the worker does.
+_catalogs: dict[int, AppCatalog] = {}
+
+
+def catalog_for(app: func.FunctionRegister) -> AppCatalog:
+    if id(app) not in _catalogs:
+        _catalogs[id(app)] = AppCatalog.from_app(app)
+    return _catalogs[id(app)]
+
+
+def run_engine(
+    app: func.FunctionRegister,
+    scenario: Callable[[Engine], Awaitable[T]],
+    *,
+    store: Store | None = None,
+    clock: Clock | None = None,
+    **engine_options: Any,
+) -> T:
+    """Start an engine for `app`, run `scenario(engine)`, stop the engine; return the result."""
+
+    async def main() -> T:
+        engine = Engine(
+            catalog_for(app), store or Store(":memory:"), clock or VirtualClock(), **engine_options
+        )
+        await engine.start()
+        try:
+            return await scenario(engine)
+        finally:
+            await engine.stop()
+
+    return asyncio.run(main())
+
+
+async def finished(engine: Engine, instance_id: str) -> dict[str, Any]:
+    """Wait until nothing is runnable, then return the instance's status body."""
+    await engine.wait_until_idle()
+    status = await engine.get_status(instance_id)
+    assert status is not None, f"instance {instance_id} vanished"
+    return status

@@ -1,0 +1,71 @@
+"""Crash safety: a new Engine on the same SQLite file finishes everything the old one left."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from azure_functions_durable_graph.local.clock import VirtualClock
+from azure_functions_durable_graph.local.engine import Engine
+from azure_functions_durable_graph.local.store import Store
+
+from tests.local import apps_for_engine as apps
+from tests.local.engine_support import catalog_for
+
+START = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+
+def test_work_left_by_a_stopped_engine_completes_on_the_next_one(tmp_path: Path) -> None:
+    database = tmp_path / "hub.sqlite"
+    clock = VirtualClock(START)
+    apps.gate.clear()
+
+    async def first_run() -> dict[str, str]:
+        engine = Engine(catalog_for(apps.app), Store(database), clock)
+        await engine.start()
+        ids = {
+            "in_flight": await engine.start_orchestration("slow_fan_out", "3"),
+            "timer": await engine.start_orchestration("nap", "10"),
+            "waiting": await engine.start_orchestration("with_status", None),
+        }
+        while apps.active < 3:  # the three activities are running in the thread pool
+            await asyncio.sleep(0.01)
+        while (await engine.get_status(ids["timer"]) or {}).get("runtimeStatus") != "Running":
+            await asyncio.sleep(0.01)
+        await engine.stop()  # a crash: activities in flight, a timer pending
+        apps.gate.set()  # let the abandoned threads end; their results are never recorded
+        not_started = Engine(catalog_for(apps.app), Store(database), clock)
+        ids["accepted"] = await not_started.start_orchestration(
+            "hello_sequence", json.dumps("later")
+        )
+        return ids
+
+    ids = asyncio.run(first_run())
+    store = Store(database)
+    assert len(store.work_items()) == 3
+    assert store.next_timer() is not None
+    store.close()
+
+    async def second_run() -> dict[str, object]:
+        engine = Engine(catalog_for(apps.app), Store(database), clock)
+        await engine.start()
+        try:
+            await engine.raise_event(ids["waiting"], "go", json.dumps("after restart"))
+            clock.advance(timedelta(minutes=10))
+            await engine.wait_until_idle()
+            return {key: await engine.get_status(instance_id) for key, instance_id in ids.items()}
+        finally:
+            await engine.stop()
+
+    statuses = asyncio.run(second_run())
+
+    outputs = {key: (s or {}).get("output") for key, s in statuses.items()}
+    assert outputs == {
+        "in_flight": [0, 1, 2],
+        "timer": 600.0,
+        "waiting": "after restart",
+        "accepted": ["Hello later!", "Hello Seattle!", "Hello London!"],
+    }
+    assert {(s or {}).get("runtimeStatus") for s in statuses.values()} == {"Completed"}

