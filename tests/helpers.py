@@ -15,8 +15,10 @@ def unique_id(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
-def eventually(condition: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.01) -> T:
-    """Poll `condition` until it returns something truthy; fail with its last value after `timeout`."""
+def eventually(
+    condition: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.01
+) -> T:
+    """Poll `condition` until it is truthy; fail with its last value after `timeout`."""
     deadline = time.monotonic() + timeout
     last: T | None = None
     while time.monotonic() < deadline:

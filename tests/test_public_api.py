@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import azure.functions as func
-import azure_functions_durable_graph
 
+import azure_functions_durable_graph
 from tests.graph.history import Replay, functions_by_name, run_until_blocked
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+
 from azure_functions_durable_graph import DurableGraphApp
 
 BASE = "http://localhost:7071/api/"

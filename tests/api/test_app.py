@@ -10,14 +10,14 @@ import sys
 import azure.durable_functions as df
 import azure.functions as func
 import pytest
+from pydantic import BaseModel
+
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder
 from azure_functions_durable_graph.graph.orchestration import (
     EVENT_ACTIVITY,
     NODE_ACTIVITY,
     ORCHESTRATOR_NAME,
 )
-from pydantic import BaseModel
-
 from tests.api.fakes import FakeDurableClient, request, user_functions
 
 GRAPH_FUNCTIONS = {

@@ -6,8 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from azure_functions_durable_graph.testing import LocalHost
 
+from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually, unique_id
 
 FUNCTION_APP = textwrap.dedent(

@@ -8,11 +8,11 @@ import logging
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, Field
+
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
 from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
 from azure_functions_durable_graph.graph.steps import wrap_event_payload
-from pydantic import BaseModel, Field
-
 from tests.api.fakes import BASE, FakeDurableClient, request, user_functions
 
 

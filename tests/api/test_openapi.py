@@ -6,9 +6,9 @@ import json
 
 import jsonschema
 import pytest
-from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder
 from pydantic import BaseModel
 
+from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder
 from tests.api.fakes import BASE, request, user_functions
 
 

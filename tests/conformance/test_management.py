@@ -102,6 +102,21 @@ def test_starting_with_an_id_in_use_by_a_running_instance_is_refused(
     instance_id = unique_id("dup")
     poll(start_run(host, f"/api/orchestrators/wait_forever/{instance_id}"), "Running")
 
-    reply = host.post(f"/api/orchestrators/wait_forever/{instance_id}")
+    through_starter = host.post(f"/api/orchestrators/wait_forever/{instance_id}")
+    direct = host.post(f"/runtime/webhooks/durabletask/orchestrators/wait_forever/{instance_id}")
 
-    assert reply.status >= 400
+    # The management API answers 409; the client raises it in the starter, which fails.
+    assert direct.status == 409
+    assert through_starter.status == 500
+    assert f"'{instance_id}' already exists and is Running" in through_starter.text
+
+
+def test_a_finished_instance_id_can_be_reused(local_host: HostFactory) -> None:
+    host = local_host("management")
+    instance_id = unique_id("again")
+    assert poll(start_run(host, f"/api/orchestrators/echo/{instance_id}", "one"))["output"] == "ONE"
+
+    second = poll(start_run(host, f"/api/orchestrators/echo/{instance_id}", "two"))
+
+    assert second["output"] == "TWO"
+    assert len(events_of(host.history(instance_id), "ExecutionStarted")) == 1

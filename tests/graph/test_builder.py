@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pydantic.v1
 import pytest
-from azure_functions_durable_graph import ManifestBuilder, ManifestError
 from pydantic import BaseModel
+
+from azure_functions_durable_graph import ManifestBuilder, ManifestError
 
 
 class State(BaseModel):

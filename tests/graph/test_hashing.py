@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from azure_functions_durable_graph import ManifestBuilder
 from pydantic import BaseModel
+
+from azure_functions_durable_graph import ManifestBuilder
 
 
 class State(BaseModel):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import BaseModel
+
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
 from azure_functions_durable_graph.graph.orchestration import (
     EVENT_ACTIVITY,
@@ -12,8 +14,6 @@ from azure_functions_durable_graph.graph.orchestration import (
     ORCHESTRATOR_NAME,
 )
 from azure_functions_durable_graph.graph.steps import wrap_event_payload
-from pydantic import BaseModel
-
 from tests.graph.history import (
     WAIT_FOR_EXTERNAL_EVENT,
     Replay,

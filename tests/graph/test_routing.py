@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
+
 from azure_functions_durable_graph import ManifestBuilder, RouteDecision, RouteError
 from azure_functions_durable_graph.graph.routing import normalize_route, validate_against_manifest
-from pydantic import BaseModel
 
 
 def norm(value: object, static_next: str | None = None) -> RouteDecision:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
+
 from azure_functions_durable_graph import StateMergeError
 from azure_functions_durable_graph.graph.state import merge_state
-from pydantic import BaseModel
 
 
 class Inner(BaseModel):

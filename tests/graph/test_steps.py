@@ -6,6 +6,8 @@ import asyncio
 import json
 import threading
 
+from pydantic import BaseModel
+
 from azure_functions_durable_graph import ManifestBuilder, RouteDecision
 from azure_functions_durable_graph.graph.registry import GraphRegistry
 from azure_functions_durable_graph.graph.steps import (
@@ -14,7 +16,6 @@ from azure_functions_durable_graph.graph.steps import (
     unwrap_event_payload,
     wrap_event_payload,
 )
-from pydantic import BaseModel
 
 
 class State(BaseModel):

@@ -310,3 +310,34 @@ def parent_of_forever(context: df.DurableOrchestrationContext) -> Any:
     except Exception as exc:
         return f"caught: {exc}"
     return "not reached"
+
+
+# Entities ----------------------------------------------------------------------------------------
+
+
+@app.entity_trigger(context_name="context")
+def counter_entity(context: df.DurableEntityContext) -> None:
+    value = context.get_state(lambda: 0)
+    operation = context.operation_name
+    if operation == "add":
+        value += context.get_input()
+        context.set_state(value)
+    elif operation == "get":
+        context.set_result(value)
+    elif operation == "explode":
+        raise ValueError("the counter exploded")
+    else:
+        context.set_state(value)
+
+
+@app.orchestration_trigger(context_name="context")
+def uses_counter(context: df.DurableOrchestrationContext) -> Any:
+    entity = df.EntityId("counter_entity", context.get_input())
+    context.signal_entity(entity, "add", 5)
+    yield context.call_entity(entity, "add", 2)
+    total = yield context.call_entity(entity, "get")
+    try:
+        yield context.call_entity(entity, "explode")
+    except Exception as exc:
+        return {"total": total, "error": str(exc)}
+    return {"total": total, "error": None}

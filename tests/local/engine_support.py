@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import azure.functions as func
+
 from azure_functions_durable_graph.local.catalog import AppCatalog
 from azure_functions_durable_graph.local.clock import Clock, VirtualClock
 from azure_functions_durable_graph.local.engine import Engine

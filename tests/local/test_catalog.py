@@ -10,6 +10,7 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 import pytest
+
 from azure_functions_durable_graph.local.catalog import ActivityNotFound, AppCatalog, BindingError
 from azure_functions_durable_graph.local.errors import LocalHostError
 

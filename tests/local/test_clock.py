@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
 from azure_functions_durable_graph.local.clock import VirtualClock, WallClock
 
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)

@@ -6,10 +6,10 @@ import asyncio
 import json
 
 import pytest
+
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.errors import InstanceAlreadyExists, OrchestratorNotFound
 from azure_functions_durable_graph.local.history import EventType
-
 from tests.helpers import unique_id
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import finished, run_engine

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
 from azure.durable_functions.models.OrchestrationRuntimeStatus import OrchestrationRuntimeStatus
+
 from azure_functions_durable_graph.local.clock import VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.errors import InstanceNotFound, InstanceNotRunning
 from azure_functions_durable_graph.local.history import EventType
-
 from tests.helpers import unique_id
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import finished, run_engine
@@ -71,7 +71,7 @@ def test_status_is_continued_as_new_between_executions() -> None:
             assert status is not None
             if not seen or seen[-1] != status["runtimeStatus"]:
                 seen.append(str(status["runtimeStatus"]))
-            if engine._idle():
+            if engine.is_idle():
                 return seen
             await asyncio.sleep(0)
 
@@ -219,3 +219,60 @@ def test_list_filters_and_purge() -> None:
     assert result["purged_one"] == 1
     assert result["purged_missing"] == 0
     assert result["left"] == []
+
+
+def test_suspended_instance_holds_its_events_until_resumed() -> None:
+    async def scenario(engine: Engine) -> tuple[str, dict[str, object], list[int]]:
+        instance_id = await engine.start_orchestration("with_status", None)
+        await engine.wait_until_idle()
+        await engine.suspend(instance_id, "maintenance")
+        await engine.raise_event(instance_id, "go", json.dumps("later"))
+        await engine.wait_until_idle()  # the held event does not count as runnable work
+        suspended = (await engine.get_status(instance_id) or {})["runtimeStatus"]
+        await engine.resume(instance_id, "done")
+        status = await finished(engine, instance_id)
+        kinds = [e["EventType"] for e in await engine.history(instance_id)]
+        return str(suspended), status, kinds
+
+    suspended, status, kinds = run_engine(apps.app, scenario)
+
+    assert suspended == "Suspended"
+    assert status["runtimeStatus"] == "Completed" and status["output"] == "later"
+    assert EventType.EXECUTION_SUSPENDED in kinds and EventType.EXECUTION_RESUMED in kinds
+
+
+def test_a_suspended_instance_can_still_be_terminated() -> None:
+    async def scenario(engine: Engine) -> dict[str, object]:
+        instance_id = await engine.start_orchestration("forever", None)
+        await engine.wait_until_idle()
+        await engine.suspend(instance_id, "hold")
+        await engine.wait_until_idle()
+        await engine.terminate(instance_id, "give up")
+        return await finished(engine, instance_id)
+
+    status = run_engine(apps.app, scenario)
+
+    assert status["runtimeStatus"] == "Terminated"
+    assert status["output"] == "give up"
+
+
+def test_restart_runs_the_orchestrator_again_with_the_same_input() -> None:
+    async def scenario(engine: Engine) -> tuple[str, str, dict[str, object], dict[str, object]]:
+        first = await engine.start_orchestration("hello_sequence", json.dumps("Rome"))
+        await engine.wait_until_idle()
+        fresh = await engine.restart(first)
+        same = await engine.restart(first, new_instance_id=False)
+        return fresh, same, await finished(engine, fresh), await finished(engine, same)
+
+    fresh, same, fresh_status, same_status = run_engine(apps.app, scenario)
+
+    assert fresh != same
+    assert (
+        fresh_status["output"]
+        == same_status["output"]
+        == [
+            "Hello Rome!",
+            "Hello Seattle!",
+            "Hello London!",
+        ]
+    )

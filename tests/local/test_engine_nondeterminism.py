@@ -8,10 +8,10 @@ from typing import Any
 
 import azure.durable_functions as df
 import pytest
+
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.episode import replay_history
 from azure_functions_durable_graph.local.errors import NonDeterminismError
-
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import finished, run_engine
 

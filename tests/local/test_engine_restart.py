@@ -10,7 +10,6 @@ from pathlib import Path
 from azure_functions_durable_graph.local.clock import VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.store import Store
-
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import catalog_for
 
@@ -69,3 +68,26 @@ def test_work_left_by_a_stopped_engine_completes_on_the_next_one(tmp_path: Path)
         "accepted": ["Hello later!", "Hello Seattle!", "Hello London!"],
     }
     assert {(s or {}).get("runtimeStatus") for s in statuses.values()} == {"Completed"}
+
+
+def test_entity_operations_accepted_before_a_crash_run_after_restart(tmp_path: Path) -> None:
+    database = tmp_path / "hub.sqlite"
+
+    async def accept_only() -> None:
+        engine = Engine(catalog_for(apps.app), Store(database), VirtualClock(START))
+        for amount in (10, 20):  # the engine is never started: nothing runs
+            await engine.signal_entity("counter_entity", "crash", "add", json.dumps(amount))
+
+    async def restart() -> str | None:
+        engine = Engine(catalog_for(apps.app), Store(database), VirtualClock(START))
+        await engine.start()
+        try:
+            await engine.wait_until_idle()
+            return await engine.read_entity_state("counter_entity", "crash")
+        finally:
+            await engine.stop()
+
+    asyncio.run(accept_only())
+    state = asyncio.run(restart())
+
+    assert state is not None and json.loads(state) == 30

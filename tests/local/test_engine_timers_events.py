@@ -7,11 +7,11 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
 from azure_functions_durable_graph.local.clock import VirtualClock, WallClock
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.errors import InstanceNotFound, InstanceNotRunning
 from azure_functions_durable_graph.local.history import EventType
-
 from tests.helpers import unique_id
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import finished, run_engine

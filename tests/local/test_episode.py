@@ -8,6 +8,7 @@ from typing import Any
 
 import azure.durable_functions as df
 import pytest
+
 from azure_functions_durable_graph.local import history as h
 from azure_functions_durable_graph.local.actions import Action, ActionType
 from azure_functions_durable_graph.local.episode import (

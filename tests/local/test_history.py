@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from azure.durable_functions.models.history.HistoryEvent import HistoryEvent
+
 from azure_functions_durable_graph.local import history as h
 
 AT = datetime(2025, 1, 1, 0, 0, 7, tzinfo=timezone.utc)

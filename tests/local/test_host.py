@@ -78,6 +78,9 @@ async def manage(req: func.HttpRequest, client: df.DurableOrchestrationClient):
     if op == "suspend":
         await client.suspend(instance_id, "pause")
         return "suspended"
+    if op == "resume":
+        await client.resume(instance_id, "go on")
+        return "resumed"
     status = await client.get_status(instance_id, show_history=True)
     return func.HttpResponse(json.dumps(status.to_json()), mimetype="application/json")
 
@@ -316,9 +319,11 @@ def test_client_errors_surface_as_500_from_the_starter(tmp_path: Path) -> None:
         assert again.status == 500
         assert "already exists and is Running" in again.json()["error"]["message"]
 
-        suspended = host.post(f"/api/manage/{instance_id}/suspend")
-        assert suspended.status == 500
-        assert "unexpected status code 501" in suspended.json()["error"]["message"]
+        # Suspend and resume go through the real client to the engine.
+        assert host.post(f"/api/manage/{instance_id}/suspend").text == "suspended"
+        assert host.wait_for_status(instance_id, "Suspended")["runtimeStatus"] == "Suspended"
+        assert host.post(f"/api/manage/{instance_id}/resume").text == "resumed"
+        assert host.wait_for_status(instance_id, "Running")["runtimeStatus"] == "Running"
 
         unknown = host.post("/api/orchestrators/no_such_orchestrator", json={})
         assert unknown.status == 500

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+
 from azure_functions_durable_graph.local.store import InstanceRecord, Store
 
 

@@ -91,7 +91,8 @@ def commit_all(repo: Path, message: str, *, tag: str | None = None) -> None:
 def copier_copy(
     template: Path, dest: Path, data: Mapping[str, object], *, vcs_ref: str | None = "HEAD"
 ) -> Path:
-    """Generate a project non-interactively, as a user would from a tag or HEAD
+    """Generate a project non-interactively (no --trust: the template runs no tasks), as a
+    user would from a tag or HEAD
     (`vcs_ref=None` for a template folder that is not a git repository)."""
     answers = [
         f"--data={key}={str(value).lower() if isinstance(value, bool) else value}"
@@ -103,7 +104,6 @@ def copier_copy(
             "-m",
             "copier",
             "copy",
-            "--trust",
             "--defaults",
             "--quiet",
             *([f"--vcs-ref={vcs_ref}"] if vcs_ref else []),

@@ -56,3 +56,22 @@ def test_demo_fails_clearly_when_the_template_cannot_be_generated(tmp_path: Path
     assert result.returncode == 1
     assert result.stderr.startswith("demo failed: could not generate the service:"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_never_replaces_a_folder_it_did_not_generate(tmp_path: Path) -> None:
+    dest = tmp_path / "my-work"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("keep me")
+
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "tools" / "demo.py"), "--dest", str(dest)],
+        cwd=REPO_ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert "exists and is not a generated service; not replacing it" in result.stderr
+    assert (dest / "notes.txt").read_text() == "keep me"

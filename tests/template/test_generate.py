@@ -255,7 +255,7 @@ def test_pre_commit_refuses_files_left_by_copier_update(
     (checkout / "function_app.py").write_text("app = None\n")
     git(checkout, "init", "-q")
     git(checkout, "add", "-A")
-    hook = [
+    hook: list[str | Path] = [
         sys.executable,
         "-m",
         "pre_commit",

@@ -186,3 +186,24 @@ def test_generated_tests_still_pass(updated: tuple[Path, Path]) -> None:
     result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
 
     assert "10 passed" in result.stdout, result.stdout
+
+
+def test_pip_pin_follows_the_template_release(tmp_path: Path) -> None:
+    template = make_template_repo(tmp_path / "template", tag="v0.1.0")
+    project = copier_copy(
+        template, tmp_path / "service", {"runtime_install": "pip"}, vcs_ref="v0.1.0"
+    )
+    git(project, "init", "-q")
+    commit_all(project, "generated from v0.1.0")
+    assert "azure-functions-durable-graph==0.1.0" in (project / "requirements.txt").read_text()
+    replace_in(template / "copier.yml", 'default: "0.1.0"', 'default: "0.2.0"')
+    commit_all(template, "release 0.2.0", tag="v0.2.0")
+
+    run(
+        [sys.executable, "-m", "copier", "update", "--defaults", "--trust", "--vcs-ref=v0.2.0"],
+        project,
+    )
+
+    requirements = (project / "requirements.txt").read_text().splitlines()
+    assert "azure-functions-durable-graph==0.2.0" in requirements
+    assert not (project / "azure_functions_durable_graph").exists()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
+
+import yaml
 
 from tests.template.support import REPO_ROOT, RUNTIME_PACKAGE, copier_copy, stage_template
 
@@ -37,3 +40,19 @@ def test_bytecode_and_caches_are_not_vendored(tmp_path: Path) -> None:
         for p in (template / RUNTIME_PACKAGE).rglob("*.py")
     )
     assert sorted(p.relative_to(vendored) for p in vendored.rglob("*.py")) == sources
+
+
+def test_template_pins_the_runtime_version_it_vendors() -> None:
+    copier_yml = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())
+    init = ast.parse((REPO_ROOT / RUNTIME_PACKAGE / "__init__.py").read_text())
+    versions = [
+        node.value.value
+        for node in init.body
+        if isinstance(node, ast.Assign)
+        and [getattr(target, "id", None) for target in node.targets] == ["__version__"]
+        and isinstance(node.value, ast.Constant)
+    ]
+
+    assert versions == [copier_yml["runtime_release"]["default"]], (
+        "copier.yml runtime_release must follow runtime __version__ (pip-mode pins use it)"
+    )

@@ -1,11 +1,12 @@
 """The durable functions of an app and how to invoke them the way the Python worker does.
 
-Orchestrators are the SDK handles `@orchestration_trigger` registered (called
-with the episode's JSON text). Activities are the user's functions: their
-input goes through the worker's own ActivityTriggerConverter (df_loads, with
-the raw text as fallback), their result through the same converter
-(df_dumps). Sync functions run in the loop's default thread pool, coroutines
-are awaited. Function names are case-insensitive, as in Functions.
+Orchestrators and entities are the SDK handles that `@orchestration_trigger`
+and `@entity_trigger` registered (called with the episode or request JSON
+text). Activities are the user's functions: their input goes through the
+worker's own ActivityTriggerConverter (df_loads, with the raw text as
+fallback), their result through the same converter (df_dumps). Sync functions
+run in the loop's default thread pool, coroutines are awaited. Function names
+are case-insensitive, as in Functions.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class AppCatalog:
         return sorted(name for name, _ in self._entities.values())
 
     def entity(self, name: str) -> Callable[..., Any] | None:
-        """The SDK entity handle registered for `name` (entities are not run by the engine yet)."""
+        """The SDK entity handle (`Entity.create(fn)`) registered for `name`, or None."""
         entry = self._entities.get(name.lower())
         return entry[1] if entry else None
 

@@ -25,18 +25,15 @@ from .catalog import FunctionCatalog
 from .episode import EpisodeOutcome, check_determinism
 from .errors import NonDeterminismError
 from .history import Event, EventType
-from .store import InstanceRecord, Store
+from .store import InstanceRecord, Message, Store
 
 #: Extra history field on the retry timers and re-attempts the host schedules by itself.
 RETRY_OF = "RetryOf"
 
 TERMINAL = frozenset({"Completed", "Failed", "Terminated"})
 
-_UNSUPPORTED = {
-    ActionType.CALL_ENTITY: "call_entity",
-    ActionType.SIGNAL_ENTITY: "signal_entity",
-    ActionType.CALL_HTTP: "call_http",
-}
+_UNSUPPORTED = {ActionType.CALL_HTTP: "call_http"}
+_ENTITY_ACTIONS = (ActionType.CALL_ENTITY, ActionType.SIGNAL_ENTITY)
 
 
 def new_execution_state() -> dict[str, Any]:
@@ -54,6 +51,7 @@ class Effects:
 
     work_items: list[int] = field(default_factory=list)
     kick: set[str] = field(default_factory=set)
+    entities: set[str] = field(default_factory=set)
     timers_changed: bool = False
 
 
@@ -151,6 +149,9 @@ class EpisodeDecisions:
             if not action.canceled:
                 self._add_timer(task_id, action.fire_at)
             return
+        if action.type in _ENTITY_ACTIONS:
+            self._send_to_entity(action, task_id)
+            return
         if action.retry is not None:
             key = str(task_id)
             self.state["retries"][key] = {
@@ -166,6 +167,31 @@ class EpisodeDecisions:
         self._start_attempt(
             action.type, task_id, action.name or "", action.input_json, action.instance_id
         )
+
+    def _send_to_entity(self, action: Action, task_id: int) -> None:
+        target = action.instance_id or ""
+        operation = str(action.raw.get("operation"))
+        request_id = str(uuid.uuid4())
+        is_call = action.type == ActionType.CALL_ENTITY
+        message = {
+            "id": request_id,
+            "op": operation,
+            "signal": not is_call,
+            "input": action.input_json,
+        }
+        self.events.append(
+            h.event_sent(
+                self.now,
+                task_id,
+                instance_id=target,
+                name=operation,
+                input_json=json.dumps(message),
+            )
+        )
+        record = self.record
+        caller = (record.instance_id, record.execution_id, request_id) if is_call else None
+        self.store.add_entity_operation(target, operation, action.input_json, caller=caller)
+        self.effects.entities.add(target)
 
     def _start_attempt(
         self,
@@ -393,3 +419,16 @@ def _unconsumed_events(events: list[Event], actions: list[Action]) -> list[Event
         if seen[name] > waits[name]:
             carried.append({**event, "IsPlayed": False})
     return carried
+
+
+def select_batch(messages: list[Message], state: dict[str, Any]) -> list[Message]:
+    """The messages of the next episode: ExecutionStarted first, and a retry event always alone."""
+    ordered = sorted(
+        messages, key=lambda m: (m.body["event"]["EventType"] != EventType.EXECUTION_STARTED, m.id)
+    )
+    batch: list[Message] = []
+    for message in ordered:
+        if is_retry_event(message.body["event"], state):
+            return batch or [message]
+        batch.append(message)
+    return batch

@@ -1,12 +1,12 @@
 """The orchestration engine: what the Durable extension does for a Python app, in one process.
 
-Instances advance through episodes: the engine takes an instance's inbox
-messages, replays its history plus the new events through the SDK handle,
-and commits the outcome in one transaction (decisions.py). Activities run
-as work items with bounded concurrency, timers fire from a scheduler that
-sleeps on the clock, and sub-orchestrations are instances whose completion
-becomes a message to their parent. At most one episode per instance runs at a
-time. Everything runs on the one event loop that calls these coroutines.
+Client operations become inbox messages; instances advance through episodes
+(instance_runner.py) whose outcome is committed in one transaction
+(decisions.py). Activities run as work items with bounded concurrency, timers
+fire from a scheduler that sleeps on the clock (timers.py), entity operations
+run one at a time per entity (entity_worker.py), and sub-orchestrations are
+instances whose completion becomes a message to their parent. Everything runs
+on the one event loop that calls these coroutines.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -25,25 +26,26 @@ from .clock import Clock
 from .decisions import (
     TERMINAL,
     Effects,
-    EpisodeDecisions,
     event_message,
-    is_retry_event,
     new_execution_state,
 )
-from .episode import episode_payload, run_episode
+from .entities import entity_id
+from .entity_worker import EntityWorker
 from .errors import (
     InstanceAlreadyExists,
     InstanceNotFound,
     InstanceNotRunning,
     OrchestratorNotFound,
-    OrchestratorProtocolError,
 )
-from .history import Event, EventType
+from .instance_runner import InstanceRunner
 from .status import status_body
-from .store import InstanceRecord, Message, Store, WorkItem
+from .store import InstanceRecord, Store, WorkItem
 from .timers import TimerScheduler
 
 logger = logging.getLogger(__name__)
+
+#: Threads that run orchestrator episodes and entity operations (the SDK code is sync).
+EPISODE_THREADS = 4
 
 
 class Engine:
@@ -65,8 +67,10 @@ class Engine:
         self.store = store
         self.clock = clock
         self.max_activity_concurrency = max_activity_concurrency
-        self._instance_tasks: dict[str, asyncio.Task[None]] = {}
+        self._instances: InstanceRunner | None = None
         self._activity_tasks: dict[int, asyncio.Task[None]] = {}
+        self._entities: EntityWorker | None = None
+        self._episode_pool: ThreadPoolExecutor | None = None
         self._semaphore: asyncio.Semaphore | None = None
         self._progress: asyncio.Event | None = None
         self._timers: TimerScheduler | None = None
@@ -83,27 +87,53 @@ class Engine:
         self._progress = asyncio.Event()
         self._timers = TimerScheduler(self.store, self.clock, self._timer_fired)
         self._timers.start()
+        # Episodes and entity operations get their own threads, so sync activities filling the
+        # loop's default pool cannot stall the orchestrations that wait for them.
+        self._episode_pool = ThreadPoolExecutor(
+            max_workers=EPISODE_THREADS, thread_name_prefix="durable-episode"
+        )
+        self._instances = InstanceRunner(
+            self.store,
+            self.catalog,
+            self.clock,
+            executor=self._episode_pool,
+            apply_effects=self._apply_effects,
+            on_progress=self._signal,
+        )
+        self._entities = EntityWorker(
+            self.store,
+            self.catalog,
+            self.clock,
+            on_reply=self._kick,
+            on_progress=self._signal,
+            executor=self._episode_pool,
+        )
         for instance_id in self.store.instances_with_messages():
             self._kick(instance_id)
         for item in self.store.work_items():
             self._launch(item)
+        for scheduler_id in self.store.entities_with_operations():
+            self._entities.kick(scheduler_id)
 
     async def stop(self) -> None:
         """Stop working; anything in flight stays in the store and runs again at the next start."""
         if not self._running:
             return
         self._running = False
-        tasks: list[asyncio.Task[None]] = [
-            *self._instance_tasks.values(),
-            *self._activity_tasks.values(),
-        ]
+        tasks: list[asyncio.Task[None]] = list(self._activity_tasks.values())
+        if self._instances is not None:
+            tasks.extend(self._instances.stop())
         if self._timers is not None:
             tasks.extend(self._timers.stop())
+        if self._entities is not None:
+            tasks.extend(self._entities.stop())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._instance_tasks.clear()
         self._activity_tasks.clear()
+        if self._episode_pool is not None:
+            self._episode_pool.shutdown(wait=False, cancel_futures=True)
+            self._episode_pool = None
 
     # Client operations ---------------------------------------------------------------------------
 
@@ -148,6 +178,14 @@ class Engine:
         self._kick(instance_id)
         return instance_id
 
+    async def restart(self, instance_id: str, *, new_instance_id: bool = True) -> str:
+        """Start the instance's orchestrator again with its original input; returns the new id."""
+        record = self.store.get_instance(instance_id)
+        if record is None:
+            raise InstanceNotFound(instance_id)
+        reuse = None if new_instance_id else instance_id
+        return await self.start_orchestration(record.name, record.input, reuse)
+
     async def raise_event(self, instance_id: str, event_name: str, input_json: str | None) -> None:
         """Deliver an external event; it waits in the history until the orchestrator asks."""
         _require_json(input_json, f"input of event {event_name!r}")
@@ -160,6 +198,18 @@ class Engine:
         """Ask for termination; it takes effect before the instance's next episode."""
         record = self._require_live(instance_id)
         self.store.add_message(record.instance_id, None, {"kind": "terminate", "reason": reason})
+        self._kick(instance_id)
+
+    async def suspend(self, instance_id: str, reason: str) -> None:
+        """Hold the instance: events, results and timers wait in its inbox until `resume`."""
+        record = self._require_live(instance_id)
+        self.store.add_message(record.instance_id, None, {"kind": "suspend", "reason": reason})
+        self._kick(instance_id)
+
+    async def resume(self, instance_id: str, reason: str) -> None:
+        """Let a suspended instance process what arrived meanwhile."""
+        record = self._require_live(instance_id)
+        self.store.add_message(record.instance_id, None, {"kind": "resume", "reason": reason})
         self._kick(instance_id)
 
     async def get_status(
@@ -224,26 +274,46 @@ class Engine:
             raise InstanceNotFound(instance_id)
         return self.store.history(instance_id)
 
+    async def signal_entity(
+        self, name: str, key: str, operation: str, input_json: str | None
+    ) -> None:
+        """Queue a one-way operation for entity `name`/`key` (the client's signal_entity)."""
+        _require_json(input_json, f"input of entity operation {operation!r}")
+        scheduler_id = entity_id(name, key)
+        self.store.add_entity_operation(scheduler_id, operation, input_json)
+        if self._entities is not None:
+            self._entities.kick(scheduler_id)
+
+    async def read_entity_state(self, name: str, key: str) -> str | None:
+        """The entity's state as JSON text, or None when the entity does not exist."""
+        exists, state = self.store.entity_state(entity_id(name, key))
+        return state if exists else None
+
     async def wait_until_idle(self) -> None:
         """Return once no episode, activity, message or due timer is left (future timers wait)."""
         if not self._running or self._progress is None:
             raise RuntimeError(
                 "wait_until_idle needs a started engine: call `await engine.start()` first"
             )
-        while not self._idle():
+        while not self.is_idle():
             self._progress.clear()
-            if self._idle():
+            if self.is_idle():
                 return
             await self._progress.wait()
 
-    # Internals: scheduling -----------------------------------------------------------------------
-
-    def _idle(self) -> bool:
-        if self._instance_tasks or self._activity_tasks:
+    def is_idle(self) -> bool:
+        """No episode or activity running, no inbox message, no due timer."""
+        if self._activity_tasks or (self._instances is not None and self._instances.busy):
             return False
-        if self.store.count_messages() or self.store.count_work_items():
+        if self._entities is not None and self._entities.busy:
+            return False
+        if self.store.count_runnable_messages() or self.store.count_work_items():
+            return False
+        if self.store.count_entity_operations():
             return False
         return not self.store.due_timers(h.format_time(self.clock.now()))
+
+    # Internals: scheduling -----------------------------------------------------------------------
 
     def _signal(self) -> None:
         if self._progress is not None:
@@ -258,34 +328,10 @@ class Engine:
         return record
 
     def _kick(self, instance_id: str) -> None:
-        """Make sure an episode task drains this instance's inbox (one task per instance)."""
-        self._signal()
-        if not self._running or instance_id in self._instance_tasks:
-            return
-        self._instance_tasks[instance_id] = asyncio.get_running_loop().create_task(
-            self._drive(instance_id)
-        )
-
-    async def _drive(self, instance_id: str) -> None:
-        try:
-            while await self._episode(instance_id):
-                pass
-        except Exception as exc:  # a host bug must not leave the instance silently stuck
-            logger.exception("local host error while running instance %s", instance_id)
-            self._fail_after_host_error(instance_id, exc)
-        finally:
-            self._instance_tasks.pop(instance_id, None)
+        if self._instances is not None:
+            self._instances.kick(instance_id)
+        else:
             self._signal()
-
-    def _fail_after_host_error(self, instance_id: str, exc: Exception) -> None:
-        record = self.store.get_instance(instance_id)
-        if record is None or record.status in TERMINAL:
-            return
-        message = f"local host error: {type(exc).__name__}: {exc}"
-        effects = self._commit_failure(
-            record, self.store.messages(instance_id), self.clock.now(), message, []
-        )
-        self._apply_effects(effects)
 
     def _apply_effects(self, effects: Effects) -> None:
         for item_id in effects.work_items:
@@ -294,6 +340,9 @@ class Engine:
                 self._launch(item)
         for instance_id in effects.kick:
             self._kick(instance_id)
+        for scheduler_id in effects.entities:
+            if self._entities is not None:
+                self._entities.kick(scheduler_id)
         if effects.timers_changed and self._timers is not None:
             self._timers.wake()
 
@@ -301,91 +350,6 @@ class Engine:
         self, instance_id: str, execution_id: str, timer_id: int, fire_at: str
     ) -> None:
         self._kick(instance_id)
-
-    # Internals: episodes -------------------------------------------------------------------------
-
-    async def _episode(self, instance_id: str) -> bool:
-        """Run one episode for the instance; False when its inbox is empty."""
-        record = self.store.get_instance(instance_id)
-        messages = self.store.messages(instance_id)
-        if not messages:
-            return False
-        if record is None or record.status in TERMINAL:
-            self.store.delete_messages([m.id for m in messages])
-            return True
-        terminate = next((m for m in messages if m.body.get("kind") == "terminate"), None)
-        if terminate is not None:
-            now = self.clock.now()
-            with self.store.transaction():
-                self.store.delete_messages([m.id for m in messages])
-                effects = EpisodeDecisions(self.store, self.catalog, record, now).terminate(
-                    terminate.body["reason"]
-                )
-            self._apply_effects(effects)
-            return True
-        stale = [m for m in messages if m.execution_id not in (None, record.execution_id)]
-        batch = _select_batch([m for m in messages if m not in stale], record.state)
-        if not batch:
-            self.store.delete_messages([m.id for m in stale])
-            return True
-        await self._run_batch(record, batch, stale)
-        return True
-
-    async def _run_batch(
-        self, record: InstanceRecord, batch: list[Message], stale: list[Message]
-    ) -> None:
-        now = self.clock.now()
-        past = self.store.history(record.instance_id)
-        new: list[Event] = [h.orchestrator_started(now)] + [m.body["event"] for m in batch]
-        handle = self.catalog.orchestrator(record.name)
-        effects: Effects | None = None
-        if handle is None:
-            message = f"The orchestrator function '{record.name}' is not registered in the app."
-            effects = self._commit_failure(record, batch + stale, now, message, new)
-        elif not past and new[1]["EventType"] != EventType.EXECUTION_STARTED:
-            message = (
-                f"internal error: first episode of {record.instance_id!r} has no ExecutionStarted"
-            )
-            effects = self._commit_failure(record, batch + stale, now, message, [])
-        else:
-            payload = episode_payload(
-                instance_id=record.instance_id,
-                input_json=record.input,
-                parent_instance_id=record.parent_instance_id,
-                history=h.for_episode(past, new),
-            )
-            loop = asyncio.get_running_loop()
-            try:
-                outcome = await loop.run_in_executor(None, run_episode, handle, payload)
-            except OrchestratorProtocolError as exc:
-                effects = self._commit_failure(record, batch + stale, now, str(exc), new)
-            else:
-                current = self.store.get_instance(record.instance_id)
-                if (
-                    current is None
-                    or current.execution_id != record.execution_id
-                    or current.status in TERMINAL
-                ):
-                    return  # purged or replaced while the episode ran
-                with self.store.transaction():
-                    self.store.delete_messages([m.id for m in batch + stale])
-                    effects = EpisodeDecisions(self.store, self.catalog, record, now).apply(
-                        past, new, outcome
-                    )
-        if effects is not None:
-            self._apply_effects(effects)
-
-    def _commit_failure(
-        self,
-        record: InstanceRecord,
-        consumed: list[Message],
-        now: datetime,
-        message: str,
-        new: list[Event],
-    ) -> Effects:
-        with self.store.transaction():
-            self.store.delete_messages([m.id for m in consumed])
-            return EpisodeDecisions(self.store, self.catalog, record, now).fail(message, new)
 
     # Internals: activities -----------------------------------------------------------------------
 
@@ -410,19 +374,6 @@ class Engine:
         finally:
             self._activity_tasks.pop(item.id, None)
             self._signal()
-
-
-def _select_batch(messages: list[Message], state: dict[str, Any]) -> list[Message]:
-    """The messages of the next episode: ExecutionStarted first, and a retry event always alone."""
-    ordered = sorted(
-        messages, key=lambda m: (m.body["event"]["EventType"] != EventType.EXECUTION_STARTED, m.id)
-    )
-    batch: list[Message] = []
-    for message in ordered:
-        if is_retry_event(message.body["event"], state):
-            return batch or [message]
-        batch.append(message)
-    return batch
 
 
 def _require_json(text: str | None, what: str) -> None:

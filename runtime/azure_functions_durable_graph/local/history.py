@@ -156,6 +156,15 @@ def timer_fired(at: datetime, timer_id: int, fire_at: datetime) -> Event:
     return _event(EventType.TIMER_FIRED, at, TimerId=timer_id, FireAt=format_time(fire_at))
 
 
+def event_sent(
+    at: datetime, event_id: int, *, instance_id: str, name: str, input_json: str
+) -> Event:
+    """A message to an entity; the SDK re-keys a call_entity task by `json.loads(Input)["id"]`."""
+    return _event(
+        EventType.EVENT_SENT, at, event_id, InstanceId=instance_id, Name=name, Input=input_json
+    )
+
+
 def event_raised(at: datetime, name: str, input_json: str | None) -> Event:
     return _event(EventType.EVENT_RAISED, at, Name=name, Input=input_json)
 
@@ -171,6 +180,14 @@ def execution_completed(at: datetime, status: str, result: str | None) -> Event:
 
 def execution_terminated(at: datetime, reason: str) -> Event:
     return _event(EventType.EXECUTION_TERMINATED, at, Input=reason)
+
+
+def execution_suspended(at: datetime, reason: str | None) -> Event:
+    return _event(EventType.EXECUTION_SUSPENDED, at, Reason=reason)
+
+
+def execution_resumed(at: datetime, reason: str | None) -> Event:
+    return _event(EventType.EXECUTION_RESUMED, at, Reason=reason)
 
 
 def for_episode(past: list[Event], new: list[Event]) -> list[Event]:

@@ -1,11 +1,12 @@
-"""SQLite persistence of instances, histories, inboxes, activity work items and timers.
+"""SQLite persistence of instances, histories, inboxes, work items, timers and entities.
 
 Every state change the engine makes goes through one `transaction()`: an
 episode's results (history appended, inbox messages consumed, new work items,
 timers and child instances, the status update) or an activity's completion
 (work item deleted, inbox message added) commit together or not at all. So a
 crash loses nothing: on restart, work items still present run again, timers
-still present fire, and inbox messages still present are processed.
+still present fire, inbox messages and entity operations still present are
+processed.
 
 A file store uses WAL mode; ":memory:" is for tests. All calls are
 synchronous and short; the engine makes them from its event loop thread.
@@ -71,6 +72,22 @@ CREATE TABLE IF NOT EXISTS timers (
     fire_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS timers_fire_at ON timers (fire_at);
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id TEXT PRIMARY KEY,
+    exists_ INTEGER NOT NULL,
+    state TEXT
+);
+CREATE TABLE IF NOT EXISTS entity_ops (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    entity_id TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    input TEXT,
+    is_signal INTEGER NOT NULL,
+    caller_instance_id TEXT,
+    caller_execution_id TEXT,
+    request_id TEXT
+);
+CREATE INDEX IF NOT EXISTS entity_ops_entity ON entity_ops (entity_id, id);
 """
 
 _INSTANCE_COLUMNS = (
@@ -133,6 +150,20 @@ class PendingTimer:
     execution_id: str
     timer_id: int
     fire_at: str
+
+
+@dataclass(frozen=True)
+class EntityOperation:
+    """An operation queued for an entity (`@name@key`); calls carry who waits for the answer."""
+
+    id: int
+    entity_id: str
+    operation: str
+    input: str | None
+    is_signal: bool
+    caller_instance_id: str | None = None
+    caller_execution_id: str | None = None
+    request_id: str | None = None
 
 
 class Store:
@@ -295,8 +326,12 @@ class Store:
             r[0] for r in self._all("SELECT DISTINCT instance_id FROM inbox ORDER BY instance_id")
         ]
 
-    def count_messages(self) -> int:
-        return int(self._all("SELECT COUNT(*) FROM inbox")[0][0])
+    def count_runnable_messages(self) -> int:
+        """Inbox messages that can be processed now (a Suspended instance holds its messages)."""
+        held = "SELECT instance_id FROM instances WHERE status = 'Suspended'"
+        wakes = "json_extract(message, '$.kind') IN ('resume', 'terminate')"
+        sql = f"SELECT COUNT(*) FROM inbox WHERE {wakes} OR instance_id NOT IN ({held})"
+        return int(self._all(sql)[0][0])
 
     # Activity work items -------------------------------------------------------------------------
 
@@ -364,6 +399,66 @@ class Store:
 
     def count_work_items(self) -> int:
         return int(self._all("SELECT COUNT(*) FROM work_items")[0][0])
+
+    # Entities ------------------------------------------------------------------------------------
+
+    def add_entity_operation(
+        self,
+        entity_id: str,
+        operation: str,
+        input_json: str | None,
+        *,
+        caller: tuple[str, str, str] | None = None,
+    ) -> int:
+        """Queue an operation; `caller` is (instance_id, execution_id, request_id) for calls."""
+        caller_instance, caller_execution, request_id = caller or (None, None, None)
+        return self._insert(
+            "INSERT INTO entity_ops (entity_id, operation, input, is_signal, caller_instance_id, "
+            "caller_execution_id, request_id) VALUES (?,?,?,?,?,?,?)",
+            (
+                entity_id,
+                operation,
+                input_json,
+                caller is None,
+                caller_instance,
+                caller_execution,
+                request_id,
+            ),
+        )
+
+    def next_entity_operation(self, entity_id: str) -> EntityOperation | None:
+        rows = self._all(
+            "SELECT id, entity_id, operation, input, is_signal, caller_instance_id, "
+            "caller_execution_id, request_id FROM entity_ops WHERE entity_id = ? "
+            "ORDER BY id LIMIT 1",
+            (entity_id,),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return EntityOperation(row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6], row[7])
+
+    def delete_entity_operation(self, op_id: int) -> bool:
+        return self._run("DELETE FROM entity_ops WHERE id = ?", (op_id,)) > 0
+
+    def entities_with_operations(self) -> list[str]:
+        return [
+            r[0] for r in self._all("SELECT DISTINCT entity_id FROM entity_ops ORDER BY entity_id")
+        ]
+
+    def count_entity_operations(self) -> int:
+        return int(self._all("SELECT COUNT(*) FROM entity_ops")[0][0])
+
+    def entity_state(self, entity_id: str) -> tuple[bool, str | None]:
+        """(exists, state JSON text) of an entity; a never-seen entity does not exist."""
+        rows = self._all("SELECT exists_, state FROM entities WHERE entity_id = ?", (entity_id,))
+        return (bool(rows[0][0]), rows[0][1]) if rows else (False, None)
+
+    def put_entity_state(self, entity_id: str, exists: bool, state: str | None) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO entities (entity_id, exists_, state) VALUES (?,?,?)",
+            (entity_id, exists, state),
+        )
 
 
 def _instance(row: tuple[Any, ...]) -> InstanceRecord:

@@ -26,6 +26,14 @@ def retry_until_success(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def retry_hourly(context: df.DurableOrchestrationContext):
+    one_hour = 3_600_000
+    retry = df.RetryOptions(first_retry_interval_in_milliseconds=one_hour, max_number_of_attempts=2)
+    spec = {"key": context.instance_id, "failures": 1}
+    return (yield context.call_activity_with_retry("flaky", retry, spec))
+
+
+@app.orchestration_trigger(context_name="context")
 def retry_exhausted(context: df.DurableOrchestrationContext):
     retry = df.RetryOptions(first_retry_interval_in_milliseconds=20, max_number_of_attempts=2)
     try:

@@ -1,0 +1,200 @@
+"""Drives instances through episodes: one task per instance, one episode at a time.
+
+An instance's task takes its inbox messages (terminate first, then suspend and
+resume, then events as one batch), replays the history plus the new events
+through the SDK handle on the episode threads, and commits what the episode
+decided in one transaction. The engine starts whatever the commit created.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from datetime import datetime
+
+from . import history as h
+from .catalog import FunctionCatalog
+from .clock import Clock
+from .decisions import TERMINAL, Effects, EpisodeDecisions, select_batch
+from .episode import episode_payload, run_episode
+from .errors import OrchestratorProtocolError
+from .history import Event, EventType
+from .store import InstanceRecord, Message, Store
+
+logger = logging.getLogger(__name__)
+
+
+class InstanceRunner:
+    """Runs episodes for instances whose inbox has messages."""
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: FunctionCatalog,
+        clock: Clock,
+        *,
+        executor: Executor | None,
+        apply_effects: Callable[[Effects], None],
+        on_progress: Callable[[], None],
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.clock = clock
+        self.executor = executor
+        self.apply_effects = apply_effects
+        self.on_progress = on_progress
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._stopped = False
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def kick(self, instance_id: str) -> None:
+        """Make sure a task drains this instance's inbox (one task per instance)."""
+        self.on_progress()
+        if self._stopped or instance_id in self._tasks:
+            return
+        self._tasks[instance_id] = asyncio.get_running_loop().create_task(self._drive(instance_id))
+
+    def stop(self) -> list[asyncio.Task[None]]:
+        """Cancel the running tasks and return them to await; unprocessed messages stay stored."""
+        self._stopped = True
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        self._tasks.clear()
+        return tasks
+
+    async def _drive(self, instance_id: str) -> None:
+        try:
+            while await self._episode(instance_id):
+                pass
+        except Exception as exc:  # a host bug must not leave the instance silently stuck
+            logger.exception("local host error while running instance %s", instance_id)
+            self._fail_after_host_error(instance_id, exc)
+        finally:
+            self._tasks.pop(instance_id, None)
+            self.on_progress()
+
+    def _fail_after_host_error(self, instance_id: str, exc: Exception) -> None:
+        record = self.store.get_instance(instance_id)
+        if record is None or record.status in TERMINAL:
+            return
+        message = f"local host error: {type(exc).__name__}: {exc}"
+        effects = self._commit_failure(
+            record, self.store.messages(instance_id), self.clock.now(), message, []
+        )
+        self.apply_effects(effects)
+
+    async def _episode(self, instance_id: str) -> bool:
+        """Run one episode for the instance; False when its inbox is empty."""
+        record = self.store.get_instance(instance_id)
+        messages = self.store.messages(instance_id)
+        if not messages:
+            return False
+        if record is None or record.status in TERMINAL:
+            self.store.delete_messages([m.id for m in messages])
+            return True
+        terminate = next((m for m in messages if m.body.get("kind") == "terminate"), None)
+        if terminate is not None:
+            now = self.clock.now()
+            with self.store.transaction():
+                self.store.delete_messages([m.id for m in messages])
+                effects = EpisodeDecisions(self.store, self.catalog, record, now).terminate(
+                    terminate.body["reason"]
+                )
+            self.apply_effects(effects)
+            return True
+        controls = [m for m in messages if m.body.get("kind") in ("suspend", "resume")]
+        if controls:
+            self._suspend_or_resume(record, controls)
+            return True
+        if record.status == "Suspended":
+            return False  # its messages wait for resume
+        stale = [m for m in messages if m.execution_id not in (None, record.execution_id)]
+        batch = select_batch([m for m in messages if m not in stale], record.state)
+        if not batch:
+            self.store.delete_messages([m.id for m in stale])
+            return True
+        await self._run_batch(record, batch, stale)
+        return True
+
+    def _suspend_or_resume(self, record: InstanceRecord, controls: list[Message]) -> None:
+        """Apply suspend/resume requests in arrival order; each leaves a history event."""
+        now = self.clock.now()
+        events: list[Event] = []
+        status = record.status
+        for message in controls:
+            reason = message.body.get("reason")
+            if message.body["kind"] == "suspend" and status != "Suspended":
+                events.append(h.execution_suspended(now, reason))
+                status = "Suspended"
+            elif message.body["kind"] == "resume" and status == "Suspended":
+                events.append(h.execution_resumed(now, reason))
+                status = "Running"
+        with self.store.transaction():
+            self.store.delete_messages([m.id for m in controls])
+            if events:
+                self.store.append_history(record.instance_id, record.execution_id, events)
+                record.status = status
+                record.updated_at = h.format_time(now)
+                self.store.put_instance(record)
+
+    async def _run_batch(
+        self, record: InstanceRecord, batch: list[Message], stale: list[Message]
+    ) -> None:
+        now = self.clock.now()
+        past = self.store.history(record.instance_id)
+        new: list[Event] = [h.orchestrator_started(now)] + [m.body["event"] for m in batch]
+        handle = self.catalog.orchestrator(record.name)
+        effects: Effects | None = None
+        if handle is None:
+            message = f"The orchestrator function '{record.name}' is not registered in the app."
+            effects = self._commit_failure(record, batch + stale, now, message, new)
+        elif not past and new[1]["EventType"] != EventType.EXECUTION_STARTED:
+            message = (
+                f"internal error: first episode of {record.instance_id!r} has no ExecutionStarted"
+            )
+            effects = self._commit_failure(record, batch + stale, now, message, [])
+        else:
+            payload = episode_payload(
+                instance_id=record.instance_id,
+                input_json=record.input,
+                parent_instance_id=record.parent_instance_id,
+                history=h.for_episode(past, new),
+            )
+            loop = asyncio.get_running_loop()
+            try:
+                outcome = await loop.run_in_executor(self.executor, run_episode, handle, payload)
+            except OrchestratorProtocolError as exc:
+                effects = self._commit_failure(record, batch + stale, now, str(exc), new)
+            else:
+                current = self.store.get_instance(record.instance_id)
+                if (
+                    current is None
+                    or current.execution_id != record.execution_id
+                    or current.status in TERMINAL
+                ):
+                    return  # purged or replaced while the episode ran
+                with self.store.transaction():
+                    self.store.delete_messages([m.id for m in batch + stale])
+                    effects = EpisodeDecisions(self.store, self.catalog, record, now).apply(
+                        past, new, outcome
+                    )
+        if effects is not None:
+            self.apply_effects(effects)
+
+    def _commit_failure(
+        self,
+        record: InstanceRecord,
+        consumed: list[Message],
+        now: datetime,
+        message: str,
+        new: list[Event],
+    ) -> Effects:
+        with self.store.transaction():
+            self.store.delete_messages([m.id for m in consumed])
+            return EpisodeDecisions(self.store, self.catalog, record, now).fail(message, new)
