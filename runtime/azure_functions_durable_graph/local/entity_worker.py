@@ -19,6 +19,7 @@ from .catalog import FunctionCatalog
 from .clock import Clock
 from .decisions import event_message
 from .entities import EntityOutcome, response_input, run_operation, split_entity_id
+from .keyed_tasks import KeyedTasks
 from .store import EntityOperation, Store
 
 logger = logging.getLogger(__name__)
@@ -43,30 +44,19 @@ class EntityWorker:
         self.on_reply = on_reply
         self.on_progress = on_progress
         self.executor = executor
-        self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._stopped = False
+        self._tasks = KeyedTasks(self._drain, on_progress)
 
     @property
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return self._tasks.busy
 
     def kick(self, scheduler_id: str) -> None:
         """Make sure a task drains this entity's queue."""
-        self.on_progress()
-        if self._stopped or scheduler_id in self._tasks:
-            return
-        self._tasks[scheduler_id] = asyncio.get_running_loop().create_task(
-            self._drain(scheduler_id)
-        )
+        self._tasks.kick(scheduler_id)
 
     def stop(self) -> list[asyncio.Task[None]]:
         """Cancel the running tasks and return them to await; queued operations stay stored."""
-        self._stopped = True
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        self._tasks.clear()
-        return tasks
+        return self._tasks.stop()
 
     async def _drain(self, scheduler_id: str) -> None:
         try:
@@ -74,9 +64,6 @@ class EntityWorker:
                 await self._run(operation)
         except Exception:
             logger.exception("local host error while running entity %s", scheduler_id)
-        finally:
-            self._tasks.pop(scheduler_id, None)
-            self.on_progress()
 
     async def _run(self, op: EntityOperation) -> None:
         name, _ = split_entity_id(op.entity_id)

@@ -21,6 +21,7 @@ from .decisions import TERMINAL, Effects, EpisodeDecisions, select_batch
 from .episode import episode_payload, run_episode
 from .errors import OrchestratorProtocolError
 from .history import Event, EventType
+from .keyed_tasks import KeyedTasks
 from .store import InstanceRecord, Message, Store
 
 logger = logging.getLogger(__name__)
@@ -45,28 +46,19 @@ class InstanceRunner:
         self.executor = executor
         self.apply_effects = apply_effects
         self.on_progress = on_progress
-        self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._stopped = False
+        self._tasks = KeyedTasks(self._drive, on_progress)
 
     @property
     def busy(self) -> bool:
-        return bool(self._tasks)
+        return self._tasks.busy
 
     def kick(self, instance_id: str) -> None:
         """Make sure a task drains this instance's inbox (one task per instance)."""
-        self.on_progress()
-        if self._stopped or instance_id in self._tasks:
-            return
-        self._tasks[instance_id] = asyncio.get_running_loop().create_task(self._drive(instance_id))
+        self._tasks.kick(instance_id)
 
     def stop(self) -> list[asyncio.Task[None]]:
         """Cancel the running tasks and return them to await; unprocessed messages stay stored."""
-        self._stopped = True
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        self._tasks.clear()
-        return tasks
+        return self._tasks.stop()
 
     async def _drive(self, instance_id: str) -> None:
         try:
@@ -75,9 +67,6 @@ class InstanceRunner:
         except Exception as exc:  # a host bug must not leave the instance silently stuck
             logger.exception("local host error while running instance %s", instance_id)
             self._fail_after_host_error(instance_id, exc)
-        finally:
-            self._tasks.pop(instance_id, None)
-            self.on_progress()
 
     def _fail_after_host_error(self, instance_id: str, exc: Exception) -> None:
         record = self.store.get_instance(instance_id)
