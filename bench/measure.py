@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, replace
 
 from bench.drivers import STORES, Driver, EngineDriver, engine_driver, http_driver
@@ -109,16 +109,28 @@ def _median(samples: Sequence[Sample]) -> Sample:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def measure_chain(plan: Plan, path: str, store: str) -> ChainResult:
-    with PATHS[path](store) as driver:
+def measure_chain(plan: Plan, path: str) -> list[ChainResult]:
+    """Both stores side by side: runs alternate between them, so load drift hits both alike."""
+    samples: dict[str, list[Sample]] = {store: [] for store in STORES}
+    batches: dict[str, float] = {}
+    with ExitStack() as stack:
+        drivers = {store: stack.enter_context(PATHS[path](store)) for store in STORES}
         for _ in range(plan.warmup):
-            driver.run_one(plan.chain_steps)
-        samples = [_sample(driver, plan.chain_steps) for _ in range(plan.sequential_runs)]
-        started = time.perf_counter()
-        driver.run_batch(plan.chain_steps, plan.batch_size)
-        batch = time.perf_counter() - started
-    typical, steps = _median(samples), plan.chain_steps
-    return ChainResult(path, store, steps, typical, len(samples), plan.batch_size, batch)
+            for driver in drivers.values():
+                driver.run_one(plan.chain_steps)
+        for run in range(plan.sequential_runs):
+            order = STORES if run % 2 == 0 else STORES[::-1]
+            for store in order:
+                samples[store].append(_sample(drivers[store], plan.chain_steps))
+        for store, driver in drivers.items():
+            started = time.perf_counter()
+            driver.run_batch(plan.chain_steps, plan.batch_size)
+            batches[store] = time.perf_counter() - started
+    steps, size = plan.chain_steps, plan.batch_size
+    return [
+        ChainResult(path, store, steps, _median(runs), len(runs), size, batches[store])
+        for store, runs in samples.items()
+    ]
 
 
 def measure_scaling(plan: Plan, path: str, store: str) -> Iterator[ScalingResult]:
@@ -132,11 +144,10 @@ def measure_scaling(plan: Plan, path: str, store: str) -> Iterator[ScalingResult
 
 
 def chain_results(plan: Plan, progress: Callable[[str], None]) -> list[ChainResult]:
-    results = []
+    results: list[ChainResult] = []
     for path in PATHS:
-        for store in STORES:
-            progress(f"chain of {plan.chain_steps}: {path} / {store}")
-            results.append(measure_chain(plan, path, store))
+        progress(f"chain of {plan.chain_steps}: {path}, memory and sqlite side by side")
+        results.extend(measure_chain(plan, path))
     return results
 
 

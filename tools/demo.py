@@ -29,7 +29,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 GRAPH = "expense_approval"
 EXPENSE = {"employee": "ada", "amount": 250, "description": "Conference ticket"}
 APPROVAL = {"approved": True, "approver": "grace", "comment": "Enjoy the talks"}
-FINISHED = {"Completed", "Failed", "Terminated"}
+FINISHED = {"Completed", "Failed", "Terminated", "Canceled"}
+# Steps take milliseconds on the local host: poll often so that few go unseen.
+POLL_SECONDS = 0.005
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -108,32 +110,100 @@ def tail(log: Path, lines: int = 20) -> str:
     return "\n".join("    " + line for line in text.splitlines()[-lines:])
 
 
-def follow_run(base_url: str) -> dict[str, Any]:
-    """Start a run, print each change of node/step/status, approve it when it waits."""
+class Progress:
+    """Turns successive GET /api/runs/{id} bodies into one line per step, each printed once.
+
+    A step can start and finish between two polls. The run's `path` (the nodes it has
+    executed, when the runtime reports it) names such steps; without it they are shown
+    as unobserved rather than guessed.
+    """
+
+    def __init__(self) -> None:
+        self.steps_shown = 0
+        self.waits: dict[int, str] = {}  # step after which the run waited -> event name
+        self.status: str | None = None
+
+    def update(self, run: dict[str, Any]) -> list[str]:
+        lines: list[str] = []
+        step = int(run.get("step") or 0)
+        path = run_path(run)
+        for number in range(self.steps_shown + 1, step + 1):
+            if number == step:
+                node = run.get("current_node") or "?"
+            elif path is not None and number <= len(path):
+                node = path[number - 1]
+            else:
+                node = "(started and finished between two polls)"
+            lines.append(f"  step {number}  {node}")
+        self.steps_shown = max(self.steps_shown, step)
+        waiting = run.get("waiting_for")
+        if waiting and step not in self.waits:
+            self.waits[step] = waiting["event_name"]
+            lines.append(
+                f"          waiting for '{waiting['event_name']}' "
+                f"(resumes at {waiting['resume_node']})"
+            )
+        if run["status"] in FINISHED and run["status"] != self.status:
+            lines.append(f"  {run['status']}")
+        self.status = run["status"]
+        return lines
+
+    def path_line(self, run: dict[str, Any]) -> str | None:
+        """`review -> (manager_approval) -> apply_decision -> ...`, if the run reports its path."""
+        path = run_path(run)
+        if path is None:
+            return None
+        parts: list[str] = []
+        for number, node in enumerate(path, start=1):
+            parts.append(node)
+            if number in self.waits:
+                parts.append(f"({self.waits[number]})")
+        return " -> ".join(parts)
+
+
+def run_path(run: dict[str, Any]) -> list[str] | None:
+    """The executed node names, from the run or its output (newer runtimes report them)."""
+    for source in (run, run.get("output") or {}):
+        path = source.get("path") if isinstance(source, dict) else None
+        if isinstance(path, list):
+            return [node if isinstance(node, str) else json.dumps(node) for node in path]
+    return None
+
+
+def mermaid_of(graph: Any) -> str | None:
+    """The graph's Mermaid diagram from GET /api/graphs/{name}, when the runtime serves one."""
+    diagram = graph.get("diagram") if isinstance(graph, dict) else None
+    text = diagram.get("mermaid") if isinstance(diagram, dict) else None
+    return text.strip() if isinstance(text, str) and text.strip() else None
+
+
+def show_graph(base_url: str) -> None:
+    status, graph = call(base_url, "GET", f"/api/graphs/{GRAPH}")
+    diagram = mermaid_of(graph) if status == 200 else None
+    if diagram:
+        print(f"\nThe {GRAPH} graph (Mermaid, GET /api/graphs/{GRAPH}):")
+        print("\n".join("    " + line for line in diagram.splitlines()))
+
+
+def follow_run(base_url: str) -> tuple[dict[str, Any], Progress]:
+    """Start a run, print each step as it starts, approve the run when it waits."""
     print(f"\nPOST /api/graphs/{GRAPH}/runs  {json.dumps(EXPENSE)}")
     started = expect(
         *call(base_url, "POST", f"/api/graphs/{GRAPH}/runs", {"input": EXPENSE}), 202, "start"
     )
     instance_id = started["instance_id"]
     print(f"  run {instance_id} accepted")
-    seen: tuple[Any, ...] = ()
+    progress = Progress()
     approved = False
+    run: dict[str, Any] = {}
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         run = expect(*call(base_url, "GET", f"/api/runs/{instance_id}"), 200, "GET run")
-        waiting = run.get("waiting_for")
-        now = (run["status"], run.get("current_node"), run.get("step"), bool(waiting))
-        if now != seen:
-            seen = now
-            node = run.get("current_node") or "-"
-            line = f"  step {run.get('step') or 0:>2}  {node:<17} {run['status']}"
-            if waiting:
-                event, resume = waiting["event_name"], waiting["resume_node"]
-                line += f"  (waiting for '{event}', resumes at {resume})"
-            print(line)
+        for line in progress.update(run):
+            print(line, flush=True)
         if run["status"] in FINISHED:
-            finished: dict[str, Any] = run
-            return finished
+            return run, progress
+        waiting = run.get("waiting_for")
         if waiting and not approved:
             event = waiting["event_name"]
             print(f"POST /api/runs/{instance_id}/events/{event}  {json.dumps(APPROVAL)}")
@@ -143,8 +213,8 @@ def follow_run(base_url: str) -> dict[str, Any]:
                 "send the approval event",
             )
             approved = True
-        time.sleep(0.05)
-    raise DemoError(f"run {instance_id} did not finish within 60s; last seen: {seen}")
+        time.sleep(POLL_SECONDS)
+    raise DemoError(f"run {instance_id} did not finish within 60s; last seen: {json.dumps(run)}")
 
 
 def stop(host: subprocess.Popen[str]) -> str | None:
@@ -197,11 +267,13 @@ def main(argv: list[str] | None = None) -> int:
             command, cwd=dest, stdout=log_file, stderr=subprocess.STDOUT, text=True, env=env
         )
         run: dict[str, Any] | None = None
+        progress = Progress()
         try:
             health = wait_until_ready(host, base_url, log)
             names = ", ".join(graph["graph_name"] for graph in health.get("graphs", []))
             print(f"  ready at {base_url}  graphs: {names or 'none'}")
-            run = follow_run(base_url)
+            show_graph(base_url)
+            run, progress = follow_run(base_url)
         except DemoError as error:
             print(f"demo failed: {error}", file=sys.stderr)
         finally:
@@ -219,7 +291,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"\nCompleted at '{run['current_node']}' after {run['step']} steps. Final state:")
+    print(f"\nCompleted at '{run['current_node']}' after {run['step']} steps.")
+    path = progress.path_line(run)
+    if path:
+        print(f"Path: {path}")
+    print("Final state:")
     print(json.dumps(run["output"], indent=2))
     print(f"\nThe service is in {shown}/: see its README.md, or run its tests with pytest.")
     return 0

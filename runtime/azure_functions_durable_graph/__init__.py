@@ -20,6 +20,7 @@ from .errors import (
     StepLimitExceeded,
 )
 from .graph.builder import ManifestBuilder
+from .graph.diagram import to_mermaid
 from .graph.manifest import GraphManifest, GraphRegistration, NodeDefinition
 from .graph.routing import RouteDecision
 
@@ -43,4 +44,5 @@ __all__ = [
     "StateMergeError",
     "StepLimitExceeded",
     "__version__",
+    "to_mermaid",
 ]

@@ -5,7 +5,7 @@ DurableGraphError
  |    +-- ManifestError (ValueError)           build() rejected the graph
  |    +-- GraphNotFound (LookupError)          no graph registered under that name
  |    +-- GraphVersionNotRegistered (LookupError)  a run pins a hash no longer registered
- |    +-- RouteError (ValueError)              a route returned something unusable
+ |    +-- RouteError (ValueError)              a route returned something unusable or undeclared
  |    +-- StateMergeError (ValueError)         a handler's return could not become the state
  |    +-- NodeExecutionError                   a node, route or event handler raised
  |    +-- StepLimitExceeded                    a run took more steps than the graph allows
@@ -64,7 +64,8 @@ class GraphVersionNotRegistered(GraphError, LookupError):
 
 
 class RouteError(GraphError, ValueError):
-    """A route handler's decision is malformed or names an unknown node or event."""
+    """A route's decision is malformed, names an unknown node or event, or strays from its
+    declared route_targets."""
 
     def __init__(self, graph_name: str, node: str, message: str) -> None:
         super().__init__(f"Graph {graph_name!r}, node {node!r}: {message}")

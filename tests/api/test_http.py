@@ -227,6 +227,7 @@ def test_status_of_a_pending_run_comes_from_its_input(runtime, fns, client):
         "step": None,
         "waiting_for": None,
         "output": None,
+        "path": None,
         "error": None,
         "created_at": "2026-01-01T00:00:00+00:00",
         "updated_at": "2026-01-01T00:00:00+00:00",
@@ -248,13 +249,20 @@ def test_status_of_a_waiting_run_shows_node_step_and_event(fns, client):
 
 def test_status_of_a_completed_run_has_the_final_state(fns, client):
     start(fns, client, {"input": {"title": "x"}, "instance_id": "c"})
-    output = {"graph": "tickets", "final_node": "close", "steps": 2, "state": {"title": "x"}}
+    output = {
+        "graph": "tickets",
+        "final_node": "close",
+        "steps": 2,
+        "path": ["triage", "close"],
+        "state": {"title": "x"},
+    }
     custom = {"graph": "tickets", "version": "3", "hash": "h", "node": "close", "step": 2}
     set_status(client, "c", "Completed", output=output, customStatus={**custom, "waiting": None})
 
     _, body, _ = get_run(fns, client, "c")
 
     assert body["output"] == {"title": "x"}
+    assert body["path"] == ["triage", "close"]
     assert body["error"] is None
     assert (body["current_node"], body["step"]) == ("close", 2)
 
@@ -416,7 +424,9 @@ def test_graphs_and_graph_return_manifests_with_the_state_schema(fns):
     req = request("GET", "graphs/tickets", route_params={"graph_name": "tickets"})
     status, one, _ = call(fns, "get_graph", req)
     assert status == 200
+    diagram = one.pop("diagram")
     assert listed == {"graphs": [one]}
+    assert diagram["mermaid"].startswith("flowchart TD\n")
     assert one["state_schema"] == Ticket.model_json_schema()
     assert one["entrypoint"] == "triage"
     assert one["event_handlers"] == ["approval"]

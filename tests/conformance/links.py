@@ -21,6 +21,9 @@ HostFactory = Callable[..., LocalHost]
 
 TERMINAL = ("Completed", "Failed", "Terminated")
 
+# Straight to the local socket, whatever HTTP_PROXY says.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -40,10 +43,11 @@ def follow(url: str, method: str = "GET", body: Any = None, timeout: float = 10.
     headers = {"Content-Type": "application/json"} if data is not None else {}
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with OPENER.open(request, timeout=timeout) as response:
             return Reply(response.status, dict(response.headers), response.read().decode())
     except urllib.error.HTTPError as error:
-        return Reply(error.code, dict(error.headers), error.read().decode())
+        with error:
+            return Reply(error.code, dict(error.headers), error.read().decode())
 
 
 def start_run(host: LocalHost, path: str, body: Any = None) -> dict[str, str]:

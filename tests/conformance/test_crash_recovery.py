@@ -12,8 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,11 +40,9 @@ def _free_port() -> int:
 
 def _answers(base_url: str) -> bool:
     try:
-        urllib.request.urlopen(f"{base_url}/runtime/webhooks/durabletask/instances/", timeout=1)
-    except urllib.error.HTTPError:
-        return True  # any HTTP answer means the server is up
+        follow(f"{base_url}/runtime/webhooks/durabletask/instances/", timeout=1)
     except OSError:
-        return False
+        return False  # nobody listening yet
     return True
 
 

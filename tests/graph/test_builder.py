@@ -182,3 +182,52 @@ def test_rejects_metadata_that_is_not_json():
     b = graph(metadata={"when": object()})
     b.set_entrypoint("a").add_node("a", increment, terminal=True)
     assert build_error(b).startswith("Graph 'g': metadata must be JSON-serialisable: ")
+
+
+def route_graph(route_targets) -> ManifestBuilder:
+    b = graph().set_entrypoint("a")
+    b.add_node("a", increment, route=lambda s: None, route_targets=route_targets)
+    b.add_node("b", increment, terminal=True)
+    return b
+
+
+def test_route_targets_are_kept_in_the_manifest():
+    manifest = route_graph(["b", "__complete__"]).build().manifest
+    assert manifest.nodes["a"].route_targets == ("b", "__complete__")
+    assert manifest.nodes["b"].route_targets is None
+    assert manifest.model_dump(mode="json")["nodes"]["a"]["route_targets"] == ["b", "__complete__"]
+
+
+@pytest.mark.parametrize(
+    ("route_targets", "message"),
+    [
+        (
+            ["b", "zz"],
+            "node 'a' route_targets names 'zz', which is not a node or '__complete__'; "
+            "nodes: 'a', 'b'",
+        ),
+        ([], "node 'a' route_targets is empty; list at least one node name or '__complete__'"),
+        (
+            "b",
+            "node 'a' route_targets must be a list of node names and/or '__complete__'; got 'b'",
+        ),
+        (["b", "b"], "node 'a' route_targets lists 'b' more than once"),
+    ],
+)
+def test_rejects_bad_route_targets(route_targets, message):
+    assert build_error(route_graph(route_targets)) == f"Graph 'g': {message}"
+
+
+def test_rejects_route_targets_without_a_route():
+    b = graph().set_entrypoint("a")
+    b.add_node("a", increment, next_node="b", route_targets=["b"])
+    b.add_node("b", increment, terminal=True)
+    assert build_error(b) == (
+        "Graph 'g': node 'a' route_targets needs a route; "
+        "route_targets lists what the route may choose"
+    )
+
+
+def test_max_steps_defaults_to_1000():
+    b = graph().set_entrypoint("a").add_node("a", increment, terminal=True)
+    assert b.build().manifest.max_steps == 1000

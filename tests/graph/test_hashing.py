@@ -42,13 +42,20 @@ def build_hash(
     metadata: dict | None = None,
     max_steps: int = 1000,
     entrypoint: str = "a",
+    route_targets: list[str] | None = None,
 ) -> str:
     b = ManifestBuilder(
         graph_name=name, state_model=model, version=version, metadata=metadata, max_steps=max_steps
     )
     b.set_entrypoint(entrypoint)
     b.add_node("a", noop, next_node="b")
-    b.add_node("b", noop, next_node=second_next, route=route if route_on_b else None)
+    b.add_node(
+        "b",
+        noop,
+        next_node=second_next,
+        route=route if route_on_b else None,
+        route_targets=route_targets,
+    )
     b.add_node("c", noop, terminal=True)
     if extra_node:
         b.add_node("d", noop, terminal=True)
@@ -97,8 +104,23 @@ def test_hash_is_the_same_in_another_process():
         {"metadata": {"owner": "me"}},
         {"max_steps": 5},
         {"entrypoint": "b"},
+        {"route_on_b": True, "route_targets": ["c"]},
     ],
     ids=lambda c: ",".join(c),
 )
 def test_hash_changes_when_any_part_changes(change):
     assert build_hash(**change) != build_hash()
+
+
+def test_hash_of_a_graph_without_route_targets_is_unchanged_by_that_field():
+    """Frozen on purpose: adding manifest fields must not strand runs pinned to older hashes.
+
+    The value is the hash this graph had before `route_targets` existed.
+    """
+    assert build_hash() == "f16b3fa416bf5f16"
+
+
+def test_route_targets_are_part_of_the_hash():
+    with_c = build_hash(route_on_b=True, route_targets=["c"])
+    with_c_and_complete = build_hash(route_on_b=True, route_targets=["c", "__complete__"])
+    assert len({build_hash(route_on_b=True), with_c, with_c_and_complete}) == 3

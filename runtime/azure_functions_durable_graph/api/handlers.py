@@ -15,6 +15,7 @@ import azure.functions as func
 from pydantic import ValidationError
 
 from ..errors import GraphNotFound, GraphRunFailed, GraphVersionNotRegistered
+from ..graph.diagram import to_mermaid
 from ..graph.manifest import GraphRegistration
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.registry import GraphRegistry
@@ -213,7 +214,9 @@ class GraphApi:
 
     def _get_graph(self, req: func.HttpRequest) -> func.HttpResponse:
         registration = self._latest(req.route_params.get("graph_name", ""))
-        return json_response(registration.manifest.model_dump(mode="json"))
+        manifest = registration.manifest
+        diagram = {"mermaid": to_mermaid(manifest)}
+        return json_response({**manifest.model_dump(mode="json"), "diagram": diagram})
 
     def _openapi(self, req: func.HttpRequest) -> func.HttpResponse:
         from .openapi import build_openapi  # built on request: not part of cold start

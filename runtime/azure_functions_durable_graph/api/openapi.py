@@ -81,7 +81,21 @@ _COMMON_SCHEMAS: dict[str, Any] = {
     },
     "Run": {
         "type": "object",
-        "required": ["instance_id", "status"],
+        "required": [
+            "instance_id",
+            "graph_name",
+            "graph_version",
+            "graph_hash",
+            "status",
+            "current_node",
+            "step",
+            "waiting_for",
+            "output",
+            "path",
+            "error",
+            "created_at",
+            "updated_at",
+        ],
         "properties": {
             "instance_id": {"type": "string"},
             "graph_name": _NULLABLE_STR,
@@ -96,6 +110,12 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "step": {"type": ["integer", "null"]},
             "waiting_for": _ref("Waiting"),
             "output": {"description": "The final state once the run completed."},
+            "path": {
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+                "description": "Nodes run, in order (repeats included), once the run "
+                "completed; null before that.",
+            },
             "error": _NULLABLE_STR,
             "created_at": _NULLABLE_STR,
             "updated_at": _NULLABLE_STR,
@@ -142,11 +162,44 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "state_model_name": {"type": "string"},
             "state_schema": {"type": "object"},
             "entrypoint": {"type": "string"},
-            "nodes": {"type": "object"},
+            "nodes": {"type": "object", "additionalProperties": _ref("Node")},
             "event_handlers": {"type": "array", "items": {"type": "string"}},
             "metadata": {"type": "object"},
             "max_steps": {"type": "integer"},
         },
+    },
+    "Node": {
+        "type": "object",
+        "required": ["name", "next_node", "has_route", "terminal", "route_targets"],
+        "properties": {
+            "name": {"type": "string"},
+            "next_node": _NULLABLE_STR,
+            "has_route": {"type": "boolean"},
+            "terminal": {"type": "boolean"},
+            "route_targets": {
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+                "description": "What the route may choose (node names, '__complete__'); "
+                "null when not declared.",
+            },
+        },
+    },
+    "GraphDetail": {
+        "description": "A graph's manifest plus a Mermaid flowchart of it.",
+        "allOf": [
+            _ref("Manifest"),
+            {
+                "type": "object",
+                "required": ["diagram"],
+                "properties": {
+                    "diagram": {
+                        "type": "object",
+                        "required": ["mermaid"],
+                        "properties": {"mermaid": {"type": "string"}},
+                    }
+                },
+            },
+        ],
     },
 }
 
@@ -185,9 +238,9 @@ def build_openapi(
         "/graphs/{graph_name}": {
             "get": {
                 "operationId": "getGraph",
-                "summary": "One graph's manifest",
+                "summary": "One graph's manifest and its Mermaid diagram",
                 "parameters": [_path_param("graph_name", "A registered graph")],
-                "responses": {"200": _json(_ref("Manifest"), "OK"), **_errors(404)},
+                "responses": {"200": _json(_ref("GraphDetail"), "OK"), **_errors(404)},
             }
         },
         "/runs/{instance_id}": {

@@ -43,9 +43,11 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
     name = runtime_status_name(status)
     output = _decoded(getattr(status, "output", None))
     final_state = None
+    path = None
     error = None
     if name == "Completed" and isinstance(output, dict):
         final_state = output.get("state")
+        path = output.get("path")
     elif name == "Failed":
         error = str(output) if output is not None else "the run failed"
         error = error.removeprefix(_FAILED_PREFIX)
@@ -61,6 +63,7 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
         "step": custom.get("step"),
         "waiting_for": custom.get("waiting") if name not in FINISHED else None,
         "output": final_state,
+        "path": path,
         "error": error,
         "created_at": _iso(getattr(status, "created_time", None)),
         "updated_at": _iso(getattr(status, "last_updated_time", None)),

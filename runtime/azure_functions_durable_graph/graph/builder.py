@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -37,6 +37,7 @@ class _NodeSpec:
     next_node: str | None
     route: RouteHandler | None
     terminal: bool
+    route_targets: object  # checked in build(): a list of node names and/or "__complete__"
 
 
 class ManifestBuilder:
@@ -82,12 +83,15 @@ class ManifestBuilder:
         next_node: str | None = None,
         route: RouteHandler | None = None,
         terminal: bool = False,
+        route_targets: Iterable[str] | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node`, a `route`, or mark it `terminal`.
 
         With both `next_node` and `route`, a route returning None falls back to `next_node`.
+        `route_targets` optionally declares every node (or ``"__complete__"``) the route
+        may choose, so diagrams can draw them and a run fails if the route strays.
         """
-        self._nodes.append(_NodeSpec(name, handler, next_node, route, terminal))
+        self._nodes.append(_NodeSpec(name, handler, next_node, route, terminal, route_targets))
         return self
 
     def add_event_handler(self, event_name: str, handler: EventHandler) -> ManifestBuilder:
@@ -153,6 +157,7 @@ class ManifestBuilder:
                     f"node {spec.name!r} has next_node {spec.next_node!r}, which is not a "
                     f"node; nodes: {known}"
                 )
+        targets = {name: self._route_targets(spec, nodes) for name, spec in nodes.items()}
 
         events: dict[str, EventHandler] = {}
         for event_name, handler in self._events:
@@ -164,10 +169,42 @@ class ManifestBuilder:
                 fail(f"event handler {event_name!r} must be callable; got {handler!r}")
             events[event_name] = handler
 
-        return self._registration(nodes, events)
+        return self._registration(nodes, events, targets)
+
+    def _route_targets(
+        self, spec: _NodeSpec, nodes: Mapping[str, _NodeSpec]
+    ) -> tuple[str, ...] | None:
+        """The node's declared route targets, checked against the graph's nodes."""
+        declared = spec.route_targets
+        if declared is None:
+            return None
+        where = f"node {spec.name!r} route_targets"
+        if spec.route is None:
+            self._fail(f"{where} needs a route; route_targets lists what the route may choose")
+        if isinstance(declared, (str, bytes)) or not isinstance(declared, Iterable):
+            self._fail(
+                f"{where} must be a list of node names and/or {COMPLETE!r}; got {declared!r}"
+            )
+        targets = tuple(declared)
+        if not targets:
+            self._fail(f"{where} is empty; list at least one node name or {COMPLETE!r}")
+        allowed = [*nodes, COMPLETE]
+        for target in targets:
+            if target not in allowed:
+                self._fail(
+                    f"{where} names {target!r}, which is not a node or {COMPLETE!r}; "
+                    f"nodes: {', '.join(repr(n) for n in nodes)}"
+                )
+        duplicates = sorted({t for t in targets if targets.count(t) > 1})
+        if duplicates:
+            self._fail(f"{where} lists {', '.join(repr(d) for d in duplicates)} more than once")
+        return targets
 
     def _registration(
-        self, nodes: dict[str, _NodeSpec], events: dict[str, EventHandler]
+        self,
+        nodes: dict[str, _NodeSpec],
+        events: dict[str, EventHandler],
+        targets: Mapping[str, tuple[str, ...] | None],
     ) -> GraphRegistration:
         assert self._entrypoint is not None
         try:
@@ -180,6 +217,7 @@ class ManifestBuilder:
                 next_node=spec.next_node,
                 has_route=spec.route is not None,
                 terminal=spec.terminal,
+                route_targets=targets[name],
             )
             for name, spec in nodes.items()
         }
@@ -189,7 +227,7 @@ class ManifestBuilder:
             "state_model_name": self.state_model.__name__,
             "state_schema": state_schema,
             "entrypoint": self._entrypoint,
-            "nodes": {name: d.model_dump(mode="json") for name, d in definitions.items()},
+            "nodes": {name: d.hash_content() for name, d in definitions.items()},
             "edges": [[n, spec.next_node] for n, spec in nodes.items() if spec.next_node],
             "event_handlers": sorted(events),
             "metadata": self.metadata,

@@ -26,7 +26,11 @@ HASH_LENGTH = 16
 
 
 class NodeDefinition(BaseModel):
-    """One node: its static edge, whether a route decides instead, and whether it ends the run."""
+    """One node: its static edge, whether a route decides instead, and whether it ends the run.
+
+    `route_targets` is what a route declared it may choose (node names and/or
+    ``"__complete__"``); None means the route's choices are only known at run time.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -34,6 +38,18 @@ class NodeDefinition(BaseModel):
     next_node: str | None = None
     has_route: bool = False
     terminal: bool = False
+    route_targets: tuple[str, ...] | None = None
+
+    def hash_content(self) -> dict[str, Any]:
+        """The node's part of the graph hash.
+
+        An undeclared `route_targets` is left out so graphs that do not use it
+        keep the hash they had before the field existed (runs in flight stay valid).
+        """
+        content = self.model_dump(mode="json")
+        if content["route_targets"] is None:
+            del content["route_targets"]
+        return content
 
 
 class GraphManifest(BaseModel):

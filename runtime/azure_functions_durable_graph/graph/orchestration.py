@@ -79,10 +79,12 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
         state = run.state
         node = manifest.entrypoint
         step = 0
+        path: list[str] = []  # every node run, in order, repeats included
         while True:
             if step >= manifest.max_steps:
                 raise StepLimitExceeded(manifest.graph_name, manifest.max_steps, node)
             step += 1
+            path.append(node)
             context.set_custom_status(custom_status(manifest, node, step, None))
             result = yield context.call_activity(
                 NODE_ACTIVITY, {**pinned, "node": node, "state": state}, expected_type=dict
@@ -112,6 +114,7 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
             "hash": manifest.graph_hash,
             "final_node": node,
             "steps": step,
+            "path": path,
             "state": state,
         }
 

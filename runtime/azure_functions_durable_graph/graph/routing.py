@@ -178,4 +178,31 @@ def validate_against_manifest(
                 f"route waits for event {decision.event_name!r}, which has no event handler; "
                 f"event handlers: {events}",
             )
+    _check_declared_targets(decision, manifest, node)
     return decision
+
+
+def decision_target(decision: RouteDecision) -> str:
+    """Where the decision sends the run: a node (the resume node for a wait) or COMPLETE."""
+    if decision.kind == "next":
+        return str(decision.next_node)
+    if decision.kind == "wait_for_event":
+        return str(decision.resume_node)
+    return COMPLETE
+
+
+def _check_declared_targets(decision: RouteDecision, manifest: GraphManifest, node: str) -> None:
+    """A node that declared `route_targets` may only go there (or to its static next_node)."""
+    definition = manifest.nodes[node]
+    declared = definition.route_targets
+    if declared is None:
+        return
+    target = decision_target(decision)
+    if target in declared or target == definition.next_node:
+        return
+    raise RouteError(
+        manifest.graph_name,
+        node,
+        f"route chose {target!r}, which is not in its route_targets {list(declared)}; "
+        "add it to route_targets=[...] in add_node() if the route may go there",
+    )

@@ -1,9 +1,14 @@
 """Function chaining: each activity's output feeds the next one (sample style, Python v2)."""
 
 import os
+from collections.abc import Generator
+from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -33,7 +38,7 @@ async def http_start_and_wait(
 
 
 @app.orchestration_trigger(context_name="context")
-def hello_chain(context: df.DurableOrchestrationContext):  # type: ignore[no-untyped-def]
+def hello_chain(context: df.DurableOrchestrationContext) -> Orchestration:
     cities = context.get_input() or ["Tokyo", "Seattle", "London"]
     greetings = []
     for city in cities:

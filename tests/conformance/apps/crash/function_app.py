@@ -2,11 +2,16 @@
 
 import os
 import time
+from collections.abc import Generator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -23,7 +28,7 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def slow_chain(context: df.DurableOrchestrationContext):
+def slow_chain(context: df.DurableOrchestrationContext) -> Orchestration:
     results = []
     for step in range(context.get_input()["steps"]):
         context.set_custom_status({"done": step})
@@ -33,7 +38,7 @@ def slow_chain(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
-def timer_then_step(context: df.DurableOrchestrationContext):
+def timer_then_step(context: df.DurableOrchestrationContext) -> Orchestration:
     seconds = context.get_input()["seconds"]
     context.set_custom_status("sleeping")
     yield context.create_timer(context.current_utc_datetime + timedelta(seconds=seconds))

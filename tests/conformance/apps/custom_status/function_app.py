@@ -1,7 +1,13 @@
 """Custom status: an orchestrator reports its stage so pollers can follow its progress."""
 
+from collections.abc import Generator
+from typing import Any
+
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -16,7 +22,7 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def staged_review(context: df.DurableOrchestrationContext):
+def staged_review(context: df.DurableOrchestrationContext) -> Orchestration:
     context.set_custom_status({"stage": "collecting", "progress": 0})
     draft = yield context.wait_for_external_event("collected")
     context.set_custom_status({"stage": "processing", "progress": 50})

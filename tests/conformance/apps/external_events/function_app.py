@@ -1,7 +1,13 @@
 """External events, including ones that arrive before the orchestrator waits for them."""
 
+from collections.abc import Generator
+from typing import Any
+
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -30,7 +36,7 @@ async def http_raise(
 
 
 @app.orchestration_trigger(context_name="context")
-def in_order(context: df.DurableOrchestrationContext):
+def in_order(context: df.DurableOrchestrationContext) -> Orchestration:
     # "second" can only be waited for once "first" is in: sending "second" first buffers it.
     first = yield context.wait_for_external_event("first")
     second = yield context.wait_for_external_event("second")
@@ -38,7 +44,7 @@ def in_order(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
-def collect_three(context: df.DurableOrchestrationContext):
+def collect_three(context: df.DurableOrchestrationContext) -> Orchestration:
     items = []
     for _ in range(3):
         items.append((yield context.wait_for_external_event("item")))

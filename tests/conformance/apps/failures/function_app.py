@@ -1,7 +1,13 @@
 """Failures: an orchestrator that raises, and one that does not catch a failed activity."""
 
+from collections.abc import Generator
+from typing import Any
+
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -20,13 +26,13 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def raises_after_activity(context: df.DurableOrchestrationContext):
+def raises_after_activity(context: df.DurableOrchestrationContext) -> Orchestration:
     prepared = yield context.call_activity("prepare", context.get_input())
     raise ValueError(f"cannot finish {prepared}")
 
 
 @app.orchestration_trigger(context_name="context")
-def uncaught_activity_failure(context: df.DurableOrchestrationContext):
+def uncaught_activity_failure(context: df.DurableOrchestrationContext) -> Orchestration:
     yield context.call_activity("explode", context.get_input())
     return "unreachable"
 

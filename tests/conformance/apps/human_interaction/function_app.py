@@ -1,9 +1,14 @@
 """Human interaction: wait for an approval event, escalate when 72 hours pass first."""
 
+from collections.abc import Generator
 from datetime import timedelta
+from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -20,7 +25,7 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def approval_workflow(context: df.DurableOrchestrationContext):  # type: ignore[no-untyped-def]
+def approval_workflow(context: df.DurableOrchestrationContext) -> Orchestration:
     request = context.get_input()
     yield context.call_activity("send_approval_request", request)
     timeout = context.create_timer(context.current_utc_datetime + APPROVAL_WINDOW)

@@ -1,11 +1,16 @@
 """Instance management through the client: terminate, purge, list and filter."""
 
 import json
+from collections.abc import Generator
 from datetime import datetime
+from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
 from azure.durable_functions.models import DurableOrchestrationStatus
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -73,14 +78,14 @@ async def purge(req: func.HttpRequest, client: df.DurableOrchestrationClient) ->
 
 
 @app.orchestration_trigger(context_name="context")
-def wait_forever(context: df.DurableOrchestrationContext):
+def wait_forever(context: df.DurableOrchestrationContext) -> Orchestration:
     context.set_custom_status("waiting")
     yield context.wait_for_external_event("never")
     return "released"
 
 
 @app.orchestration_trigger(context_name="context")
-def echo(context: df.DurableOrchestrationContext):
+def echo(context: df.DurableOrchestrationContext) -> Orchestration:
     return (yield context.call_activity("shout", context.get_input()))
 
 

@@ -1,9 +1,14 @@
 """Monitor with continue_as_new: count up to a limit, sleeping on a durable timer in between."""
 
+from collections.abc import Generator
 from datetime import timedelta
+from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -18,7 +23,7 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def counter_monitor(context: df.DurableOrchestrationContext):
+def counter_monitor(context: df.DurableOrchestrationContext) -> Orchestration:
     state = context.get_input()
     count = yield context.call_activity("check", state["count"])
     context.set_custom_status({"count": count})

@@ -1,9 +1,14 @@
 """task_any: the first of several tasks to finish decides what the orchestrator does."""
 
+from collections.abc import Generator
 from datetime import timedelta
+from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -19,7 +24,7 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def first_event_wins(context: df.DurableOrchestrationContext):  # type: ignore[no-untyped-def]
+def first_event_wins(context: df.DurableOrchestrationContext) -> Orchestration:
     left = context.wait_for_external_event("left")
     right = context.wait_for_external_event("right")
     winner = yield context.task_any([left, right])
@@ -27,7 +32,7 @@ def first_event_wins(context: df.DurableOrchestrationContext):  # type: ignore[n
 
 
 @app.orchestration_trigger(context_name="context")
-def activity_before_deadline(context: df.DurableOrchestrationContext):  # type: ignore[no-untyped-def]
+def activity_before_deadline(context: df.DurableOrchestrationContext) -> Orchestration:
     work = context.call_activity("compute", context.get_input())
     deadline = context.create_timer(context.current_utc_datetime + timedelta(hours=1))
     winner = yield context.task_any([work, deadline])

@@ -1,7 +1,13 @@
 """Activity retries: one activity recovers within its attempts, another never does."""
 
+from collections.abc import Generator
+from typing import Any
+
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -19,14 +25,14 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def retry_until_success(context: df.DurableOrchestrationContext):
+def retry_until_success(context: df.DurableOrchestrationContext) -> Orchestration:
     retry = df.RetryOptions(first_retry_interval_in_milliseconds=20, max_number_of_attempts=3)
     spec = {"key": context.instance_id, "failures": context.get_input()["failures"]}
     return (yield context.call_activity_with_retry("flaky", retry, spec))
 
 
 @app.orchestration_trigger(context_name="context")
-def retry_hourly(context: df.DurableOrchestrationContext):
+def retry_hourly(context: df.DurableOrchestrationContext) -> Orchestration:
     one_hour = 3_600_000
     retry = df.RetryOptions(first_retry_interval_in_milliseconds=one_hour, max_number_of_attempts=2)
     spec = {"key": context.instance_id, "failures": 1}
@@ -34,7 +40,7 @@ def retry_hourly(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
-def retry_exhausted(context: df.DurableOrchestrationContext):
+def retry_exhausted(context: df.DurableOrchestrationContext) -> Orchestration:
     retry = df.RetryOptions(first_retry_interval_in_milliseconds=20, max_number_of_attempts=2)
     try:
         yield context.call_activity_with_retry("always_fails", retry, context.get_input())

@@ -1,7 +1,13 @@
 """Sub-orchestrations: a parent runs children in sequence, in parallel, and with retries."""
 
+from collections.abc import Generator
+from typing import Any
+
 import azure.durable_functions as df
 import azure.functions as func
+
+# What an orchestrator function is to the SDK: a generator of durable tasks.
+Orchestration = Generator[Any, Any, Any]
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -19,7 +25,7 @@ async def http_start(
 
 
 @app.orchestration_trigger(context_name="context")
-def parent(context: df.DurableOrchestrationContext):
+def parent(context: df.DurableOrchestrationContext) -> Orchestration:
     cities = context.get_input()
     first = yield context.call_sub_orchestrator("greet_city", cities[0])
     others = yield context.task_all(
@@ -36,7 +42,7 @@ def parent(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
-def parent_of_failing_child(context: df.DurableOrchestrationContext):
+def parent_of_failing_child(context: df.DurableOrchestrationContext) -> Orchestration:
     try:
         yield context.call_sub_orchestrator(
             "flaky_child", {"key": context.instance_id, "failures": 9}
@@ -47,12 +53,12 @@ def parent_of_failing_child(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
-def greet_city(context: df.DurableOrchestrationContext):
+def greet_city(context: df.DurableOrchestrationContext) -> Orchestration:
     return (yield context.call_activity("greet", context.get_input()))
 
 
 @app.orchestration_trigger(context_name="context")
-def flaky_child(context: df.DurableOrchestrationContext):
+def flaky_child(context: df.DurableOrchestrationContext) -> Orchestration:
     spec = context.get_input()
     attempt = yield context.call_activity("count_attempt", spec["key"])
     if attempt <= spec["failures"]:

@@ -1,0 +1,85 @@
+"""Run from a deployed app's folder: import function_app as the Functions worker does and
+report every module it loaded that Azure's remote build would not provide.
+
+Azure installs requirements.txt (and what those packages require) and uploads the folder;
+the Python standard library is there too. Anything else function_app.py imports would be
+a ModuleNotFoundError on the first cold start. Prints JSON:
+{"missing": {module: file}, "runtime": file of azure_functions_durable_graph}.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import json
+import re
+import sys
+import sysconfig
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+APP = Path.cwd().resolve()
+NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def requirement_names(lines: list[str]) -> list[str]:
+    names = []
+    for line in lines:
+        text = line.split("#", 1)[0].strip()
+        marker = text.partition(";")[2]
+        match = NAME.match(text)
+        if match and "extra" not in marker:
+            names.append(match.group(1))
+    return names
+
+
+def installed_by_remote_build(requirements: Path) -> set[metadata.Distribution]:
+    """The distributions of requirements.txt and, transitively, their requirements."""
+    found: dict[str, metadata.Distribution] = {}
+    queue = requirement_names(requirements.read_text().splitlines())
+    while queue:
+        name = re.sub(r"[-_.]+", "-", queue.pop()).lower()
+        if name in found:
+            continue
+        try:
+            found[name] = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue  # a requirement for another platform or Python: not imported here
+        queue.extend(requirement_names(found[name].requires or []))
+    return set(found.values())
+
+
+def provided_files(distributions: set[metadata.Distribution]) -> tuple[set[Path], list[Path]]:
+    """Files of the distributions, and the folders of editable installs (no file list)."""
+    files: set[Path] = set()
+    roots: list[Path] = []
+    for dist in distributions:
+        files.update(Path(str(dist.locate_file(file))).resolve() for file in dist.files or [])
+        direct_url = json.loads(dist.read_text("direct_url.json") or "{}")
+        if direct_url.get("dir_info", {}).get("editable"):
+            roots.append(Path(unquote(urlparse(direct_url["url"]).path)).resolve())
+    return files, roots
+
+
+def main() -> None:
+    stdlib = [Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "platstdlib")]
+    files, roots = provided_files(installed_by_remote_build(APP / "requirements.txt"))
+    sys.path.insert(0, str(APP))  # the worker puts the app folder first, as here
+    before = set(sys.modules)
+    import function_app  # noqa: F401  (the worker's import)
+
+    missing = {}
+    for name in sorted(set(sys.modules) - before):
+        file = getattr(sys.modules[name], "__file__", None)
+        if not file:
+            continue  # built-in or namespace package
+        path = Path(file).resolve()
+        in_stdlib = "site-packages" not in path.parts and any(map(path.is_relative_to, stdlib))
+        if in_stdlib or path in files or any(map(path.is_relative_to, [APP, *roots])):
+            continue
+        missing[name] = str(path)
+    runtime = sys.modules["azure_functions_durable_graph"].__file__
+    print(json.dumps({"missing": missing, "runtime": runtime}))
+
+
+if __name__ == "__main__":
+    main()
