@@ -8,7 +8,7 @@ from tests.helpers import eventually
 
 def test_monitor_continues_as_new_until_the_limit(local_host: HostFactory) -> None:
     host = local_host("monitor", virtual_clock=True)
-    start = {"count": 0, "limit": 4, "interval_seconds": 600, "history": []}
+    start = {"count": 0, "limit": 4, "interval_seconds": 600, "seen": []}
     links = start_run(host, "/api/orchestrators/counter_monitor", start)
 
     for expected in (1, 2, 3):
@@ -28,7 +28,7 @@ def test_monitor_continues_as_new_until_the_limit(local_host: HostFactory) -> No
     assert status["output"] == {"count": 4, "checked_at": [1, 2, 3, 4]}
     assert status["customStatus"] == {"count": 4}
     # The last generation started from the input its predecessor handed over.
-    assert status["input"] == {**start, "count": 3, "history": [1, 2, 3]}
+    assert status["input"] == {**start, "count": 3, "seen": [1, 2, 3]}
     history = host.history(links["id"])
     assert len(events_of(history, "ExecutionStarted")) == 1
     assert len(events_of(history, "TaskScheduled")) == 1

@@ -28,11 +28,11 @@ def counter_monitor(context: df.DurableOrchestrationContext) -> Orchestration:
     count = yield context.call_activity("check", state["count"])
     context.set_custom_status({"count": count})
     if count >= state["limit"]:
-        return {"count": count, "checked_at": state["history"] + [count]}
+        return {"count": count, "checked_at": state["seen"] + [count]}
     interval = timedelta(seconds=state["interval_seconds"])
     yield context.create_timer(context.current_utc_datetime + interval)
     # A fresh history per generation keeps every replay short, however long the monitor runs.
-    context.continue_as_new({**state, "count": count, "history": state["history"] + [count]})
+    context.continue_as_new({**state, "count": count, "seen": state["seen"] + [count]})
     return None
 
 
