@@ -2,9 +2,10 @@
 
 It generates build/demo from this working tree (no network), starts the local
 Durable host on it (`python -m azure_functions_durable_graph serve`, from the
-app folder, so the vendored runtime is the one that runs), starts an
-expense_approval run, prints its progress, approves it when it waits, prints
-the final state and stops the host. Exit status 0 only if the run completed.
+app folder, so the vendored runtime is the one that runs), shows the graph's
+Mermaid diagram when the API serves one, starts an expense_approval run, prints
+each step it takes, approves it when it waits, prints the path it took and its
+final state, and stops the host. Exit status 0 only if the run completed.
 """
 
 from __future__ import annotations
@@ -111,42 +112,47 @@ def tail(log: Path, lines: int = 20) -> str:
 
 
 class Progress:
-    """Turns successive GET /api/runs/{id} bodies into one line per step, each printed once.
+    """Turns successive GET /api/runs/{id} bodies into one line per step, in order, once.
 
-    A step can start and finish between two polls. The run's `path` (the nodes it has
-    executed, when the runtime reports it) names such steps; without it they are shown
-    as unobserved rather than guessed.
+    A step can start and finish between two polls. The run's `path` (the nodes it
+    executed, reported when it finishes) names such steps, so lines wait until every
+    earlier step has a name; a step no poll saw and no path names is shown as unobserved,
+    never guessed.
     """
 
     def __init__(self) -> None:
-        self.steps_shown = 0
-        self.waits: dict[int, str] = {}  # step after which the run waited -> event name
-        self.status: str | None = None
+        self.names: dict[int, str] = {}  # step number -> node, as seen or reported
+        self.waits: dict[int, dict[str, str]] = {}  # step -> the event it waited for after
+        self.last_step = 0
+        self.printed = 0  # steps printed so far
+        self.waits_printed: set[int] = set()
 
     def update(self, run: dict[str, Any]) -> list[str]:
-        lines: list[str] = []
         step = int(run.get("step") or 0)
-        path = run_path(run)
-        for number in range(self.steps_shown + 1, step + 1):
-            if number == step:
-                node = run.get("current_node") or "?"
-            elif path is not None and number <= len(path):
-                node = path[number - 1]
-            else:
-                node = "(started and finished between two polls)"
-            lines.append(f"  step {number}  {node}")
-        self.steps_shown = max(self.steps_shown, step)
-        waiting = run.get("waiting_for")
-        if waiting and step not in self.waits:
-            self.waits[step] = waiting["event_name"]
-            lines.append(
-                f"          waiting for '{waiting['event_name']}' "
-                f"(resumes at {waiting['resume_node']})"
-            )
-        if run["status"] in FINISHED and run["status"] != self.status:
+        if step and run.get("current_node"):
+            self.names.setdefault(step, str(run["current_node"]))
+        self.names.update(enumerate(run_path(run) or [], start=1))
+        if run.get("waiting_for"):
+            self.waits.setdefault(step, run["waiting_for"])
+        self.last_step = max(self.last_step, step)
+        finished = run["status"] in FINISHED
+        lines: list[str] = []
+        while self.printed < self.last_step and (finished or self.printed + 1 in self.names):
+            self.printed += 1
+            node = self.names.get(self.printed, "(not seen: it ran between two polls)")
+            lines.append(f"  step {self.printed}  {node}")
+            lines += self._wait_line(self.printed)
+        lines += self._wait_line(step)  # a wait seen after its step was printed
+        if finished:
             lines.append(f"  {run['status']}")
-        self.status = run["status"]
         return lines
+
+    def _wait_line(self, step: int) -> list[str]:
+        wait = self.waits.get(step)
+        if wait is None or step > self.printed or step in self.waits_printed:
+            return []
+        self.waits_printed.add(step)
+        return [f"          waiting for '{wait['event_name']}' (resumes at {wait['resume_node']})"]
 
     def path_line(self, run: dict[str, Any]) -> str | None:
         """`review -> (manager_approval) -> apply_decision -> ...`, if the run reports its path."""
@@ -157,17 +163,16 @@ class Progress:
         for number, node in enumerate(path, start=1):
             parts.append(node)
             if number in self.waits:
-                parts.append(f"({self.waits[number]})")
+                parts.append(f"({self.waits[number]['event_name']})")
         return " -> ".join(parts)
 
 
 def run_path(run: dict[str, Any]) -> list[str] | None:
-    """The executed node names, from the run or its output (newer runtimes report them)."""
-    for source in (run, run.get("output") or {}):
-        path = source.get("path") if isinstance(source, dict) else None
-        if isinstance(path, list):
-            return [node if isinstance(node, str) else json.dumps(node) for node in path]
-    return None
+    """The executed node names (runtimes that report them do so once the run finishes)."""
+    path = run.get("path")
+    if not isinstance(path, list):
+        return None
+    return [node if isinstance(node, str) else json.dumps(node) for node in path]
 
 
 def mermaid_of(graph: Any) -> str | None:

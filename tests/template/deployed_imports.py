@@ -65,7 +65,7 @@ def main() -> None:
     files, roots = provided_files(installed_by_remote_build(APP / "requirements.txt"))
     sys.path.insert(0, str(APP))  # the worker puts the app folder first, as here
     before = set(sys.modules)
-    import function_app  # noqa: F401  (the worker's import)
+    import function_app  # type: ignore[import-not-found]  # noqa: F401  (the worker's import)
 
     missing = {}
     for name in sorted(set(sys.modules) - before):

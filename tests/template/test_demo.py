@@ -44,8 +44,18 @@ def test_demo_generates_a_service_runs_the_example_and_stops(tmp_path: Path) -> 
     markers = ["run ", "step 1  review", "waiting for", "/events/manager_approval", "step 4"]
     positions = [out.index(marker) for marker in markers]
     assert positions == sorted(positions), out
-    if "Path: " in out:  # runtimes that report the executed nodes
-        assert "review -> (manager_approval) -> apply_decision" in out, out
+    # Newer runtimes report the path (naming steps no poll saw) and serve a diagram.
+    if "Path: " in out:
+        path = "review -> (manager_approval) -> apply_decision -> schedule_payment -> notify"
+        assert f"Path: {path}\n" in out, out
+        assert [node for _, node in steps] == [
+            "review",
+            "apply_decision",
+            "schedule_payment",
+            "notify",
+        ], out
+    if "(Mermaid, GET /api/graphs/expense_approval)" in out:
+        assert out.index("flowchart") < out.index("POST /api/graphs/expense_approval/runs"), out
 
 
 def running(step: int, node: str, **fields: Any) -> dict[str, Any]:
@@ -53,38 +63,49 @@ def running(step: int, node: str, **fields: Any) -> dict[str, Any]:
     return {"status": "Running", "step": step, "current_node": node, "waiting_for": None, **fields}
 
 
-def test_progress_prints_each_step_once_and_marks_the_unseen_ones() -> None:
-    progress = Progress()
-    waiting = {"event_name": "manager_approval", "resume_node": "apply_decision"}
+WAITING = {"event_name": "manager_approval", "resume_node": "apply_decision"}
 
-    lines = [
-        *progress.update(running(1, "review")),
-        *progress.update(running(1, "review", waiting_for=waiting)),
-        *progress.update(running(1, "review", waiting_for=waiting)),
-        *progress.update({**running(4, "notify"), "status": "Completed"}),
+
+def test_progress_prints_each_step_once_in_order_and_marks_the_unseen_ones() -> None:
+    progress = Progress()
+
+    updates = [
+        progress.update(running(1, "review")),
+        progress.update(running(1, "review", waiting_for=WAITING)),
+        progress.update(running(1, "review", waiting_for=WAITING)),
+        progress.update(running(3, "schedule_payment")),  # step 2 was never seen
+        progress.update({**running(4, "notify"), "status": "Completed"}),
     ]
 
-    assert lines == [
-        "  step 1  review",
-        "          waiting for 'manager_approval' (resumes at apply_decision)",
-        "  step 2  (started and finished between two polls)",
-        "  step 3  (started and finished between two polls)",
-        "  step 4  notify",
-        "  Completed",
+    assert updates == [
+        ["  step 1  review"],
+        ["          waiting for 'manager_approval' (resumes at apply_decision)"],
+        [],
+        [],  # held back: step 2 has no name yet, and lines stay in order
+        [
+            "  step 2  (not seen: it ran between two polls)",
+            "  step 3  schedule_payment",
+            "  step 4  notify",
+            "  Completed",
+        ],
     ]
     assert progress.path_line(running(4, "notify")) is None
 
 
 def test_progress_names_unseen_steps_and_the_wait_from_the_runs_path() -> None:
     progress = Progress()
-    waiting = {"event_name": "manager_approval", "resume_node": "apply_decision"}
     path = ["review", "apply_decision", "schedule_payment", "notify"]
-    progress.update(running(1, "review", waiting_for=waiting))
+    progress.update(running(1, "review", waiting_for=WAITING))
+    finished = {**running(4, "notify"), "status": "Completed", "path": path}
 
-    lines = progress.update({**running(4, "notify"), "status": "Completed", "path": path})
+    lines = progress.update(finished)
 
-    assert lines[:2] == ["  step 2  apply_decision", "  step 3  schedule_payment"]
-    finished = {**running(4, "notify"), "output": {"path": path}}
+    assert lines == [
+        "  step 2  apply_decision",
+        "  step 3  schedule_payment",
+        "  step 4  notify",
+        "  Completed",
+    ]
     assert progress.path_line(finished) == (
         "review -> (manager_approval) -> apply_decision -> schedule_payment -> notify"
     )

@@ -174,10 +174,12 @@ def test_workflows_parse_and_use_the_chosen_python(
         assert pythons == [answers["python_version"]], name
     deploy = yaml.safe_load((workflows / "deploy.yml").read_text())
     assert deploy["permissions"]["id-token"] == "write"
-    steps = {step.get("uses", "").split("@")[0]: step for step in deploy["jobs"]["deploy"]["steps"]}
-    assert set(steps["azure/login"]["with"]) == {"client-id", "tenant-id", "subscription-id"}
+    actions = {
+        step.get("uses", "").split("@")[0]: step for step in deploy["jobs"]["deploy"]["steps"]
+    }
+    assert set(actions["azure/login"]["with"]) == {"client-id", "tenant-id", "subscription-id"}
     # Flex Consumption needs its sku named and a remote build for Python dependencies.
-    assert steps["Azure/functions-action"]["with"] == {
+    assert actions["Azure/functions-action"]["with"] == {
         "app-name": "${{ secrets.AZURE_FUNCTIONAPP_NAME }}",
         "package": ".",
         "sku": "flexconsumption",
@@ -270,6 +272,10 @@ def test_pre_commit_config_is_valid(generated: tuple[Path, dict[str, Any]]) -> N
 
     run([sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"], project)
     assert {"ruff", "ruff-format", "check-merge-conflict", "no-copier-rejects"} <= hook_ids
+    # The hooks and CI (requirements-dev.txt) format with the same ruff, or they disagree.
+    ruff_hooks = next(repo for repo in config["repos"] if repo["repo"].endswith("/ruff-pre-commit"))
+    pins = re.findall(r"^ruff==(\S+)", (project / "requirements-dev.txt").read_text(), re.M)
+    assert [ruff_hooks["rev"]] == [f"v{pin}" for pin in pins]
 
 
 def test_pre_commit_refuses_files_left_by_copier_update(

@@ -218,3 +218,31 @@ def test_pip_pin_follows_the_template_release(tmp_path: Path) -> None:
     requirements = (project / "requirements.txt").read_text().splitlines()
     assert "azure-functions-durable-graph==0.2.0" in requirements
     assert not (project / "azure_functions_durable_graph").exists()
+
+
+def test_dropping_the_example_is_an_answer_that_lasts(tmp_path: Path) -> None:
+    # Deleting the example by hand is not enough (copier recreates missing user files);
+    # the generated README says to answer include_examples=false instead.
+    template = make_template_repo(tmp_path / "template", tag="v0.1.0")
+    project = copier_copy(template, tmp_path / "service", {}, vcs_ref="v0.1.0")
+    git(project, "init", "-q")
+    commit_all(project, "generated from v0.1.0")
+    example = [
+        project / "graphs" / "expense_approval.py",
+        project / "tests" / "test_expense_approval.py",
+    ]
+    assert "--data include_examples=false" in (project / "README.md").read_text()
+
+    copier_update = [sys.executable, "-m", "copier", "update", "--defaults", "--trust"]
+    run([*copier_update, "--data=include_examples=false"], project)
+    commit_all(project, "drop the example")
+    template_example = next((template / "template" / "graphs").glob("*expense_approval.py*"))
+    replace_in(template_example, "AUTO_APPROVAL_LIMIT = 100.0", "AUTO_APPROVAL_LIMIT = 75.0")
+    commit_all(template, "template v0.2.0", tag="v0.2.0")
+    run([*copier_update, "--vcs-ref=v0.2.0"], project)
+
+    assert [path.exists() for path in example] == [False, False]
+    assert (
+        yaml.safe_load((project / ".copier-answers.yml").read_text())["include_examples"] is False
+    )
+    assert (project / "graphs" / "__init__.py").is_file()
