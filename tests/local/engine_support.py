@@ -36,15 +36,18 @@ def run_engine(
 ) -> T:
     """Start an engine for `app`, run `scenario(engine)`, stop the engine; return the result."""
 
+    owned = store is None
+    used = store if store is not None else Store(":memory:")
+
     async def main() -> T:
-        engine = Engine(
-            catalog_for(app), store or Store(":memory:"), clock or VirtualClock(), **engine_options
-        )
+        engine = Engine(catalog_for(app), used, clock or VirtualClock(), **engine_options)
         await engine.start()
         try:
             return await scenario(engine)
         finally:
             await engine.stop()
+            if owned:  # Python 3.13 warns about an sqlite3 connection left open
+                used.close()
 
     return asyncio.run(main())
 

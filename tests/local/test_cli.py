@@ -72,6 +72,14 @@ def test_help_texts_explain_serve() -> None:
         build_parser().parse_args(["serve", "--store", "a.db", "--in-memory"])
 
 
+def test_serve_defaults_match_func_start_and_stay_on_this_machine() -> None:
+    args = build_parser().parse_args(["serve"])
+    assert (args.app_dir, args.host, args.port) == (".", "127.0.0.1", 7071)
+    assert (args.store, args.in_memory) == (None, False)  # None: APP_DIR/.durable-graph/...
+    chosen = build_parser().parse_args(["serve", "app", "--host", "0.0.0.0", "--store", "s.db"])
+    assert (chosen.app_dir, chosen.host, chosen.store) == ("app", "0.0.0.0", "s.db")
+
+
 def test_serve_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["serve", "--help"])

@@ -22,7 +22,8 @@ def test_work_left_by_a_stopped_engine_completes_on_the_next_one(tmp_path: Path)
     apps.gate.clear()
 
     async def first_run() -> dict[str, str]:
-        engine = Engine(catalog_for(apps.app), Store(database), clock)
+        store = Store(database)
+        engine = Engine(catalog_for(apps.app), store, clock)
         await engine.start()
         ids = {
             "in_flight": await engine.start_orchestration("slow_fan_out", "3"),
@@ -34,11 +35,13 @@ def test_work_left_by_a_stopped_engine_completes_on_the_next_one(tmp_path: Path)
         while (await engine.get_status(ids["timer"]) or {}).get("runtimeStatus") != "Running":
             await asyncio.sleep(0.01)
         await engine.stop()  # a crash: activities in flight, a timer pending
+        store.close()
         apps.gate.set()  # let the abandoned threads end; their results are never recorded
-        not_started = Engine(catalog_for(apps.app), Store(database), clock)
-        ids["accepted"] = await not_started.start_orchestration(
-            "hello_sequence", json.dumps("later")
-        )
+        with Store(database) as other:
+            not_started = Engine(catalog_for(apps.app), other, clock)
+            ids["accepted"] = await not_started.start_orchestration(
+                "hello_sequence", json.dumps("later")
+            )
         return ids
 
     ids = asyncio.run(first_run())
@@ -48,15 +51,16 @@ def test_work_left_by_a_stopped_engine_completes_on_the_next_one(tmp_path: Path)
     store.close()
 
     async def second_run() -> dict[str, object]:
-        engine = Engine(catalog_for(apps.app), Store(database), clock)
-        await engine.start()
-        try:
-            await engine.raise_event(ids["waiting"], "go", json.dumps("after restart"))
-            clock.advance(timedelta(minutes=10))
-            await engine.wait_until_idle()
-            return {key: await engine.get_status(instance_id) for key, instance_id in ids.items()}
-        finally:
-            await engine.stop()
+        with Store(database) as reopened:
+            engine = Engine(catalog_for(apps.app), reopened, clock)
+            await engine.start()
+            try:
+                await engine.raise_event(ids["waiting"], "go", json.dumps("after restart"))
+                clock.advance(timedelta(minutes=10))
+                await engine.wait_until_idle()
+                return {key: await engine.get_status(i) for key, i in ids.items()}
+            finally:
+                await engine.stop()
 
     statuses = asyncio.run(second_run())
 
@@ -74,18 +78,20 @@ def test_entity_operations_accepted_before_a_crash_run_after_restart(tmp_path: P
     database = tmp_path / "hub.sqlite"
 
     async def accept_only() -> None:
-        engine = Engine(catalog_for(apps.app), Store(database), VirtualClock(START))
-        for amount in (10, 20):  # the engine is never started: nothing runs
-            await engine.signal_entity("counter_entity", "crash", "add", json.dumps(amount))
+        with Store(database) as store:
+            engine = Engine(catalog_for(apps.app), store, VirtualClock(START))
+            for amount in (10, 20):  # the engine is never started: nothing runs
+                await engine.signal_entity("counter_entity", "crash", "add", json.dumps(amount))
 
     async def restart() -> str | None:
-        engine = Engine(catalog_for(apps.app), Store(database), VirtualClock(START))
-        await engine.start()
-        try:
-            await engine.wait_until_idle()
-            return await engine.read_entity_state("counter_entity", "crash")
-        finally:
-            await engine.stop()
+        with Store(database) as store:
+            engine = Engine(catalog_for(apps.app), store, VirtualClock(START))
+            await engine.start()
+            try:
+                await engine.wait_until_idle()
+                return await engine.read_entity_state("counter_entity", "crash")
+            finally:
+                await engine.stop()
 
     asyncio.run(accept_only())
     state = asyncio.run(restart())

@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import sys
 import textwrap
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -204,7 +205,7 @@ def test_default_store_is_a_wal_file_in_the_app_folder_and_survives_restart(tmp_
     store = app_dir / ".durable-graph" / "store.sqlite3"
     assert store.is_file()
     assert (app_dir / ".durable-graph" / ".gitignore").read_text() == "*\n"
-    with sqlite3.connect(store) as db:
+    with closing(sqlite3.connect(store)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
     with LocalHost(app_dir) as host:

@@ -65,6 +65,11 @@ def returns_dict(req):
     return {"not": "allowed"}
 
 
+@app.route(route="status")
+def bad_status(req):
+    return func.HttpResponse("x", status_code=int(req.params.get("code", "42")))
+
+
 @app.route(route="out", binding_arg_name="out")
 def with_out(req: func.HttpRequest, out: func.Out[func.HttpResponse]) -> None:
     out.set(func.HttpResponse("via out", status_code=200))
@@ -126,8 +131,8 @@ def call(fn: HttpFunction, method: str = "GET", url: str = "http://h/api/x", **k
 
 def test_index_reads_routes_methods_auth_and_bindings(functions: dict[str, HttpFunction]) -> None:
     assert sorted(functions) == [
-        "broken", "get_item", "named", "returns_dict", "returns_nothing", "start", "text",
-        "with_blob", "with_out",
+        "bad_status", "broken", "get_item", "named", "returns_dict", "returns_nothing", "start",
+        "text", "with_blob", "with_out",
     ]  # fmt: skip
     item = functions["get_item"]
     assert (item.route, item.methods, item.auth_level) == (
@@ -198,6 +203,18 @@ def test_unsupported_return_type_is_a_500(functions: dict[str, HttpFunction]) ->
     assert json.loads(result.body)["error"]["message"] == (
         "Function 'returns_dict' failed: TypeError: function 'returns_dict' returned dict; "
         "expected func.HttpResponse or str"
+    )
+
+
+@pytest.mark.parametrize("code", ["42", "99999"])
+def test_a_status_code_http_cannot_carry_is_a_500(
+    functions: dict[str, HttpFunction], code: str
+) -> None:
+    result = call(functions["bad_status"], params={"code": code})
+    assert result.status == 500
+    assert json.loads(result.body)["error"]["message"] == (
+        f"Function 'bad_status' failed: ValueError: function 'bad_status' returned status_code "
+        f"{code}; expected 100 to 599"
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +57,21 @@ def files(req: func.HttpRequest) -> func.HttpResponse:
 @app.route(route="headers")
 def headers(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse("x", headers={"X-Answer": "42", "Content-Type": "text/csv"})
+
+
+@app.route(route="raw", methods=["POST"])
+async def raw(req: func.HttpRequest) -> func.HttpResponse:
+    body = bytes(reversed(req.get_body()))
+    return func.HttpResponse(
+        body,
+        mimetype="application/octet-stream",
+        headers={"X-Tags": req.params.get("tag", ""), "X-Seen": req.headers.get("x-tag", "")},
+    )
+
+
+@app.route(route="page")
+def page(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse("caf\u00e9".encode("latin-1"), mimetype="text/html", charset="latin-1")
 """
 
 
@@ -155,3 +172,48 @@ def test_custom_and_empty_route_prefix(tmp_path: Path) -> None:
         assert bare.get("/runtime/webhooks/durabletask/instances").status == 200
     finally:
         bare.stop()
+
+
+def test_repeated_query_keys_and_headers_arrive_comma_joined_and_bytes_stay_bytes(
+    host: LocalHost,
+) -> None:
+    payload = bytes(range(256))
+    connection = http.client.HTTPConnection("127.0.0.1", host.port, timeout=10)
+    try:
+        connection.putrequest("POST", "/api/raw?tag=a&tag=b")
+        connection.putheader("X-Tag", "one")
+        connection.putheader("X-Tag", "two")
+        connection.putheader("Content-Length", str(len(payload)))
+        connection.endheaders(payload)
+        reply = connection.getresponse()
+        body = reply.read()
+    finally:
+        connection.close()
+
+    assert reply.status == 200
+    assert body == bytes(reversed(payload))
+    assert reply.getheader("Content-Type") == "application/octet-stream"
+    assert (reply.getheader("X-Tags"), reply.getheader("X-Seen")) == ("a,b", "one,two")
+
+
+def test_text_responses_carry_their_mimetype_and_charset(host: LocalHost) -> None:
+    reply = host.get("/api/page")
+    assert reply.headers["Content-Type"] == "text/html; charset=latin-1"
+
+
+def test_the_host_listens_on_loopback_only_unless_told_otherwise(tmp_path: Path) -> None:
+    def reachable_from_another_loopback_address(served: LocalHost) -> bool:
+        try:
+            socket.create_connection(("127.0.0.2", served.port), timeout=5).close()
+        except ConnectionRefusedError:
+            return False
+        return True
+
+    (tmp_path / "function_app.py").write_text(textwrap.dedent(APP))
+    with LocalHost(tmp_path, store=":memory:") as default:
+        assert default.base_url.startswith("http://127.0.0.1:")
+        assert not reachable_from_another_loopback_address(default)
+    with LocalHost(tmp_path, store=":memory:", host="0.0.0.0") as everywhere:
+        assert everywhere.base_url.startswith("http://127.0.0.1:")  # what it prints stays usable
+        assert reachable_from_another_loopback_address(everywhere)
+        assert everywhere.get("/api/items/new").json()["function"] == "new_item"

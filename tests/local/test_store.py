@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,23 @@ def _record(
     )
 
 
+_open: list[Store] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    """Python 3.13 warns about sqlite3 connections that are never closed."""
+    yield
+    while _open:
+        _open.pop().close()
+
+
+def _memory_store() -> Store:
+    store = Store(":memory:")
+    _open.append(store)
+    return store
+
+
 def test_file_store_uses_wal_and_keeps_data_across_connections(tmp_path: Path) -> None:
     path = tmp_path / "hub.sqlite"
     store = Store(path)
@@ -32,17 +51,19 @@ def test_file_store_uses_wal_and_keeps_data_across_connections(tmp_path: Path) -
     store.add_message("a", "e1", {"kind": "event", "event": {"EventType": 0}})
     store.close()
 
-    again = Store(path)
-    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    with Store(path) as again, closing(sqlite3.connect(path)) as raw:
+        mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
 
-    assert mode == "wal"
-    record = again.get_instance("a")
-    assert record is not None and record.state == {"next_seq": 0} and record.input == '"x"'
-    assert [m.body for m in again.messages("a")] == [{"kind": "event", "event": {"EventType": 0}}]
+        assert mode == "wal"
+        record = again.get_instance("a")
+        assert record is not None and record.state == {"next_seq": 0} and record.input == '"x"'
+        assert [m.body for m in again.messages("a")] == [
+            {"kind": "event", "event": {"EventType": 0}}
+        ]
 
 
 def test_a_failed_transaction_leaves_nothing_behind() -> None:
-    store = Store(":memory:")
+    store = _memory_store()
     store.put_instance(_record("a"))
     item = store.add_work_item("a", "e1", 0, "act", "1")
 
@@ -58,7 +79,7 @@ def test_a_failed_transaction_leaves_nothing_behind() -> None:
 
 
 def test_history_appends_in_order_and_clears() -> None:
-    store = Store()
+    store = _memory_store()
     store.append_history("a", "e1", [{"n": 1}, {"n": 2}])
     store.append_history("a", "e1", [{"n": 3}])
 
@@ -68,7 +89,7 @@ def test_history_appends_in_order_and_clears() -> None:
 
 
 def test_timers_come_out_earliest_first_and_only_when_due() -> None:
-    store = Store()
+    store = _memory_store()
     store.add_timer("a", "e1", 3, "2025-01-01T00:00:10.000000Z")
     store.add_timer("b", "e1", 1, "2025-01-01T00:00:05.000000Z")
 
@@ -80,7 +101,7 @@ def test_timers_come_out_earliest_first_and_only_when_due() -> None:
 
 
 def test_list_filters_by_time_status_and_prefix_and_delete_removes_everything() -> None:
-    store = Store()
+    store = _memory_store()
     store.put_instance(_record("job-1", "2025-01-01T00:00:00.000000Z", "Completed"))
     store.put_instance(_record("job-2", "2025-01-02T00:00:00.000000Z", "Running"))
     store.put_instance(_record("other", "2025-01-03T00:00:00.000000Z", "Running"))

@@ -1,6 +1,8 @@
 """Runs queued entity operations: one task per entity, one operation at a time.
 
-Committing an operation is one transaction: the operation leaves the queue,
+An operation whose handle raises (a state or result that is not JSON) fails
+with a clear message and leaves the state unchanged. Committing an
+operation is one transaction: the operation leaves the queue,
 the entity's new state is saved and, for a `call_entity`, the answer lands in
 the caller's inbox as the EventRaised the SDK waits for.
 """
@@ -84,7 +86,19 @@ class EntityWorker:
                 input_json=op.input,
                 is_signal=op.is_signal,
             )
-            outcome = await asyncio.get_running_loop().run_in_executor(self.executor, call)
+            try:
+                outcome = await asyncio.get_running_loop().run_in_executor(self.executor, call)
+            except Exception as exc:
+                # The handle itself failed (e.g. a state or result that is not JSON): the
+                # operation fails and the state stays as it was, so the queue never sticks.
+                logger.exception("entity %s failed on operation %r", op.entity_id, op.operation)
+                message = (
+                    f"Entity function '{name}' failed on operation '{op.operation}': "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                outcome = EntityOutcome(
+                    exists=exists, state=state, result=json.dumps(message), is_error=True
+                )
         with self.store.transaction():
             if not self.store.delete_entity_operation(op.id):
                 return

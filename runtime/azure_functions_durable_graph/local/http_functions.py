@@ -143,13 +143,19 @@ def _from_response(value: object, fn: HttpFunction) -> HttpResult:
     if isinstance(value, str):
         return HttpResult(200, [("Content-Type", "text/plain; charset=utf-8")], value.encode())
     if isinstance(value, func_abc.HttpResponse):
+        status = int(value.status_code)
+        if not 100 <= status <= 599:
+            # aiohttp would put it on the wire as is; no HTTP client can read that.
+            raise ValueError(
+                f"function {fn.name!r} returned status_code {status}; expected 100 to 599"
+            )
         headers = [(str(k), str(v)) for k, v in value.headers.items()]
         if not any(k.lower() == "content-type" for k, _ in headers):
             mimetype: str = value.mimetype
             charset: str = value.charset
             text = mimetype.startswith("text/")
             headers.append(("Content-Type", f"{mimetype}; charset={charset}" if text else mimetype))
-        return HttpResult(int(value.status_code), headers, value.get_body() or b"")
+        return HttpResult(status, headers, value.get_body() or b"")
     raise TypeError(
         f"function {fn.name!r} returned {type(value).__name__}; expected func.HttpResponse or str"
     )

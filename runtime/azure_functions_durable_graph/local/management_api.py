@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -186,6 +187,33 @@ def _statuses(request: web.Request) -> list[str] | None:
     return result
 
 
+def _seconds(request: web.Request, name: str, default: float) -> float:
+    """A finite, non-negative number of seconds (nan or inf would poll forever)."""
+    raw = request.query.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise BadRequest(
+            f"query parameter {name} must be a non-negative number of seconds, found {raw!r}"
+        )
+    return value
+
+
+async def _body_text(request: web.Request) -> str:
+    """The request body as text; the API only takes UTF-8 JSON."""
+    data = await request.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(
+            f"the request body must be UTF-8 JSON text; byte {exc.start} is not UTF-8"
+        ) from None
+
+
 def _json_text(body: str, what: str) -> str:
     try:
         json.loads(body)
@@ -194,18 +222,19 @@ def _json_text(body: str, what: str) -> str:
     return body
 
 
-def start_input(body: str) -> str | None:
-    """The orchestration input's JSON text from a start request body.
+def start_input(body: str, what: str = "orchestration input") -> str | None:
+    """The input's JSON text from a start or entity-signal request body.
 
     The SDK client sends the input's JSON text JSON-encoded once more (a JSON
-    string); curl users post the JSON value itself. Both mean the same input.
+    string), which the extension parses back into that text; curl users post
+    the JSON value itself. Both mean the same input.
     """
     if body.strip() == "":
         return None
     try:
         value = json.loads(body)
     except json.JSONDecodeError as exc:
-        raise BadRequest(f"the orchestration input must be JSON: {exc}") from None
+        raise BadRequest(f"the {what} must be JSON: {exc}") from None
     if isinstance(value, str):
         try:
             json.loads(value)
@@ -244,6 +273,8 @@ class ManagementApi:
             return await handler(request, parts)
         except (BadRequest, ValueError) as exc:
             return error(400, str(exc))
+        except (web.HTTPException, ConnectionResetError):
+            raise  # aiohttp answers these itself (e.g. 413 for a body over the size limit)
         except Exception as exc:
             logger.exception(
                 "Durable management request %s %s failed", request.method, request.path
@@ -275,7 +306,7 @@ class ManagementApi:
     async def _start(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         name = parts[1]
         instance_id = parts[2] if len(parts) == 3 else None
-        input_json = start_input(await request.text())
+        input_json = start_input(await _body_text(request))
         try:
             started = await self._engine.start_orchestration(name, input_json, instance_id)
         except OrchestratorNotFound as exc:
@@ -295,11 +326,8 @@ class ManagementApi:
 
     async def _wait(self, request: web.Request, instance_id: str) -> web.StreamResponse | None:
         """createAndWaitOnNewInstancePostUri: the output if it finishes within `timeout`."""
-        try:
-            timeout = float(request.query.get("timeout") or 0)
-            interval = float(request.query.get("pollingInterval") or 1)
-        except ValueError:
-            raise BadRequest("timeout and pollingInterval must be numbers of seconds") from None
+        timeout = _seconds(request, "timeout", 0.0)
+        interval = _seconds(request, "pollingInterval", 1.0)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -366,7 +394,7 @@ class ManagementApi:
 
     async def _raise_event(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         instance_id, event_name = parts[1], parts[3]
-        body = await request.text()
+        body = await _body_text(request)
         # Unlike a start input, an event body is kept as it is: the SDK's
         # json.dumps(data) reaches the orchestrator as a string, raw JSON as a value.
         input_json = _json_text(body, "event payload") if body.strip() else None
@@ -406,6 +434,8 @@ class ManagementApi:
             return error(404, str(exc))
         except InstanceNotRunning as exc:
             return error(410, str(exc))
+        except InstanceAlreadyExists as exc:  # same id while it still runs
+            return error(409, str(exc))
         return web.json_response(str(instance_id), status=202)
 
     async def _read_entity(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
@@ -422,8 +452,7 @@ class ManagementApi:
         if signal is None:
             return _not_supported("signal entity")
         operation = request.query.get("op", "")
-        body = await request.text()
-        input_json = _json_text(body, "operation input") if body.strip() else None
+        input_json = start_input(await _body_text(request), "operation input")
         await signal(parts[1].lower(), parts[2], operation, input_json)
         return web.Response(status=202)
 

@@ -183,6 +183,12 @@ class Store:
         with self._lock:
             self._conn.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """Group every call made inside the block into one atomic commit (nested blocks join)."""
