@@ -166,7 +166,16 @@ def test_a_route_outside_its_declared_targets_fails_the_run(host: LocalHost):
 
 
 def test_several_graphs_on_one_app_each_with_its_manifest_and_diagram(host: LocalHost):
-    graphs = ["approvals", "countdown", "kinds", "my_graph", "routes", "runaway", "strict"]
+    graphs = [
+        "approvals",
+        "countdown",
+        "kinds",
+        "my_graph",
+        "routes",
+        "runaway",
+        "strict",
+        "timed_approvals",
+    ]
     health = host.get("/api/health").json()
     assert [g["graph_name"] for g in health["graphs"]] == graphs
     assert [m["graph_name"] for m in host.get("/api/graphs").json()["graphs"]] == graphs

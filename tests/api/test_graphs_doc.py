@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from azure_functions_durable_graph.graph.orchestration import custom_status
+from azure_functions_durable_graph import RouteError
+from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME, custom_status
+from azure_functions_durable_graph.graph.routing import normalize_route, validate_against_manifest
+from tests.graph.history import Replay, functions_by_name, run_until_blocked
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "graphs.md"
 FENCE = re.compile(r"^( *)```(\w+)\n(.*?)^\1```$", re.DOTALL | re.MULTILINE)
@@ -49,8 +53,9 @@ def test_the_python_examples_run_in_order(capsys):
     namespace = run_session(runtimes)
 
     graphs, user_app = runtimes  # the page's service, and the "add to your own app" example
-    assert graphs.registry.names() == ["counter", "expenses", "my_graph"]
-    assert [r.manifest.version for r in graphs.registry.latest_registrations()] == ["1", "1", "2"]
+    assert graphs.registry.names() == ["counter", "expenses", "my_graph", "timed_expenses"]
+    versions = [r.manifest.version for r in graphs.registry.latest_registrations()]
+    assert versions == ["1", "1", "2", "1"]
     assert user_app.function_app is namespace["app"]
     assert capsys.readouterr().out.startswith("flowchart TD\n")  # the to_mermaid example
 
@@ -71,6 +76,52 @@ def test_the_documented_status_and_output_have_the_real_keys():
 
     assert set(status_doc) == set(custom_status(manifest, "classify", 1, None))
     assert list(output_doc) == ["graph", "version", "hash", "final_node", "steps", "path", "state"]
+
+
+def test_the_timeout_example_routes_to_declared_targets_and_its_error_is_real():
+    namespace = run_session()
+    manifest = namespace["timed"].build().manifest
+    expense = namespace["Expense"](amount=500)
+
+    routed = namespace["route_with_deadline"](expense)
+    decision = normalize_route(
+        routed, graph_name="timed_expenses", node="classify", static_next=None
+    )
+
+    assert validate_against_manifest(decision, manifest, "classify") == decision
+    assert (decision.timeout_node, decision.timeout.total_seconds()) == ("escalate", 72 * 3600)
+    (documented,) = re.findall(r"`(Graph 'timed_expenses'[^`]*)`", DOC.read_text("utf-8"))
+    no_node = namespace["RouteDecision"].wait_for_event(
+        "manager_approval", "apply_decision", timeout=decision.timeout
+    )
+    with pytest.raises(RouteError) as info:
+        normalize_route(no_node, graph_name="timed_expenses", node="classify", static_next=None)
+    assert str(info.value) == documented
+
+
+def test_the_documented_timed_wait_is_what_a_waiting_run_shows():
+    (waiting_doc,) = (json.loads(b) for b in blocks("json")[2:])
+    runtimes: list[Any] = []
+    run_session(runtimes)
+    graphs = runtimes[0]
+    functions = functions_by_name(graphs.function_app)
+    run_input = {
+        "graph_name": "timed_expenses",
+        "graph_hash": graphs.registry.latest("timed_expenses").graph_hash,
+        "state": {"amount": 500},
+    }
+    replay = Replay(functions[ORCHESTRATOR_NAME], ORCHESTRATOR_NAME, run_input)
+
+    waiting = run_until_blocked(replay, functions).custom_status["waiting"]
+
+    assert list(waiting) == list(waiting_doc)
+    assert {k: v for k, v in waiting.items() if k != "deadline"} == {
+        k: v for k, v in waiting_doc.items() if k != "deadline"
+    }
+    assert datetime.fromisoformat(waiting["deadline"]) == replay.episode_started_at() + timedelta(
+        hours=72
+    )
+    assert waiting["deadline"][-6:] == waiting_doc["deadline"][-6:] == "+00:00"
 
 
 @pytest.mark.slow

@@ -23,10 +23,14 @@ EXECUTION_STARTED = 0
 TASK_SCHEDULED = 4
 TASK_COMPLETED = 5
 TASK_FAILED = 6
+TIMER_CREATED = 10
+TIMER_FIRED = 11
 EVENT_RAISED = 15
 
 CALL_ACTIVITY = 0
+CREATE_TIMER = 5
 WAIT_FOR_EXTERNAL_EVENT = 6
+WHEN_ANY = 11
 
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
 
@@ -115,10 +119,34 @@ class Replay:
         self._new_episode_boundary()
         self._append(TASK_FAILED, TaskScheduledId=task_id, Reason=reason, Details=details)
 
-    def raise_event(self, name: str, input_text: str) -> None:
-        """An EventRaised in a new episode; `input_text` is the JSON text the host stores."""
-        self._new_episode_boundary()
+    def raise_event(self, name: str, input_text: str, *, new_episode: bool = True) -> None:
+        """An EventRaised, normally in a new episode; `input_text` is the JSON text the host
+        stores. `new_episode=False` puts it in the same batch as the previous event."""
+        if new_episode:
+            self._new_episode_boundary()
         self._append(EVENT_RAISED, Name=name, Input=input_text)
+
+    def create_timer(self, action: dict[str, Any]) -> int:
+        """Record a CreateTimer action as TimerCreated in the episode that made it; its id."""
+        timer_id = self._next_event_id
+        self._next_event_id += 1
+        self._append(TIMER_CREATED, event_id=timer_id, FireAt=action["fireAt"])
+        return timer_id
+
+    def fire_timer(self, timer_id: int, fire_at: str) -> None:
+        """A TimerFired in a new episode that starts at `fire_at`, as the extension does."""
+        self._clock = datetime.strptime(fire_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=timezone.utc
+        ) - timedelta(seconds=2)  # the boundary's two events land on fire_at
+        self._new_episode_boundary()
+        self._append(TIMER_FIRED, TimerId=timer_id, FireAt=fire_at)
+
+    def episode_started_at(self) -> datetime:
+        """`current_utc_datetime` of the latest episode: its OrchestratorStarted Timestamp."""
+        started = [e for e in self.history if e["EventType"] == ORCHESTRATOR_STARTED][-1]
+        return datetime.strptime(started["Timestamp"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=timezone.utc
+        )
 
     # -- running ------------------------------------------------------------------------
 

@@ -84,7 +84,8 @@ def test_to_dict_is_the_wire_form():
         (
             {"node": "b"},
             "route dict has unknown keys ['node']; allowed keys: "
-            "['kind', 'next_node', 'event_name', 'resume_node']",
+            "['kind', 'next_node', 'event_name', 'resume_node', 'timeout_seconds', "
+            "'timeout_node']",
         ),
         ({}, "route dict needs 'kind' or one of 'next_node' / 'event_name'; got {}"),
         ({"kind": "next"}, "a 'next' route needs a non-empty 'next_node'"),

@@ -77,7 +77,23 @@ _COMMON_SCHEMAS: dict[str, Any] = {
     },
     "Waiting": {
         "type": ["object", "null"],
-        "properties": {"event_name": {"type": "string"}, "resume_node": {"type": "string"}},
+        "description": "The event the run waits for; timeout_node and deadline are there "
+        "only when the wait has a timeout.",
+        "required": ["event_name", "resume_node"],
+        "properties": {
+            "event_name": {"type": "string"},
+            "resume_node": {"type": "string"},
+            "timeout_node": {
+                "type": "string",
+                "description": "Where the run continues if the event has not arrived by "
+                "the deadline: a node, or __complete__.",
+            },
+            "deadline": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the wait times out (ISO 8601, UTC).",
+            },
+        },
     },
     "Run": {
         "type": "object",

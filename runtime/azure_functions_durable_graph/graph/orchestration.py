@@ -1,9 +1,10 @@
 """The one orchestrator every graph runs on.
 
 Deterministic by construction: it reads only the manifest and its input, sets
-custom status, calls activities, waits for events and decides termination from
-activity outputs. No user code, no clock, no I/O, no randomness, so replay
-always takes the same path.
+custom status, calls activities, waits for events (racing a durable timer when
+the wait has a timeout) and decides termination from activity outputs. No user
+code, no wall clock (deadlines come from `context.current_utc_datetime`), no
+I/O, no randomness, so replay always takes the same path.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import contextlib
 import json
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import GraphRunFailed, StepLimitExceeded
 from .manifest import GraphManifest
 from .registry import GraphRegistry
+from .routing import COMPLETE
 
 # Prefixed so they cannot collide with the user's own functions in the same app.
 ORCHESTRATOR_NAME = "durable_graph_orchestrator"
@@ -57,7 +60,7 @@ class RunInput:
 
 
 def custom_status(
-    manifest: GraphManifest, node: str, step: int, waiting: dict[str, str] | None
+    manifest: GraphManifest, node: str, step: int, waiting: Mapping[str, str] | None
 ) -> dict[str, Any]:
     return {
         "graph": manifest.graph_name,
@@ -98,8 +101,25 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
                 continue
             event_name, resume_node = decision["event_name"], decision["resume_node"]
             waiting = {"event_name": event_name, "resume_node": resume_node}
-            context.set_custom_status(custom_status(manifest, node, step, waiting))
-            payload = yield context.wait_for_external_event(event_name, expected_type=object)
+            event = context.wait_for_external_event(event_name, expected_type=object)
+            timeout_seconds = decision.get("timeout_seconds")  # absent in older histories
+            if timeout_seconds is None:
+                context.set_custom_status(custom_status(manifest, node, step, waiting))
+                payload = yield event
+            else:
+                deadline = _utc(context.current_utc_datetime) + timedelta(seconds=timeout_seconds)
+                timeout_node = decision["timeout_node"]
+                waiting |= {"timeout_node": timeout_node, "deadline": deadline.isoformat()}
+                context.set_custom_status(custom_status(manifest, node, step, waiting))
+                timer = context.create_timer(deadline)
+                winner = yield context.task_any([event, timer])
+                if winner is timer:  # the state stays as it is; no activity runs
+                    if timeout_node == COMPLETE:
+                        break
+                    node = timeout_node
+                    continue
+                timer.cancel()
+                payload = event.result
             result = yield context.call_activity(
                 EVENT_ACTIVITY,
                 {**pinned, "event_name": event_name, "payload": payload, "state": state},
@@ -119,6 +139,13 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
         }
 
     return orchestrator
+
+
+def _utc(moment: datetime) -> datetime:
+    """The orchestration's time as an aware UTC datetime (hosts send UTC, maybe without a zone)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def _state_from(result: Any) -> dict[str, Any]:

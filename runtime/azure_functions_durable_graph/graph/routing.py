@@ -8,12 +8,19 @@ Accepted route returns (see docs/graphs.md):
     {"kind": "next", "next_node": "b"}      -> next b ("kind" may be left out when
     {"event_name": "e", "resume_node": "r"}    the fields make it unambiguous)
     None                                    -> the node's static next_node, else complete
+
+A wait may carry a timeout: ``RouteDecision.wait_for_event(..., timeout=timedelta(hours=72),
+timeout_node="escalate")`` or ``{"timeout_seconds": 259200, "timeout_node": "escalate"}`` in
+the dict form. ``timeout_node`` is required with a timeout and names a node or
+``"__complete__"`` (complete the run when the timeout passes).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Literal, cast
 
 from ..errors import RouteError
@@ -23,7 +30,8 @@ COMPLETE = "__complete__"
 
 Kind = Literal["next", "complete", "wait_for_event"]
 _KINDS: tuple[str, ...] = ("next", "complete", "wait_for_event")
-_FIELDS = ("kind", "next_node", "event_name", "resume_node")
+_FIELDS = ("kind", "next_node", "event_name", "resume_node", "timeout_seconds", "timeout_node")
+_NAME_FIELDS = ("next_node", "event_name", "resume_node", "timeout_node")
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,8 @@ class RouteDecision:
     next_node: str | None = None
     event_name: str | None = None
     resume_node: str | None = None
+    timeout: timedelta | None = None
+    timeout_node: str | None = None
 
     @classmethod
     def next(cls, node: str) -> RouteDecision:
@@ -46,18 +56,44 @@ class RouteDecision:
         return cls(kind="complete")
 
     @classmethod
-    def wait_for_event(cls, event_name: str, resume_node: str) -> RouteDecision:
-        """Pause until `event_name` is raised, apply its handler, then run `resume_node`."""
-        return cls(kind="wait_for_event", event_name=event_name, resume_node=resume_node)
+    def wait_for_event(
+        cls,
+        event_name: str,
+        resume_node: str,
+        *,
+        timeout: timedelta | None = None,
+        timeout_node: str | None = None,
+    ) -> RouteDecision:
+        """Pause until `event_name` is raised, apply its handler, then run `resume_node`.
+
+        With `timeout`, a durable timer races the event: if it fires first the run
+        continues at `timeout_node` (a node, or ``"__complete__"``) with the state
+        unchanged, and a later `event_name` is not applied to this wait.
+        """
+        return cls(
+            kind="wait_for_event",
+            event_name=event_name,
+            resume_node=resume_node,
+            timeout=timeout,
+            timeout_node=timeout_node,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form activities hand to the orchestrator."""
-        return {
+        """The JSON form activities hand to the orchestrator.
+
+        The timeout keys appear only on a wait with a timeout, so every other
+        decision keeps the wire form (and history) it had before timeouts existed.
+        """
+        wire: dict[str, Any] = {
             "kind": self.kind,
             "next_node": self.next_node,
             "event_name": self.event_name,
             "resume_node": self.resume_node,
         }
+        if self.timeout is not None:
+            wire["timeout_seconds"] = self.timeout.total_seconds()
+            wire["timeout_node"] = self.timeout_node
+        return wire
 
 
 def normalize_route(
@@ -107,7 +143,7 @@ def _from_mapping(value: Mapping[Any, Any], graph_name: str, node: str) -> Route
         raise RouteError(
             graph_name, node, f"route dict 'kind' must be one of {list(_KINDS)}; got {kind!r}"
         )
-    for field in ("next_node", "event_name", "resume_node"):
+    for field in _NAME_FIELDS:
         if value.get(field) is not None and not isinstance(value[field], str):
             raise RouteError(
                 graph_name,
@@ -119,8 +155,38 @@ def _from_mapping(value: Mapping[Any, Any], graph_name: str, node: str) -> Route
         next_node=value.get("next_node"),
         event_name=value.get("event_name"),
         resume_node=value.get("resume_node"),
+        timeout=_timeout_from_seconds(value.get("timeout_seconds"), graph_name, node),
+        timeout_node=value.get("timeout_node"),
     )
     return _checked(decision, graph_name, node)
+
+
+def _timeout_from_seconds(seconds: object, graph_name: str, node: str) -> timedelta | None:
+    if seconds is None:
+        return None
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not math.isfinite(seconds)
+    ):
+        raise RouteError(
+            graph_name,
+            node,
+            "route dict 'timeout_seconds' must be a finite number of seconds; "
+            f"got {type(seconds).__name__} {seconds!r}",
+        )
+    if seconds <= 0:
+        raise RouteError(
+            graph_name, node, f"route dict 'timeout_seconds' must be > 0; got {seconds!r}"
+        )
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise RouteError(
+            graph_name,
+            node,
+            f"route dict 'timeout_seconds' is too large for a timedelta; got {seconds!r}",
+        ) from None
 
 
 def _checked(decision: RouteDecision, graph_name: str, node: str) -> RouteDecision:
@@ -135,19 +201,57 @@ def _checked(decision: RouteDecision, graph_name: str, node: str) -> RouteDecisi
             graph_name, node, f"route kind must be one of {list(_KINDS)}; got {decision.kind!r}"
         )
     required = need[decision.kind]
-    for field in ("next_node", "event_name", "resume_node"):
+    optional = ("timeout", "timeout_node") if decision.kind == "wait_for_event" else ()
+    for field in (*_NAME_FIELDS, "timeout"):
         present = getattr(decision, field)
         if field in required and not present:
             raise RouteError(
                 graph_name, node, f"a {decision.kind!r} route needs a non-empty {field!r}"
             )
-        if field not in required and present is not None:
+        if field not in required and field not in optional and present is not None:
             raise RouteError(
                 graph_name,
                 node,
                 f"a {decision.kind!r} route cannot have {field!r} (got {present!r})",
             )
+    if decision.kind == "wait_for_event":
+        _check_timeout(decision, graph_name, node)
     return decision
+
+
+def _check_timeout(decision: RouteDecision, graph_name: str, node: str) -> None:
+    """A timeout is positive and comes with the node to continue at when it passes."""
+    timeout, timeout_node = decision.timeout, decision.timeout_node
+    if timeout is None:
+        if timeout_node is not None:
+            raise RouteError(
+                graph_name,
+                node,
+                f"a 'wait_for_event' route has timeout_node {timeout_node!r} but no timeout; "
+                "give both or neither",
+            )
+        return
+    if not isinstance(timeout, timedelta):
+        raise RouteError(
+            graph_name,
+            node,
+            "a 'wait_for_event' route's timeout must be a datetime.timedelta; "
+            f"got {type(timeout).__name__} {timeout!r}",
+        )
+    if timeout <= timedelta(0):
+        raise RouteError(
+            graph_name,
+            node,
+            f"a 'wait_for_event' route's timeout must be > 0; got {timeout!r}",
+        )
+    if not isinstance(timeout_node, str) or not timeout_node:
+        raise RouteError(
+            graph_name,
+            node,
+            "a 'wait_for_event' route with a timeout needs a non-empty 'timeout_node' "
+            f"(a node, or {COMPLETE!r} to complete the run when the timeout passes); "
+            f"got {timeout_node!r}",
+        )
 
 
 def validate_against_manifest(
@@ -178,17 +282,26 @@ def validate_against_manifest(
                 f"route waits for event {decision.event_name!r}, which has no event handler; "
                 f"event handlers: {events}",
             )
+        if decision.timeout_node is not None and decision.timeout_node not in (*nodes, COMPLETE):
+            raise RouteError(
+                manifest.graph_name,
+                node,
+                f"route chose timeout node {decision.timeout_node!r}, which is not a node "
+                f"or {COMPLETE!r}; nodes: {known}",
+            )
     _check_declared_targets(decision, manifest, node)
     return decision
 
 
-def decision_target(decision: RouteDecision) -> str:
-    """Where the decision sends the run: a node (the resume node for a wait) or COMPLETE."""
+def decision_targets(decision: RouteDecision) -> tuple[str, ...]:
+    """Nodes the decision may send the run to (a wait's resume and timeout nodes) or COMPLETE."""
     if decision.kind == "next":
-        return str(decision.next_node)
+        return (str(decision.next_node),)
     if decision.kind == "wait_for_event":
-        return str(decision.resume_node)
-    return COMPLETE
+        if decision.timeout_node is not None:
+            return (str(decision.resume_node), decision.timeout_node)
+        return (str(decision.resume_node),)
+    return (COMPLETE,)
 
 
 def _check_declared_targets(decision: RouteDecision, manifest: GraphManifest, node: str) -> None:
@@ -197,12 +310,12 @@ def _check_declared_targets(decision: RouteDecision, manifest: GraphManifest, no
     declared = definition.route_targets
     if declared is None:
         return
-    target = decision_target(decision)
-    if target in declared or target == definition.next_node:
-        return
-    raise RouteError(
-        manifest.graph_name,
-        node,
-        f"route chose {target!r}, which is not in its route_targets {list(declared)}; "
-        "add it to route_targets=[...] in add_node() if the route may go there",
-    )
+    for target in decision_targets(decision):
+        if target in declared or target == definition.next_node:
+            continue
+        raise RouteError(
+            manifest.graph_name,
+            node,
+            f"route chose {target!r}, which is not in its route_targets {list(declared)}; "
+            "add it to route_targets=[...] in add_node() if the route may go there",
+        )

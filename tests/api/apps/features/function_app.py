@@ -2,6 +2,7 @@
 runs them over HTTP on the local host."""
 
 import asyncio
+from datetime import timedelta
 
 from pydantic import BaseModel
 
@@ -185,3 +186,54 @@ strict.add_node("check", lambda s: None, route=lambda s: "rejected", route_targe
 strict.add_node("approved", lambda s: None, terminal=True)
 strict.add_node("rejected", lambda s: None, terminal=True)
 runtime.register_registration(strict.build())
+
+
+# -- "timed_approvals": a wait that gives up after 72 hours and escalates ----------------
+
+
+class TimedApproval(BaseModel):
+    amount: int
+    to_director: bool = False  # escalate waits for a director instead of completing
+    approved: bool | None = None
+    approver: str = ""
+    outcome: str = ""
+
+
+def ask_manager(state: TimedApproval) -> RouteDecision:
+    return RouteDecision.wait_for_event(
+        event_name="manager_approval",
+        resume_node="apply_decision",
+        timeout=timedelta(hours=72),
+        timeout_node="escalate",
+    )
+
+
+def after_escalation(state: TimedApproval) -> object:
+    if state.to_director:
+        return {"event_name": "director_approval", "resume_node": "apply_decision"}
+    return "__complete__"
+
+
+timed = ManifestBuilder(graph_name="timed_approvals", state_model=TimedApproval)
+timed.set_entrypoint("classify")
+timed.add_node(
+    "classify", lambda s: None, route=ask_manager, route_targets=["apply_decision", "escalate"]
+)
+timed.add_node(
+    "escalate",
+    lambda s: {"outcome": "escalated"},
+    route=after_escalation,
+    route_targets=["apply_decision", "__complete__"],
+)
+timed.add_node(
+    "apply_decision",
+    lambda s: {"outcome": "paid" if s.approved else "rejected"},
+    terminal=True,
+)
+timed.add_event_handler(
+    "manager_approval", lambda s, p: {"approved": p["approved"], "approver": "manager"}
+)
+timed.add_event_handler(
+    "director_approval", lambda s, p: {"approved": p["approved"], "approver": "director"}
+)
+runtime.register_registration(timed.build())
