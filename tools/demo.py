@@ -152,7 +152,10 @@ class Progress:
         if wait is None or step > self.printed or step in self.waits_printed:
             return []
         self.waits_printed.add(step)
-        return [f"          waiting for '{wait['event_name']}' (resumes at {wait['resume_node']})"]
+        line = f"          waiting for '{wait['event_name']}' (resumes at {wait['resume_node']})"
+        if wait.get("timeout_node"):
+            line += f" until {wait['deadline']}, then {wait['timeout_node']}"
+        return [line]
 
     def path_line(self, run: dict[str, Any]) -> str | None:
         """`review -> (manager_approval) -> apply_decision -> ...`, if the run reports its path."""
@@ -162,8 +165,10 @@ class Progress:
         parts: list[str] = []
         for number, node in enumerate(path, start=1):
             parts.append(node)
-            if number in self.waits:
-                parts.append(f"({self.waits[number]['event_name']})")
+            wait = self.waits.get(number)
+            if wait is not None:
+                timed_out = number < len(path) and path[number] != wait["resume_node"]
+                parts.append(f"({wait['event_name']}{' timed out' if timed_out else ''})")
         return " -> ".join(parts)
 
 

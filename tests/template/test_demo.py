@@ -111,6 +111,26 @@ def test_progress_names_unseen_steps_and_the_wait_from_the_runs_path() -> None:
     )
 
 
+def test_progress_shows_a_waits_deadline_and_marks_a_wait_that_timed_out() -> None:
+    progress = Progress()
+    deadline = "2026-11-24T21:35:50+00:00"
+    timed = {**WAITING, "timeout_node": "escalate", "deadline": deadline}
+    path = ["review", "escalate", "notify"]
+
+    waiting = progress.update(running(1, "review", waiting_for=timed))
+    finished = {**running(3, "notify"), "status": "Completed", "path": path}
+    progress.update(finished)
+
+    assert waiting == [
+        "  step 1  review",
+        "          waiting for 'manager_approval' (resumes at apply_decision)"
+        f" until {deadline}, then escalate",
+    ]
+    assert progress.path_line(finished) == (
+        "review -> (manager_approval timed out) -> escalate -> notify"
+    )
+
+
 def test_mermaid_diagram_is_shown_only_when_the_graph_has_one() -> None:
     assert mermaid_of({"diagram": {"mermaid": "flowchart TD\n  a --> b\n"}}) == (
         "flowchart TD\n  a --> b"

@@ -66,7 +66,7 @@ def test_generated_test_suite_passes(generated: tuple[Path, dict[str, Any]]) -> 
 
     result = run([python_for(answers), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
 
-    expected = "10 passed" if answers["include_examples"] else "3 passed"
+    expected = "11 passed" if answers["include_examples"] else "3 passed"
     assert expected in result.stdout, result.stdout
 
 

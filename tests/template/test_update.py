@@ -196,7 +196,7 @@ def test_generated_tests_still_pass(updated: tuple[Path, Path]) -> None:
 
     result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
 
-    assert "11 passed" in result.stdout, result.stdout
+    assert "12 passed" in result.stdout, result.stdout
 
 
 def test_pip_pin_follows_the_template_release(tmp_path: Path) -> None:
