@@ -341,3 +341,20 @@ def uses_counter(context: df.DurableOrchestrationContext) -> Any:
     except Exception as exc:
         return {"total": total, "error": str(exc)}
     return {"total": total, "error": None}
+
+
+@app.orchestration_trigger(context_name="context")
+def pausing_chain(context: df.DurableOrchestrationContext) -> Any:
+    """Activities, a durable timer, an external event, a retried activity: a restart point each."""
+    total = 0
+    for n in range(3):
+        total += yield context.call_activity("square", n)
+    yield context.create_timer(context.current_utc_datetime + timedelta(minutes=1))
+    for n in range(3, 5):
+        total += yield context.call_activity("square", n)
+    extra = yield context.wait_for_external_event("extra")
+    retry = df.RetryOptions(first_retry_interval_in_milliseconds=1000, max_number_of_attempts=3)
+    flaky_result = yield context.call_activity_with_retry(
+        "flaky", retry, {"key": f"{context.instance_id}-{extra}", "succeed_on": 2}
+    )
+    return [total + extra, flaky_result]

@@ -11,7 +11,6 @@ actions, exactly as the SDK counts them.
 
 from __future__ import annotations
 
-import copy
 import json
 import uuid
 from collections import defaultdict
@@ -25,6 +24,7 @@ from .catalog import FunctionCatalog
 from .episode import EpisodeOutcome, check_determinism
 from .errors import NonDeterminismError
 from .history import Event, EventType
+from .replay_cache import copy_state
 from .store import InstanceRecord, Message, Store
 
 #: Extra history field on the retry timers and re-attempts the host schedules by itself.
@@ -75,13 +75,13 @@ class EpisodeDecisions:
         self.catalog = catalog
         self.record = record
         self.now = now
-        self.state = copy.deepcopy(record.state)
+        self.state = copy_state(record.state)  # actions are append-only: no deep copy needed
         self.events: list[Event] = []
         self.effects = Effects()
 
     # Entry points --------------------------------------------------------------------------------
 
-    def apply(self, past: list[Event], new: list[Event], outcome: EpisodeOutcome) -> Effects:
+    def apply(self, new: list[Event], outcome: EpisodeOutcome) -> Effects:
         """Record the episode (`new` starts with its OrchestratorStarted) and act on the outcome."""
         self.events = list(new)
         for event in new:
@@ -116,6 +116,7 @@ class EpisodeDecisions:
             return self._save("Running")
         restart = next((a for a in actions if a.type == ActionType.CONTINUE_AS_NEW), None)
         if restart is not None:
+            past = self.store.history(self.record.instance_id)
             return self._continue_as_new(past + self.events, actions, restart)
         return self._finish("Completed", outcome.state.output_json)
 

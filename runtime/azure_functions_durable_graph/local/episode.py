@@ -10,7 +10,7 @@ first ones must match what earlier episodes scheduled, position by position.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,11 +37,16 @@ def episode_payload(
     input_json: str | None,
     parent_instance_id: str | None,
     history: list[Event],
+    played: Sequence[str] = (),
 ) -> str:
-    """The JSON text the extension passes to an orchestrator function."""
-    replaying = any(e.get("IsPlayed") for e in history)
+    """The JSON text the extension passes to an orchestrator function.
+
+    `played` is the JSON text of earlier events, already marked played, that
+    come before `history`: the host keeps it encoded (replay_cache.py) so a
+    long history is not encoded again at every step.
+    """
+    replaying = bool(played) or any(e.get("IsPlayed") for e in history)
     body: dict[str, Any] = {
-        "history": history,
         "input": input_json,
         "instanceId": instance_id,
         "isReplaying": replaying,
@@ -49,7 +54,8 @@ def episode_payload(
         "upperSchemaVersion": UPPER_SCHEMA_VERSION,
         "upperSchemaVersionNew": UPPER_SCHEMA_VERSION_NEW,
     }
-    return json.dumps(body)
+    events = ", ".join([*played, *(json.dumps(e) for e in history)])
+    return f'{{"history": [{events}], {json.dumps(body)[1:]}'
 
 
 def run_episode(handle: Callable[[str], str], payload: str) -> EpisodeOutcome:
@@ -86,16 +92,14 @@ def check_determinism(
     scheduled, in order; the new episode must start with the same ones. When
     the orchestrator raised (`complete=False`) it may legitimately stop early.
     """
-    for position, expected in enumerate(recorded):
-        if position >= len(actions):
-            if not complete:
-                return
-            raise NonDeterminismError(
-                instance_id, position, _describe(expected), "no action at this position"
-            )
-        found = actions[position]
-        if found.signature() != {"type": expected["type"], "name": expected.get("name")}:
+    for position, (expected, found) in enumerate(zip(recorded, actions, strict=False)):
+        if found.type != expected["type"] or found.name != expected.get("name"):
             raise NonDeterminismError(instance_id, position, _describe(expected), found.describe())
+    if complete and len(actions) < len(recorded):
+        position = len(actions)
+        raise NonDeterminismError(
+            instance_id, position, _describe(recorded[position]), "no action at this position"
+        )
 
 
 _SCHEDULING_EVENTS = {

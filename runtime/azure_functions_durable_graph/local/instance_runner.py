@@ -136,7 +136,7 @@ class InstanceRunner:
         self, record: InstanceRecord, batch: list[Message], stale: list[Message]
     ) -> None:
         now = self.clock.now()
-        past = self.store.history(record.instance_id)
+        past = self.store.played_history(record.instance_id)
         new: list[Event] = [h.orchestrator_started(now)] + [m.body["event"] for m in batch]
         handle = self.catalog.orchestrator(record.name)
         effects: Effects | None = None
@@ -153,7 +153,8 @@ class InstanceRunner:
                 instance_id=record.instance_id,
                 input_json=record.input,
                 parent_instance_id=record.parent_instance_id,
-                history=h.for_episode(past, new),
+                played=past,
+                history=[{**e, "IsPlayed": False} for e in new],
             )
             loop = asyncio.get_running_loop()
             try:
@@ -171,7 +172,7 @@ class InstanceRunner:
                 with self.store.transaction():
                     self.store.delete_messages([m.id for m in batch + stale])
                     effects = EpisodeDecisions(self.store, self.catalog, record, now).apply(
-                        past, new, outcome
+                        new, outcome
                     )
         if effects is not None:
             self.apply_effects(effects)

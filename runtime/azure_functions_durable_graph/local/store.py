@@ -10,6 +10,11 @@ processed.
 
 A file store uses WAL mode; ":memory:" is for tests. All calls are
 synchronous and short; the engine makes them from its event loop thread.
+
+Episodes re-read an instance's whole history and state every time; the store
+keeps both in memory as well (replay_cache.py), so that re-reading costs
+nothing per past event. The caches change only after a commit, and are checked
+against the stored rows before use: the database stays the truth.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .history import Event
+from .replay_cache import MAX_CACHED_INSTANCES, PlayedHistoryCache, StateCodec, played_json
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS instances (
@@ -95,6 +101,9 @@ _INSTANCE_COLUMNS = (
     "updated_at, "
     "parent_instance_id, parent_execution_id, parent_task_id, state"
 )
+
+#: Statuses after which no episode runs, so the replay caches need not keep the instance.
+_NEVER_REPLAYED = frozenset({"Completed", "Failed", "Terminated"})
 
 _WORK_COLUMNS = "id, instance_id, execution_id, task_id, name, input"
 _TIMER_COLUMNS = "id, instance_id, execution_id, timer_id, fire_at"
@@ -169,11 +178,19 @@ class EntityOperation:
 class Store:
     """The SQLite database of one task hub."""
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
+    def __init__(
+        self, path: str | Path = ":memory:", *, cached_instances: int = MAX_CACHED_INSTANCES
+    ) -> None:
+        """`cached_instances` bounds the in-memory replay caches (0 turns them off)."""
+        if cached_instances < 0:
+            raise ValueError(f"cached_instances must be 0 or more, got {cached_instances}")
         self.path = str(path)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._depth = 0
+        self._after_commit: list[Callable[[], None]] = []
+        self._played = PlayedHistoryCache(cached_instances)
+        self._states = StateCodec(cached_instances)
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -206,11 +223,19 @@ class Store:
                 yield self
             except BaseException:
                 self._conn.execute("ROLLBACK")
+                self._after_commit.clear()
                 raise
             else:
                 self._conn.execute("COMMIT")
+                updates, self._after_commit = self._after_commit, []
+                for update in updates:
+                    update()
             finally:
                 self._depth = 0
+
+    def _on_commit(self, update: Callable[[], None]) -> None:
+        """Run a cache `update` once the current transaction commits; drop it on rollback."""
+        self._after_commit.append(update)
 
     def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -232,10 +257,15 @@ class Store:
         rows = self._all(
             f"SELECT {_INSTANCE_COLUMNS} FROM instances WHERE instance_id = ?", (instance_id,)
         )
-        return _instance(rows[0]) if rows else None
+        return self._instance(rows[0]) if rows else None
 
     def put_instance(self, record: InstanceRecord) -> None:
         """Insert or replace the whole row."""
+        with self._lock:
+            state_json = self._states.encode(record.instance_id, record.state)
+            if record.status in _NEVER_REPLAYED:  # free the memory (forgetting is always safe)
+                self._states.forget(record.instance_id)
+                self._played.forget(record.instance_id)
         self._run(
             f"INSERT OR REPLACE INTO instances ({_INSTANCE_COLUMNS}) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -252,7 +282,7 @@ class Store:
                 record.parent_instance_id,
                 record.parent_execution_id,
                 record.parent_task_id,
-                json.dumps(record.state),
+                state_json,
             ),
         )
 
@@ -269,15 +299,25 @@ class Store:
             f"SELECT {_INSTANCE_COLUMNS} FROM instances{where} ORDER BY created_at, instance_id",
             params,
         )
-        return [_instance(r) for r in rows]
+        return [self._instance(r) for r in rows]
 
     def delete_instance(self, instance_id: str) -> int:
         """Delete an instance and everything it owns; returns 1 if it existed."""
         with self.transaction():
             self.delete_pending_work(instance_id)
             self._run("DELETE FROM inbox WHERE instance_id = ?", (instance_id,))
-            self._run("DELETE FROM history WHERE instance_id = ?", (instance_id,))
+            self.clear_history(instance_id)
+            self._states.forget(instance_id)
             return self._run("DELETE FROM instances WHERE instance_id = ?", (instance_id,))
+
+    def _instance(self, row: tuple[Any, ...]) -> InstanceRecord:
+        record = _instance(row)
+        if record.status in _NEVER_REPLAYED:  # listing finished instances must not fill the cache
+            record.state = json.loads(row[12])
+            return record
+        with self._lock:
+            record.state = self._states.decode(record.instance_id, row[12])
+        return record
 
     # History -------------------------------------------------------------------------------------
 
@@ -286,6 +326,27 @@ class Store:
             "SELECT event FROM history WHERE instance_id = ? ORDER BY position", (instance_id,)
         )
         return [json.loads(r[0]) for r in rows]
+
+    def played_history(self, instance_id: str) -> list[str]:
+        """The JSON text of each history event marked played, as the next episode sends them.
+
+        Served from memory when the cache still ends where the stored history
+        ends; otherwise rebuilt from the rows (and cached, outside a transaction).
+        """
+        with self._lock:
+            rows = self._all(
+                "SELECT position, execution_id FROM history WHERE instance_id = ? "
+                "ORDER BY position DESC LIMIT 1",
+                (instance_id,),
+            )
+            last = (int(rows[0][0]), str(rows[0][1])) if rows else None
+            cached = self._played.get(instance_id, last)
+            if cached is not None:
+                return list(cached)
+            fragments = [played_json(e) for e in self.history(instance_id)]
+            if not self._depth and last is not None:
+                self._played.put(instance_id, last[1], fragments)
+            return fragments
 
     def append_history(self, instance_id: str, execution_id: str, events: list[Event]) -> None:
         with self.transaction():
@@ -303,9 +364,16 @@ class Store:
                         for i, e in enumerate(events)
                     ],
                 )
+            fragments = [played_json(e) for e in events]
+            self._on_commit(
+                lambda: self._played.appended(instance_id, execution_id, start, fragments)
+            )
 
     def clear_history(self, instance_id: str) -> None:
-        self._run("DELETE FROM history WHERE instance_id = ?", (instance_id,))
+        with self.transaction():
+            self._run("DELETE FROM history WHERE instance_id = ?", (instance_id,))
+            self._played.forget(instance_id)
+            self._on_commit(lambda: self._played.forget(instance_id))
 
     # Inbox ---------------------------------------------------------------------------------------
 
@@ -481,7 +549,7 @@ def _instance(row: tuple[Any, ...]) -> InstanceRecord:
         parent_instance_id=row[9],
         parent_execution_id=row[10],
         parent_task_id=row[11],
-        state=json.loads(row[12]),
+        state={},
     )
 
 
