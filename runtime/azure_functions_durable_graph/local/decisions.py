@@ -41,6 +41,31 @@ def new_execution_state() -> dict[str, Any]:
     return {"next_seq": 0, "actions": [], "retries": {}, "attempt_of": {}, "timer_of": {}}
 
 
+def pending_instance(
+    instance_id: str,
+    name: str,
+    input_json: str | None,
+    stamp: str,
+    *,
+    parent: InstanceRecord | None = None,
+    parent_task_id: int | None = None,
+) -> InstanceRecord:
+    """A new instance (top-level or a child of `parent`): Pending, fresh execution, no state."""
+    return InstanceRecord(
+        instance_id=instance_id,
+        name=name,
+        execution_id=uuid.uuid4().hex,
+        status="Pending",
+        input=input_json,
+        created_at=stamp,
+        updated_at=stamp,
+        parent_instance_id=parent.instance_id if parent else None,
+        parent_execution_id=parent.execution_id if parent else None,
+        parent_task_id=parent_task_id,
+        state=new_execution_state(),
+    )
+
+
 def event_message(event: Event) -> dict[str, Any]:
     return {"kind": "event", "event": event}
 
@@ -239,23 +264,16 @@ class EpisodeDecisions:
             return
         if existing is not None:
             self.store.delete_instance(child_id)
-        execution_id = uuid.uuid4().hex
-        stamp = h.format_time(self.now)
-        self.store.put_instance(
-            InstanceRecord(
-                instance_id=child_id,
-                name=name,
-                execution_id=execution_id,
-                status="Pending",
-                input=input_json,
-                created_at=stamp,
-                updated_at=stamp,
-                parent_instance_id=self.record.instance_id,
-                parent_execution_id=self.record.execution_id,
-                parent_task_id=task_id,
-                state=new_execution_state(),
-            )
+        child = pending_instance(
+            child_id,
+            name,
+            input_json,
+            h.format_time(self.now),
+            parent=self.record,
+            parent_task_id=task_id,
         )
+        execution_id = child.execution_id
+        self.store.put_instance(child)
         parent = {
             "Name": self.record.name,
             "TaskScheduleId": task_id,

@@ -27,7 +27,7 @@ from .decisions import (
     TERMINAL,
     Effects,
     event_message,
-    new_execution_state,
+    pending_instance,
 )
 from .entities import entity_id
 from .entity_worker import EntityWorker
@@ -155,17 +155,8 @@ class Engine:
                 raise InstanceAlreadyExists(instance_id, existing.status)
             if existing is not None:
                 self.store.delete_instance(instance_id)
-            execution_id = uuid.uuid4().hex
-            record = InstanceRecord(
-                instance_id=instance_id,
-                name=name,
-                execution_id=execution_id,
-                status="Pending",
-                input=input_json,
-                created_at=stamp,
-                updated_at=stamp,
-                state=new_execution_state(),
-            )
+            record = pending_instance(instance_id, name, input_json, stamp)
+            execution_id = record.execution_id
             self.store.put_instance(record)
             started = h.execution_started(
                 now,
