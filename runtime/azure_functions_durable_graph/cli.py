@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=7071, help="port to listen on (default: 7071)")
     serve.add_argument(
+        "--max-activities",
+        type=int,
+        default=8,
+        metavar="N",
+        help="activities that may run at the same time (default: 8)",
+    )
+    serve.add_argument(
         "--host",
         default="127.0.0.1",
         help="address to bind (default: 127.0.0.1, this machine only)",
@@ -116,6 +123,8 @@ def serve(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | Non
         )
     if not 0 <= args.port <= 65535:
         return _fail(f"--port must be between 0 and 65535, got {args.port}", err)
+    if args.max_activities < 1:
+        return _fail(f"--max-activities must be at least 1, got {args.max_activities}", err)
 
     stop = threading.Event()
 
@@ -128,6 +137,7 @@ def serve(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | Non
         store=MEMORY if args.in_memory else args.store,
         host=args.host,
         port=args.port,
+        max_activity_concurrency=args.max_activities,
     )
     try:
         try:

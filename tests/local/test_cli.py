@@ -76,6 +76,7 @@ def test_serve_defaults_match_func_start_and_stay_on_this_machine() -> None:
     args = build_parser().parse_args(["serve"])
     assert (args.app_dir, args.host, args.port) == (".", "127.0.0.1", 7071)
     assert (args.store, args.in_memory) == (None, False)  # None: APP_DIR/.durable-graph/...
+    assert args.max_activities == 8
     chosen = build_parser().parse_args(["serve", "app", "--host", "0.0.0.0", "--store", "s.db"])
     assert (chosen.app_dir, chosen.host, chosen.store) == ("app", "0.0.0.0", "s.db")
 
@@ -84,7 +85,8 @@ def test_serve_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["serve", "--help"])
     text = capsys.readouterr().out
-    for option in ("APP_DIR", "--port", "--host", "--store", "--in-memory", "/runtime/webhooks"):
+    options = ("APP_DIR", "--port", "--host", "--store", "--in-memory", "--max-activities")
+    for option in (*options, "/runtime/webhooks"):
         assert option in text
 
 
@@ -111,6 +113,16 @@ def test_import_error_exits_2_with_its_message(
     assert err.startswith("durable-graph: error: importing ")
     assert "RuntimeError: bad config" in err
     assert err.count("\n") == 1
+
+
+def test_max_activities_below_one_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_app(tmp_path)
+    assert main(["serve", str(tmp_path), "--in-memory", "--max-activities", "0"]) == 2
+    assert capsys.readouterr().err == (
+        "durable-graph: error: --max-activities must be at least 1, got 0\n"
+    )
 
 
 def test_port_in_use_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
