@@ -1,0 +1,430 @@
+"""The LangGraph graphs of the conformance suite, shapes taken from LangGraph's own docs.
+
+Model calls are replaced by pure functions (or a fake chat model), so LangGraph's
+`invoke` and the durable run must produce the same JSON. Each `*_builder()`
+returns an uncompiled `StateGraph`; `function_app.py` converts them with
+`from_langgraph`, and `tests/langgraph` invokes them with LangGraph itself.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.tools import tool
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.prebuilt import ToolNode
+from langgraph.types import Command, RetryPolicy, Send, interrupt
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+# -- a sequence (docs: "Create a sequence of steps") ------------------------------------
+
+
+class SequenceState(TypedDict):
+    value_1: str
+    value_2: int
+
+
+def step_1(state: SequenceState) -> dict[str, Any]:
+    return {"value_1": "a"}
+
+
+def step_2(state: SequenceState) -> dict[str, Any]:
+    current_value_1 = state["value_1"]
+    return {"value_1": f"{current_value_1} b"}
+
+
+def step_3(state: SequenceState) -> dict[str, Any]:
+    return {"value_2": 10}
+
+
+def sequence_builder() -> StateGraph:
+    builder = StateGraph(SequenceState)
+    builder.add_sequence([step_1, step_2, step_3])
+    builder.add_edge(START, "step_1")
+    return builder
+
+
+# -- a conditional loop (docs: "Create and control loops") ------------------------------
+
+
+class LoopState(TypedDict):
+    aggregate: Annotated[list[str], operator.add]
+
+
+def loop_a(state: LoopState) -> dict[str, Any]:
+    return {"aggregate": ["A"]}
+
+
+def loop_b(state: LoopState) -> dict[str, Any]:
+    return {"aggregate": ["B"]}
+
+
+def loop_route(state: LoopState) -> Literal["b", "__end__"]:
+    return "b" if len(state["aggregate"]) < 7 else END
+
+
+def loop_builder() -> StateGraph:
+    builder = StateGraph(LoopState)
+    builder.add_node("a", loop_a)
+    builder.add_node("b", loop_b)
+    builder.add_edge(START, "a")
+    builder.add_conditional_edges("a", loop_route)
+    builder.add_edge("b", "a")
+    return builder
+
+
+# -- parallel fan-out / fan-in (docs: "Run graph nodes in parallel") --------------------
+
+
+class FanState(TypedDict):
+    aggregate: Annotated[list[str], operator.add]
+
+
+def _adds(letter: str) -> Any:
+    def node(state: FanState) -> dict[str, Any]:
+        return {"aggregate": [letter]}
+
+    return node
+
+
+def fan_out_builder() -> StateGraph:
+    builder = StateGraph(FanState)
+    for name in ("a", "b", "c", "d"):
+        builder.add_node(name, _adds(name.upper()))
+    builder.add_edge(START, "a")
+    builder.add_edge("a", "b")
+    builder.add_edge("a", "c")
+    builder.add_edge("b", "d")
+    builder.add_edge("c", "d")
+    builder.add_edge("d", END)
+    return builder
+
+
+# -- defer=True (docs: "Defer node execution") ------------------------------------------
+
+
+def defer_builder() -> StateGraph:
+    builder = StateGraph(FanState)
+    for name in ("a", "b", "b_2", "c"):
+        builder.add_node(name, _adds(name.upper()))
+    builder.add_node("d", _adds("D"), defer=True)
+    builder.add_edge(START, "a")
+    builder.add_edge("a", "b")
+    builder.add_edge("a", "c")
+    builder.add_edge("b", "b_2")
+    builder.add_edge("b_2", "d")
+    builder.add_edge("c", "d")
+    builder.add_edge("d", END)
+    return builder
+
+
+# -- map-reduce with Send (docs: "Map-reduce branches") ---------------------------------
+
+
+class OverallState(TypedDict):
+    topic: str
+    subjects: list[str]
+    jokes: Annotated[list[str], operator.add]
+    best_selected_joke: str
+
+
+class JokeState(TypedDict):
+    subject: str
+
+
+def generate_topics(state: OverallState) -> dict[str, Any]:
+    return {"subjects": [f"{state['topic']} {kind}" for kind in ("lions", "elephants", "owls")]}
+
+
+def generate_joke(state: JokeState) -> dict[str, Any]:
+    return {"jokes": [f"Why did the {state['subject']} cross the road?"]}
+
+
+def continue_to_jokes(state: OverallState) -> list[Send]:
+    return [Send("generate_joke", {"subject": s}) for s in state["subjects"]]
+
+
+def best_joke(state: OverallState) -> dict[str, Any]:
+    return {"best_selected_joke": max(state["jokes"], key=len)}
+
+
+def map_reduce_builder() -> StateGraph:
+    builder = StateGraph(OverallState)
+    builder.add_node("generate_topics", generate_topics)
+    builder.add_node("generate_joke", generate_joke)
+    builder.add_node("best_joke", best_joke)
+    builder.add_edge(START, "generate_topics")
+    builder.add_conditional_edges("generate_topics", continue_to_jokes, ["generate_joke"])
+    builder.add_edge("generate_joke", "best_joke")
+    builder.add_edge("best_joke", END)
+    return builder
+
+
+# -- a subgraph with shared keys (docs: "Use subgraphs", shared state schemas) ----------
+
+
+class SubgraphState(TypedDict):
+    foo: str  # shared with the parent
+    bar: str  # only the subgraph's
+
+
+def subgraph_node_1(state: SubgraphState) -> dict[str, Any]:
+    return {"bar": "bar"}
+
+
+def subgraph_node_2(state: SubgraphState) -> dict[str, Any]:
+    return {"foo": state["foo"] + state["bar"]}
+
+
+class ParentState(TypedDict):
+    foo: str
+
+
+def parent_node_1(state: ParentState) -> dict[str, Any]:
+    return {"foo": "hi! " + state["foo"]}
+
+
+def subgraph_builder() -> StateGraph:
+    sub = StateGraph(SubgraphState)
+    sub.add_node(subgraph_node_1)
+    sub.add_node(subgraph_node_2)
+    sub.add_edge(START, "subgraph_node_1")
+    sub.add_edge("subgraph_node_1", "subgraph_node_2")
+    builder = StateGraph(ParentState)
+    builder.add_node("node_1", parent_node_1)
+    builder.add_node("node_2", sub.compile())
+    builder.add_edge(START, "node_1")
+    builder.add_edge("node_1", "node_2")
+    return builder
+
+
+# -- a Pydantic state (docs: "Use Pydantic models for graph state") ---------------------
+
+
+class Address(BaseModel):
+    city: str
+    zip_code: str = Field(pattern=r"^\d{5}$")
+
+
+class PydanticState(BaseModel):
+    name: str
+    address: Address
+    visits: Annotated[list[str], operator.add] = []
+    greeting: str = ""
+
+
+def greet(state: PydanticState) -> dict[str, Any]:
+    # The node gets the model, nested models included.
+    return {"greeting": f"Hello {state.name} from {state.address.city}", "visits": ["greet"]}
+
+
+def move(state: PydanticState) -> dict[str, Any]:
+    return {"address": Address(city=state.address.city.upper(), zip_code="00000")}
+
+
+def pydantic_builder() -> StateGraph:
+    builder = StateGraph(PydanticState)
+    builder.add_sequence([greet, move])
+    builder.add_edge(START, "greet")
+    return builder
+
+
+# -- a TypedDict state with input and output schemas (docs: "Define input and output schemas")
+
+
+class InputState(TypedDict):
+    question: str
+
+
+class OutputState(TypedDict):
+    answer: str
+
+
+class QAState(InputState, OutputState):
+    notes: list[str]
+
+
+def research(state: InputState) -> dict[str, Any]:
+    return {"notes": [f"looked up {state['question']}"]}
+
+
+def answer(state: QAState) -> dict[str, Any]:
+    return {"answer": f"{state['question']} -> {len(state['notes'])} note(s)"}
+
+
+def typed_dict_builder() -> StateGraph:
+    builder = StateGraph(QAState, input_schema=InputState, output_schema=OutputState)
+    builder.add_sequence([research, answer])
+    builder.add_edge(START, "research")
+    return builder
+
+
+# -- a dataclass state -------------------------------------------------------------------
+
+
+@dataclass
+class DataclassState:
+    text: str
+    words: Annotated[list[str], operator.add] = field(default_factory=list)
+
+
+def split_words(state: DataclassState) -> dict[str, Any]:
+    return {"words": state.text.split()}
+
+
+def dataclass_builder() -> StateGraph:
+    builder = StateGraph(DataclassState)
+    builder.add_node(split_words)
+    builder.add_edge(START, "split_words")
+    return builder
+
+
+# -- interrupt + resume (docs: "Human-in-the-loop", review and edit) -------------------
+
+
+class ReviewState(TypedDict):
+    some_text: str
+    reviewed_by: str
+
+
+def draft(state: ReviewState) -> dict[str, Any]:
+    return {"some_text": state["some_text"].strip().capitalize()}
+
+
+def human_node(state: ReviewState) -> dict[str, Any]:
+    value = interrupt({"text_to_revise": state["some_text"]})
+    return {"some_text": value["text"], "reviewed_by": value["reviewer"]}
+
+
+def interrupt_builder() -> StateGraph:
+    builder = StateGraph(ReviewState)
+    builder.add_sequence([draft, human_node])
+    builder.add_edge(START, "draft")
+    return builder
+
+
+# -- Command(goto, update) (docs: "Combine control flow and state updates with Command") -
+
+
+class CommandState(TypedDict):
+    foo: str
+    path: Annotated[list[str], operator.add]
+
+
+def node_a(state: CommandState) -> Command[Literal["node_b", "node_c"]]:
+    goto = "node_b" if state["foo"].startswith("b") else "node_c"
+    return Command(update={"foo": state["foo"] + "!", "path": ["a"]}, goto=goto)
+
+
+def node_b(state: CommandState) -> dict[str, Any]:
+    return {"foo": state["foo"] + "b", "path": ["b"]}
+
+
+def node_c(state: CommandState) -> dict[str, Any]:
+    return {"foo": state["foo"] + "c", "path": ["c"]}
+
+
+def command_builder() -> StateGraph:
+    builder = StateGraph(CommandState)
+    builder.add_edge(START, "node_a")
+    builder.add_node(node_a)
+    builder.add_node(node_b)
+    builder.add_node(node_c)
+    return builder
+
+
+# -- RetryPolicy: a node that fails once, then succeeds ---------------------------------
+
+#: Attempts per `key`; tests reset it before each run so both runs see one failure.
+ATTEMPTS: Counter[str] = Counter()
+
+
+class RetryState(TypedDict):
+    key: str
+    attempts: int
+
+
+def flaky(state: RetryState) -> dict[str, Any]:
+    ATTEMPTS[state["key"]] += 1
+    if ATTEMPTS[state["key"]] == 1:
+        raise ConnectionError(f"{state['key']}: the service is not answering yet")
+    return {"attempts": ATTEMPTS[state["key"]]}
+
+
+def retry_builder() -> StateGraph:
+    builder = StateGraph(RetryState)
+    builder.add_node(
+        "flaky",
+        flaky,
+        retry_policy=RetryPolicy(initial_interval=0.05, jitter=False, retry_on=ConnectionError),
+    )
+    builder.add_edge(START, "flaky")
+    return builder
+
+
+# -- MessagesState with a fake chat model and a tool (docs: the ReAct agent loop) --------
+
+
+@tool
+def multiply(a: int, b: int) -> int:
+    """Multiply two integers."""
+    return a * b
+
+
+def _reply(messages: list[BaseMessage]) -> AIMessage:
+    """What a model would answer: call the tool once, then report its result."""
+    last = messages[-1]
+    if isinstance(last, ToolMessage):
+        return AIMessage(content=f"The answer is {last.content}.", id="ai-final")
+    call = {"name": "multiply", "args": {"a": 6, "b": 7}, "id": "call-1", "type": "tool_call"}
+    return AIMessage(content="", tool_calls=[call], id="ai-call")
+
+
+def agent(state: MessagesState) -> dict[str, Any]:
+    model = FakeMessagesListChatModel(responses=[_reply(state["messages"])])
+    return {"messages": [model.invoke(state["messages"])]}
+
+
+def should_continue(state: MessagesState) -> Literal["tools", "__end__"]:
+    last = state["messages"][-1]
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+
+
+def messages_builder() -> StateGraph:
+    builder = StateGraph(MessagesState)
+    builder.add_node("agent", agent)
+    builder.add_node("tools", ToolNode([multiply]))
+    builder.add_edge(START, "agent")
+    builder.add_conditional_edges("agent", should_continue)
+    builder.add_edge("tools", "agent")
+    return builder
+
+
+#: graph name -> (builder factory, an input as given to `compiled.invoke`)
+GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
+    "lg_sequence": (sequence_builder, {"value_1": "", "value_2": 0}),
+    "lg_loop": (loop_builder, {"aggregate": []}),
+    "lg_fan_out": (fan_out_builder, {"aggregate": []}),
+    "lg_defer": (defer_builder, {"aggregate": []}),
+    "lg_map_reduce": (map_reduce_builder, {"topic": "animals"}),
+    "lg_subgraph": (subgraph_builder, {"foo": "foo"}),
+    "lg_pydantic": (
+        pydantic_builder,
+        {"name": "Ada", "address": {"city": "London", "zip_code": "12345"}},
+    ),
+    "lg_typed_dict": (typed_dict_builder, {"question": "why"}),
+    "lg_dataclass": (dataclass_builder, {"text": "durable graphs everywhere"}),
+    "lg_interrupt": (interrupt_builder, {"some_text": "  draft text "}),
+    "lg_command": (command_builder, {"foo": "bar", "path": []}),
+    "lg_retry": (retry_builder, {"key": "retry"}),
+    "lg_messages": (
+        messages_builder,
+        {"messages": [{"role": "user", "content": "What is 6 times 7?", "id": "human-1"}]},
+    ),
+}

@@ -1,0 +1,59 @@
+"""Helpers for the LangGraph conformance suite: invoke a graph with LangGraph itself and
+turn its result into the JSON a client of the HTTP API would read."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from langgraph.checkpoint.memory import MemorySaver
+from langgraph.types import Command
+from pydantic_core import to_jsonable_python
+
+from tests.langgraph.apps.langgraph_app import lg_graphs
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def as_json(value: Any) -> Any:
+    """The result as JSON: messages and models by their `model_dump`, as LangGraph's API does."""
+    return to_jsonable_python(value)
+
+
+def without_random_ids(value: Any) -> Any:
+    """Replace UUID4 message ids (add_messages draws one for each message without an id).
+
+    Both runs draw their own, so only the positions of the generated ids can match.
+    """
+    if isinstance(value, dict):
+        return {
+            k: "<uuid>"
+            if k == "id" and isinstance(v, str) and _UUID.match(v)
+            else without_random_ids(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [without_random_ids(v) for v in value]
+    return value
+
+
+def langgraph_invoke(name: str, graph_input: Any = None) -> Any:
+    """`compiled.invoke(input)` in LangGraph itself, as JSON."""
+    factory, default_input = lg_graphs.GRAPHS[name]
+    lg_graphs.ATTEMPTS.clear()
+    return as_json(
+        factory().compile().invoke(default_input if graph_input is None else graph_input)
+    )
+
+
+def langgraph_invoke_and_resume(name: str, resume: Any) -> tuple[Any, Any]:
+    """`invoke(input, config)` then `invoke(Command(resume=...), config)` on a MemorySaver.
+
+    Returns (the interrupted result, the final result), as JSON.
+    """
+    factory, graph_input = lg_graphs.GRAPHS[name]
+    compiled = factory().compile(checkpointer=MemorySaver())
+    config = {"configurable": {"thread_id": "conformance"}}
+    interrupted = compiled.invoke(graph_input, config)
+    final = compiled.invoke(Command(resume=resume), config)
+    return as_json(interrupted), as_json(final)
