@@ -1,0 +1,240 @@
+"""Node and route wrappers: a LangGraph node or branch as the engine's handler or route.
+
+A node runs in its activity the way LangGraph's Pregel loop would run it: with
+its input schema, a config carrying a runtime and a scratchpad (so
+`langgraph.types.interrupt` and `get_config()` work), and its return turned into
+a state update plus the `Command` gotos. `interrupt()` is answered by the
+engine's own interrupt, so a run pauses and resumes as with the native one.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.runnables.config import var_child_runnable_config
+from langgraph._internal._constants import (
+    CONF,
+    CONFIG_KEY_CHECKPOINT_NS,
+    CONFIG_KEY_RUNTIME,
+    CONFIG_KEY_SCRATCHPAD,
+    CONFIG_KEY_SEND,
+)
+from langgraph._internal._fields import get_cached_annotated_keys, get_update_as_tuples
+from langgraph._internal._scratchpad import PregelScratchpad
+from langgraph.channels.base import BaseChannel
+from langgraph.channels.binop import BinaryOperatorAggregate
+from langgraph.constants import END
+from langgraph.errors import GraphInterrupt, InvalidUpdateError
+from langgraph.graph._branch import BranchSpec
+from langgraph.runtime import Runtime
+from langgraph.types import Command, Send
+from pydantic import BaseModel
+
+from ..graph.interrupts import GraphInterrupt as EngineInterrupt
+from ..graph.interrupts import interrupt as engine_interrupt
+from ..graph.types import Command as EngineCommand
+from ..graph.types import Send as EngineSend
+from .codec import PUSH_MARK, LoadedState
+from .serde import revive
+
+
+class NodeRunner:
+    """The engine handler of one LangGraph node."""
+
+    def __init__(
+        self,
+        name: str,
+        runnable: Runnable[Any, Any],
+        input_keys: Sequence[str],
+        input_schema: Any,
+        channels: Mapping[str, BaseChannel[Any, Any, Any]],
+    ) -> None:
+        self.name = name
+        self._runnable = runnable
+        self._input_keys = list(input_keys)
+        self._mapper = _mapper(input_schema)
+        self._channels = channels
+        self.__name__ = name  # shown by the engine's error messages and logs
+
+    async def __call__(self, value: Any) -> EngineCommand:
+        pushed = not isinstance(value, LoadedState)
+        if pushed:
+            node_input = revive(value)  # a Send's argument, passed as is (LangGraph does too)
+        else:
+            # A copy: LangGraph nodes change the state only through what they return.
+            picked = {k: copy.deepcopy(value[k]) for k in self._input_keys if k in value}
+            node_input = self._mapper(picked) if self._mapper is not None else picked
+        scratchpad = _scratchpad()
+        config: RunnableConfig = {
+            "metadata": {"langgraph_node": self.name},
+            CONF: {
+                CONFIG_KEY_SEND: lambda writes: None,
+                CONFIG_KEY_SCRATCHPAD: scratchpad.pad,
+                CONFIG_KEY_CHECKPOINT_NS: self.name,
+                CONFIG_KEY_RUNTIME: Runtime(),
+            },
+        }
+        # get_config() (which interrupt() calls) reads this context variable, as under Pregel.
+        token = var_child_runnable_config.set(config)
+        try:
+            result = await self._runnable.ainvoke(node_input, config)
+        except GraphInterrupt as pause:
+            interrupts = pause.args[0] if pause.args else ()
+            value_shown = interrupts[0].value if interrupts else None
+            raise EngineInterrupt(value_shown, scratchpad.pending_index) from None
+        finally:
+            var_child_runnable_config.reset(token)
+        update, goto = _split(result, self._channels)
+        if pushed:
+            update[PUSH_MARK] = True
+        return EngineCommand(update=update, goto=goto or None)
+
+
+class _Scratchpad:
+    """LangGraph's per-task scratchpad, its resume values drawn from the engine's interrupt."""
+
+    def __init__(self) -> None:
+        self.pending_index = 0
+        self.pad = PregelScratchpad(
+            step=0,
+            stop=1,
+            call_counter=itertools.count().__next__,
+            interrupt_counter=itertools.count().__next__,
+            get_null_resume=self._next_resume,
+            resume=[],
+            subgraph_counter=itertools.count().__next__,
+        )
+
+    def _next_resume(self, consume: bool = False) -> Any:
+        # LangGraph asks once per interrupt() call, in order; so does the engine's counter.
+        try:
+            return engine_interrupt(None)
+        except EngineInterrupt as pending:
+            self.pending_index = pending.index
+            return None
+
+
+def _scratchpad() -> _Scratchpad:
+    return _Scratchpad()
+
+
+def _mapper(schema: Any) -> Callable[[dict[str, Any]], Any] | None:
+    """LangGraph builds Pydantic and dataclass inputs from the state dict; TypedDicts stay dicts."""
+    if inspect.isclass(schema) and (
+        issubclass(schema, BaseModel) or dataclasses.is_dataclass(schema)
+    ):
+        return lambda values: schema(**values)
+    return None
+
+
+def _split(
+    result: Any, channels: Mapping[str, BaseChannel[Any, Any, Any]]
+) -> tuple[dict[str, Any], list[Any]]:
+    """A node's return as (update, goto), by LangGraph's rules (`_get_updates`, `_control_branch`).
+
+    Raises:
+        InvalidUpdateError: as LangGraph raises it, for a return that is no update.
+    """
+    writes: list[tuple[str, Any]] = []
+    goto: list[Any] = []
+    items = (
+        result
+        if isinstance(result, (list, tuple)) and any(isinstance(i, Command) for i in result)
+        else [result]
+    )
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, Command):
+            if item.graph == Command.PARENT:
+                raise InvalidUpdateError(
+                    "Command(graph=Command.PARENT) is not supported by the durable runtime: "
+                    "a subgraph runs as its own orchestration and cannot steer its parent"
+                )
+            writes.extend(item._update_as_tuples())
+            goto.extend(_gotos(item.goto))
+        elif isinstance(item, dict):
+            writes.extend(item.items())
+        elif get_cached_annotated_keys(type(item)):
+            writes.extend(get_update_as_tuples(item, list(channels)))
+        else:
+            raise InvalidUpdateError(f"Expected dict, got {item!r}")
+    return _merge(writes, channels), goto
+
+
+def _merge(
+    writes: Sequence[tuple[str, Any]], channels: Mapping[str, BaseChannel[Any, Any, Any]]
+) -> dict[str, Any]:
+    """Writes as one update dict: repeated reducer keys combined by their reducer, in order."""
+    update: dict[str, Any] = {}
+    for key, value in writes:
+        if key not in channels:
+            continue  # LangGraph drops keys the state does not declare
+        if key not in update:
+            update[key] = value
+            continue
+        channel = channels[key]
+        if not isinstance(channel, BinaryOperatorAggregate):
+            raise InvalidUpdateError(
+                f"At key {key!r}: Can receive only one value per step. "
+                "Use an Annotated key to handle multiple values."
+            )
+        update[key] = channel.operator(update[key], value)
+    return update
+
+
+def _gotos(goto: Any) -> list[Any]:
+    items = [goto] if isinstance(goto, (str, Send)) else list(goto or ())
+    return [_destination(g) for g in items if g != END]
+
+
+def _destination(target: Any) -> Any:
+    if isinstance(target, Send):
+        return EngineSend(target.node, target.arg)
+    return target
+
+
+class BranchRouter:
+    """The engine route of a LangGraph node: its static edges and its conditional edges.
+
+    The engine calls it on the state before the superstep plus this node's own
+    update, which is what LangGraph's branch reader sees.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        static: Sequence[str],
+        branches: Sequence[tuple[BranchSpec, Sequence[str], Any]],
+    ) -> None:
+        self.name = name
+        self._static = [t for t in static if t != END]
+        self._branches = list(branches)
+        self.__name__ = f"{name}_route"
+
+    async def __call__(self, state: Any) -> list[Any]:
+        targets: list[Any] = list(self._static)
+        for branch, keys, schema in self._branches:
+            picked = {k: copy.deepcopy(state[k]) for k in keys if k in state}
+            mapper = _mapper(schema)
+            value = mapper(picked) if mapper is not None else picked
+            result = await branch.path.ainvoke(value)
+            results = result if isinstance(result, (list, tuple)) else [result]
+            for item in results:
+                if isinstance(item, Send):
+                    if item.node == END:
+                        raise InvalidUpdateError("Cannot send a packet to the END node")
+                    targets.append(EngineSend(item.node, item.arg))
+                    continue
+                destination = branch.ends[item] if branch.ends else item
+                if destination is None or destination == "__start__":
+                    raise ValueError("Branch did not return a valid destination")
+                if destination != END:
+                    targets.append(destination)
+        return targets

@@ -1,0 +1,69 @@
+"""JSON for LangGraph values: what Durable history carries between activities.
+
+LangChain messages travel as their `model_dump()` (the form LangGraph's own API
+returns: ``{"type": "ai", "content": ..., "id": ..., ...}``) and come back as
+message objects; anything else pydantic can serialise goes the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    ChatMessage,
+    ChatMessageChunk,
+    FunctionMessage,
+    FunctionMessageChunk,
+    HumanMessage,
+    HumanMessageChunk,
+    RemoveMessage,
+    SystemMessage,
+    SystemMessageChunk,
+    ToolMessage,
+    ToolMessageChunk,
+)
+from pydantic_core import to_jsonable_python
+
+_MESSAGE_TYPES: dict[str, type[BaseMessage]] = {
+    "human": HumanMessage,
+    "ai": AIMessage,
+    "system": SystemMessage,
+    "chat": ChatMessage,
+    "function": FunctionMessage,
+    "tool": ToolMessage,
+    "remove": RemoveMessage,
+    "AIMessageChunk": AIMessageChunk,
+    "HumanMessageChunk": HumanMessageChunk,
+    "SystemMessageChunk": SystemMessageChunk,
+    "ChatMessageChunk": ChatMessageChunk,
+    "FunctionMessageChunk": FunctionMessageChunk,
+    "ToolMessageChunk": ToolMessageChunk,
+}
+# Keys every dumped message has; a user's {"role": ..., "content": ...} lacks them and
+# is left for add_messages to convert, as LangGraph does.
+_MESSAGE_KEYS = frozenset({"type", "content", "additional_kwargs", "response_metadata"})
+
+
+def to_json(value: Any, *, fallback: Callable[[Any], Any] | None = None) -> Any:
+    """The JSON form of a value a node returned or a channel holds.
+
+    Raises:
+        pydantic_core.PydanticSerializationError: the value has no JSON form.
+    """
+    return to_jsonable_python(value, fallback=fallback, serialize_unknown=False)
+
+
+def revive(value: Any) -> Any:
+    """Turn dumped messages (at any depth) back into message objects; the rest is unchanged."""
+    if isinstance(value, dict):
+        kind = value.get("type")
+        if isinstance(kind, str) and kind in _MESSAGE_TYPES and value.keys() >= _MESSAGE_KEYS:
+            return _MESSAGE_TYPES[kind](**value)
+        return {k: revive(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [revive(v) for v in value]
+    return value
