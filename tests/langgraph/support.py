@@ -3,6 +3,7 @@ turn its result into the JSON a client of the HTTP API would read."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -38,12 +39,14 @@ def without_random_ids(value: Any) -> Any:
 
 
 def langgraph_invoke(name: str, graph_input: Any = None) -> Any:
-    """`compiled.invoke(input)` in LangGraph itself, as JSON."""
+    """`compiled.invoke(input)` (`ainvoke` for graphs with async nodes) in LangGraph, as JSON."""
     factory, default_input = lg_graphs.GRAPHS[name]
     lg_graphs.ATTEMPTS.clear()
-    return as_json(
-        factory().compile().invoke(default_input if graph_input is None else graph_input)
-    )
+    compiled = factory().compile()
+    value = default_input if graph_input is None else graph_input
+    if name in lg_graphs.ASYNC_GRAPHS:
+        return as_json(asyncio.run(compiled.ainvoke(value)))
+    return as_json(compiled.invoke(value))
 
 
 def langgraph_invoke_and_resume(name: str, resume: Any) -> tuple[Any, Any]:

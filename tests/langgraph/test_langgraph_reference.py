@@ -89,3 +89,11 @@ def test_messages_graph_calls_the_tool_then_answers() -> None:
         ("ai", "The answer is 42."),
     ]
     assert [m["id"] for m in messages] == ["human-1", "ai-call", "<uuid>", "ai-final"]
+
+
+def test_conditional_entry_runs_both_nodes_then_sends_one_task_per_word() -> None:
+    assert langgraph_invoke("lg_entry") == {
+        "words": ["durable", "graphs", "go"],
+        "seen": ["left:durable", "right:go"],
+        "lengths": [7, 6, 2],
+    }

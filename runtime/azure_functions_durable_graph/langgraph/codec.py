@@ -155,9 +155,10 @@ class LangGraphCodec:
                 try:
                     channel.update(writes[key])
                 except InvalidUpdateError as exc:
-                    sources = ", ".join(repr(s) for s in writers[key])
                     raise StateMergeError(
-                        self.graph_name, f"key {key!r} written by {sources}", str(exc)
+                        self.graph_name,
+                        f"key {key!r} written by {' and '.join(writers[key])}",
+                        str(exc),
                     ) from exc
                 except Exception as exc:  # a user reducer raised
                     raise StateMergeError(

@@ -406,6 +406,50 @@ def messages_builder() -> StateGraph:
     return builder
 
 
+# -- a conditional entry into parallel nodes, an async node, Sends from a Command --------
+
+
+class EntryState(TypedDict):
+    words: list[str]
+    seen: Annotated[list[str], operator.add]
+    lengths: Annotated[list[int], operator.add]
+
+
+def pick_entry(state: EntryState) -> list[str]:
+    return ["left", "right"] if len(state["words"]) > 1 else ["left"]
+
+
+def left(state: EntryState) -> dict[str, Any]:
+    return {"seen": [f"left:{state['words'][0]}"]}
+
+
+async def right(state: EntryState) -> dict[str, Any]:
+    return {"seen": [f"right:{state['words'][-1]}"]}
+
+
+def fan_words(state: EntryState) -> Command[Literal["measure"]]:
+    return Command(goto=[Send("measure", {"word": w}) for w in state["words"]])
+
+
+def measure(arg: dict[str, str]) -> dict[str, Any]:
+    return {"lengths": [len(arg["word"])]}
+
+
+def entry_builder() -> StateGraph:
+    builder = StateGraph(EntryState)
+    builder.add_node("left", left)
+    builder.add_node("right", right)
+    builder.add_node("fan_words", fan_words)
+    builder.add_node("measure", measure)
+    builder.set_conditional_entry_point(pick_entry, ["left", "right"])
+    builder.add_edge("left", "fan_words")
+    builder.add_edge("right", "fan_words")
+    return builder
+
+
+#: Graphs with an async node: LangGraph runs them with `ainvoke` only.
+ASYNC_GRAPHS = {"lg_entry"}
+
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
 GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
     "lg_sequence": (sequence_builder, {"value_1": "", "value_2": 0}),
@@ -423,6 +467,7 @@ GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
     "lg_interrupt": (interrupt_builder, {"some_text": "  draft text "}),
     "lg_command": (command_builder, {"foo": "bar", "path": []}),
     "lg_retry": (retry_builder, {"key": "retry"}),
+    "lg_entry": (entry_builder, {"words": ["durable", "graphs", "go"]}),
     "lg_messages": (
         messages_builder,
         {"messages": [{"role": "user", "content": "What is 6 times 7?", "id": "human-1"}]},

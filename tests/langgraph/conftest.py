@@ -1,0 +1,19 @@
+"""One local host per module serving every conformance graph (tests/langgraph/apps)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from azure_functions_durable_graph.testing import LocalHost
+
+APP = Path(__file__).parent / "apps" / "langgraph_app"
+
+
+@pytest.fixture(scope="module")
+def host() -> Iterator[LocalHost]:
+    """The LangGraph app on an in-memory store and the wall clock (retries wait briefly)."""
+    with LocalHost(APP, store=":memory:") as local_host:
+        yield local_host

@@ -1,0 +1,170 @@
+"""from_langgraph's translation: what each LangGraph construct becomes in the manifest, and
+the features it rejects with a message saying what and why."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any
+
+import pytest
+from langgraph.cache.memory import InMemoryCache
+from langgraph.checkpoint.memory import MemorySaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.store.memory import InMemoryStore
+from langgraph.types import CachePolicy, RetryPolicy
+from typing_extensions import TypedDict
+
+from azure_functions_durable_graph.langgraph import (
+    LangGraphAdapterError,
+    UnsupportedFeature,
+    from_langgraph,
+)
+from tests.langgraph.apps.langgraph_app import lg_graphs
+
+
+class S(TypedDict):
+    items: Annotated[list[str], operator.add]
+
+
+def add(letter: str) -> Any:
+    return lambda state: {"items": [letter]}
+
+
+def two_nodes() -> StateGraph:
+    builder = StateGraph(S)
+    builder.add_node("a", add("a"))
+    builder.add_node("b", add("b"))
+    builder.add_edge(START, "a")
+    builder.add_edge("a", "b")
+    return builder
+
+
+def test_builder_and_compiled_graph_give_the_same_manifest() -> None:
+    from_builder = from_langgraph(lg_graphs.loop_builder(), graph_name="g")
+    from_compiled = from_langgraph(lg_graphs.loop_builder().compile(), graph_name="g")
+
+    assert from_builder.manifest == from_compiled.manifest
+
+
+def test_edges_become_next_nodes_and_conditional_edges_a_route_with_its_path_map() -> None:
+    nodes = from_langgraph(lg_graphs.loop_builder(), graph_name="loop").manifest.nodes
+
+    assert nodes["b"].next_node == "a"
+    assert nodes["a"].has_route
+    assert nodes["a"].route_targets == ("b", "__complete__")
+
+
+def test_fan_out_edges_become_a_next_node_list_and_a_node_without_edges_is_terminal() -> None:
+    manifest = from_langgraph(lg_graphs.fan_out_builder(), graph_name="fan").manifest
+
+    assert manifest.entrypoint == "a"
+    assert manifest.nodes["a"].next_node == ("b", "c")
+    assert manifest.nodes["d"].terminal
+
+
+def test_a_graph_starting_with_several_nodes_gets_a_no_op_start_node() -> None:
+    builder = StateGraph(S)
+    builder.add_node("a", add("a"))
+    builder.add_node("b", add("b"))
+    builder.add_edge(START, "a")
+    builder.add_edge(START, "b")
+
+    manifest = from_langgraph(builder, graph_name="g").manifest
+
+    assert manifest.entrypoint == "__start__"
+    assert manifest.nodes["__start__"].next_node == ("a", "b")
+
+
+def test_reducers_defer_and_retry_policy_reach_the_manifest() -> None:
+    defer = from_langgraph(lg_graphs.defer_builder(), graph_name="d").manifest
+    retry = from_langgraph(lg_graphs.retry_builder(), graph_name="r").manifest
+
+    assert defer.reducers == {"aggregate": "_operator.add"}
+    assert defer.nodes["d"].defer
+    policy = retry.nodes["flaky"].retry
+    assert policy is not None
+    assert (policy["initial_interval"], policy["jitter"], policy["max_attempts"]) == (
+        0.05,
+        False,
+        3,
+    )
+    assert policy["retry_on"] == "builtins.ConnectionError"
+
+
+def test_a_compiled_subgraph_node_becomes_a_subgraph_sharing_its_keys() -> None:
+    registration = from_langgraph(lg_graphs.subgraph_builder(), graph_name="parent")
+
+    assert registration.manifest.nodes["node_2"].subgraph == {
+        "graph_name": "parent--node_2",
+        "graph_hash": registration.subgraphs["node_2"].graph_hash,
+        "shared": ["foo"],
+    }
+
+
+def test_the_manifest_schema_is_the_graphs_input_schema() -> None:
+    manifest = from_langgraph(lg_graphs.typed_dict_builder(), graph_name="qa").manifest
+
+    assert manifest.state_schema["properties"] == {
+        "question": {"title": "Question", "type": "string"}
+    }
+    assert manifest.state_model_name == "QAState"
+
+
+@pytest.mark.parametrize(
+    ("compile_kwargs", "feature"),
+    [
+        ({"checkpointer": MemorySaver()}, "a checkpointer passed to compile()"),
+        ({"store": InMemoryStore()}, "a store passed to compile()"),
+        ({"cache": InMemoryCache()}, "a cache passed to compile()"),
+        ({"interrupt_before": ["b"]}, "compile(interrupt_before=...)"),
+        ({"interrupt_after": ["a"]}, "compile(interrupt_after=...)"),
+    ],
+)
+def test_compile_options_without_a_durable_meaning_are_rejected(
+    compile_kwargs: dict[str, Any], feature: str
+) -> None:
+    with pytest.raises(UnsupportedFeature) as caught:
+        from_langgraph(two_nodes().compile(**compile_kwargs), graph_name="g")
+
+    assert caught.value.feature == feature
+    assert str(caught.value).startswith(f"LangGraph graph 'g': {feature} is not supported: ")
+
+
+def test_a_join_edge_is_rejected_with_the_alternatives() -> None:
+    builder = two_nodes()
+    builder.add_node("c", add("c"))
+    builder.add_edge(["a", "b"], "c")
+
+    with pytest.raises(UnsupportedFeature, match=r"add_edge\(\[\.\.\.\], node\) joins") as caught:
+        from_langgraph(builder, graph_name="g")
+
+    assert "mark the node defer=True" in str(caught.value)
+
+
+def test_node_cache_policy_and_several_retry_policies_are_rejected() -> None:
+    cached = StateGraph(S)
+    cached.add_node("a", add("a"), cache_policy=CachePolicy())
+    cached.add_edge(START, "a")
+    retried = StateGraph(S)
+    retried.add_node("a", add("a"), retry_policy=[RetryPolicy(), RetryPolicy(max_attempts=5)])
+    retried.add_edge(START, "a")
+
+    with pytest.raises(UnsupportedFeature, match="the cache_policy of node 'a'"):
+        from_langgraph(cached, graph_name="g")
+    with pytest.raises(UnsupportedFeature, match="a list of 2 retry policies on node 'a'"):
+        from_langgraph(retried, graph_name="g")
+
+
+def test_a_context_schema_is_rejected() -> None:
+    builder = StateGraph(S, context_schema=S)
+    builder.add_node("a", add("a"))
+    builder.add_edge(START, "a")
+    builder.add_edge("a", END)
+
+    with pytest.raises(UnsupportedFeature, match="a context_schema is not supported"):
+        from_langgraph(builder, graph_name="g")
+
+
+def test_something_else_than_a_state_graph_is_rejected() -> None:
+    with pytest.raises(LangGraphAdapterError, match="expected a langgraph StateGraph"):
+        from_langgraph(lambda state: state, graph_name="g")  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+"""The HTTP API of a converted graph: start input validated against the graph's input
+schema (422), and the graph described by GET /api/graphs/{name}."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from azure_functions_durable_graph.testing import LocalHost
+from tests.langgraph.apps.langgraph_app import lg_graphs
+
+
+def test_an_input_langgraph_would_reject_is_a_422_naming_the_field(host: LocalHost) -> None:
+    bad = {"name": "Ada", "address": {"city": "London", "zip_code": "N1"}}
+    with pytest.raises(pydantic.ValidationError, match="zip_code"):
+        lg_graphs.pydantic_builder().compile().invoke(bad)
+
+    response = host.post("/api/graphs/lg_pydantic/runs", json={"input": bad})
+
+    assert response.status == 422, response.text
+    error = response.json()["error"]
+    assert [d["loc"] for d in error["details"]] == [["address", "zip_code"]]
+
+
+def test_a_typed_dict_key_of_the_wrong_type_is_a_422(host: LocalHost) -> None:
+    response = host.post("/api/graphs/lg_sequence/runs", json={"input": {"value_2": "ten"}})
+
+    assert response.status == 422, response.text
+    assert [d["loc"] for d in response.json()["error"]["details"]] == [["value_2"]]
+
+
+def test_typed_dict_keys_may_be_left_out_as_with_invoke(host: LocalHost) -> None:
+    response = host.post("/api/graphs/lg_map_reduce/runs", json={"input": {"topic": "cats"}})
+
+    assert response.status == 202, response.text
+
+
+def test_the_graph_description_shows_the_input_schema_and_the_edges(host: LocalHost) -> None:
+    response = host.get("/api/graphs/lg_typed_dict")
+
+    assert response.status == 200, response.text
+    graph = response.json()
+    assert graph["state_model_name"] == "QAState"
+    assert list(graph["state_schema"]["properties"]) == ["question"]
+    assert graph["nodes"]["research"]["next_node"] == "answer"
+    assert graph["metadata"] == {"source": "langgraph"}
