@@ -57,3 +57,9 @@ def test_the_adapter_without_langgraph_names_the_extra() -> None:
         "ImportError: azure_functions_durable_graph.langgraph needs LangGraph: "
         "pip install 'azure-functions-durable-graph[langgraph]'"
     )
+
+
+def test_the_adapters_public_names() -> None:
+    import azure_functions_durable_graph.langgraph as adapter
+
+    assert adapter.__all__ == ["LangGraphAdapterError", "UnsupportedFeature", "from_langgraph"]

@@ -1,0 +1,1 @@
+"""Graph modules: each public module defines `registration` (see function_app.py)."""
