@@ -3,6 +3,7 @@ schema (422), and the graph described by GET /api/graphs/{name}."""
 
 from __future__ import annotations
 
+import openapi_spec_validator
 import pydantic
 import pytest
 
@@ -44,3 +45,15 @@ def test_the_graph_description_shows_the_input_schema_and_the_edges(host: LocalH
     assert list(graph["state_schema"]["properties"]) == ["question"]
     assert graph["nodes"]["research"]["next_node"] == "answer"
     assert graph["metadata"] == {"source": "langgraph"}
+
+
+def test_the_openapi_document_describes_each_graphs_input_and_is_valid(host: LocalHost) -> None:
+    document = host.get("/api/openapi.json").json()
+
+    openapi_spec_validator.validate(document)
+    schemas = document["components"]["schemas"]
+    assert schemas["lg_typed_dict.StartRequest"]["properties"]["input"] == {
+        "$ref": "#/components/schemas/lg_typed_dict.QAState"
+    }
+    assert list(schemas["lg_typed_dict.QAState"]["properties"]) == ["question"]
+    assert "lg_messages.HumanMessage" in schemas

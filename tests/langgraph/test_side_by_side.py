@@ -113,3 +113,14 @@ def test_interrupt_pauses_the_run_and_resume_finishes_it_as_langgraph_does(
     run = finished(host, links)
     assert run["status"] == "Completed", run["error"]
     assert final_state(run) == expected
+
+
+def test_a_node_error_fails_the_run_with_the_error_langgraph_raises(host: LocalHost) -> None:
+    graph_input = lg_graphs.GRAPHS["lg_failing"][1]
+    with pytest.raises(ValueError) as raised:
+        lg_graphs.failing_builder().compile().invoke(graph_input)
+
+    run = finished(host, start(host, "lg_failing", graph_input))
+
+    assert run["status"] == "Failed"
+    assert run["error"].endswith(f"node 'check_amount' raised ValueError: {raised.value}")

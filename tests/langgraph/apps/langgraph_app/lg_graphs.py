@@ -447,6 +447,26 @@ def entry_builder() -> StateGraph:
     return builder
 
 
+# -- a node that fails (no retry policy) ------------------------------------------------
+
+
+class FailState(TypedDict):
+    amount: int
+
+
+def check_amount(state: FailState) -> dict[str, Any]:
+    if state["amount"] < 0:
+        raise ValueError(f"amount must not be negative; got {state['amount']}")
+    return {"amount": state["amount"]}
+
+
+def failing_builder() -> StateGraph:
+    builder = StateGraph(FailState)
+    builder.add_node(check_amount)
+    builder.add_edge(START, "check_amount")
+    return builder
+
+
 #: Graphs with an async node: LangGraph runs them with `ainvoke` only.
 ASYNC_GRAPHS = {"lg_entry"}
 
@@ -467,6 +487,7 @@ GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
     "lg_interrupt": (interrupt_builder, {"some_text": "  draft text "}),
     "lg_command": (command_builder, {"foo": "bar", "path": []}),
     "lg_retry": (retry_builder, {"key": "retry"}),
+    "lg_failing": (failing_builder, {"amount": -5}),
     "lg_entry": (entry_builder, {"words": ["durable", "graphs", "go"]}),
     "lg_messages": (
         messages_builder,
