@@ -101,6 +101,7 @@ class _Scratchpad:
 
     def __init__(self) -> None:
         self.pending_index = 0
+        self._asked = 0
         self.pad = PregelScratchpad(
             step=0,
             stop=1,
@@ -113,11 +114,15 @@ class _Scratchpad:
 
     def _next_resume(self, consume: bool = False) -> Any:
         # LangGraph asks once per interrupt() call, in order; so does the engine's counter.
+        index = self._asked
+        self._asked += 1
         try:
-            return engine_interrupt(None)
-        except EngineInterrupt as pending:
-            self.pending_index = pending.index
-            return None
+            value = engine_interrupt(None)
+        except EngineInterrupt:
+            value = None
+        if value is None:  # LangGraph reads None as "not answered yet"
+            self.pending_index = index
+        return value
 
 
 def _scratchpad() -> _Scratchpad:
