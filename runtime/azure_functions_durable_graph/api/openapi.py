@@ -366,4 +366,17 @@ def _state_schema(registration: GraphRegistration, ref_template: str) -> dict[st
     """A Pydantic state model's schema with our refs; another codec's schema as it gives it."""
     if registration.state_model is not None:
         return registration.state_model.model_json_schema(ref_template=ref_template)
-    return dict(registration.codec.json_schema())
+    schema = _local_refs_to(registration.codec.json_schema(), ref_template)
+    return dict(schema)
+
+
+def _local_refs_to(schema: Any, ref_template: str) -> Any:
+    """A codec's schema with its ``#/$defs/X`` refs pointing where its $defs are hoisted."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            schema = {**schema, "$ref": ref_template.format(model=ref.removeprefix("#/$defs/"))}
+        return {k: v if k == "$ref" else _local_refs_to(v, ref_template) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_local_refs_to(item, ref_template) for item in schema]
+    return schema
