@@ -46,7 +46,7 @@ def test_the_essay_is_revised_until_the_reviewer_approves_it() -> None:
         resume(host, instance_id, {"approved": True})
 
         run = eventually(lambda: (r := status(host, instance_id))["status"] == "Completed" and r)
-        assert run["output"]["state"] == {
+        assert run["output"] == {
             "topic": "durability",
             "draft": "An essay on durability. (revised: Shorter)",
             "comments": ["Shorter"],
