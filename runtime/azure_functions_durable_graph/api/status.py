@@ -46,7 +46,7 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
     path = None
     error = None
     if name == "Completed" and isinstance(output, dict):
-        final_state = output.get("state")
+        final_state = _shown_state(registry, graph_name, graph_hash, output.get("state"))
         path = output.get("path")
     elif name == "Failed":
         error = str(output) if output is not None else "the run failed"
@@ -92,3 +92,14 @@ def _iso(value: Any) -> str | None:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)
+
+
+def _shown_state(registry: GraphRegistry, graph_name: Any, graph_hash: Any, state: Any) -> Any:
+    """The final state through its graph's codec (a LangGraph output schema keeps its keys)."""
+    if not isinstance(state, dict) or graph_name is None or graph_hash is None:
+        return state
+    try:
+        registration = registry.get(str(graph_name), str(graph_hash))
+    except LookupError:  # a run of a version no longer registered shows its state as kept
+        return state
+    return registration.codec.output(state)
