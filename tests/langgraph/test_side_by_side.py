@@ -102,7 +102,6 @@ def test_interrupt_pauses_the_run_and_resume_finishes_it_as_langgraph_does(
     assert [i["value"] for i in paused["interrupts"]] == [
         i["value"] for i in interrupted["__interrupt__"]
     ]
-    assert paused["state"]["some_text"] == interrupted["some_text"]
     resumed = host.post(f"/api/runs/{links['instance_id']}/resume", json={"resume": answer})
     assert resumed.status == 202, resumed.text
 
