@@ -49,14 +49,15 @@ def langgraph_invoke(name: str, graph_input: Any = None) -> Any:
     return as_json(compiled.invoke(value))
 
 
-def langgraph_invoke_and_resume(name: str, resume: Any) -> tuple[Any, Any]:
-    """`invoke(input, config)` then `invoke(Command(resume=...), config)` on a MemorySaver.
+def langgraph_invoke_and_resume(name: str, *resumes: Any) -> tuple[list[Any], Any]:
+    """`invoke(input, config)`, then `invoke(Command(resume=...), config)` per resume value,
+    on a MemorySaver.
 
-    Returns (the interrupted result, the final result), as JSON.
+    Returns (the result after each interrupt, the final result), as JSON.
     """
     factory, graph_input = lg_graphs.GRAPHS[name]
     compiled = factory().compile(checkpointer=MemorySaver())
     config = {"configurable": {"thread_id": "conformance"}}
-    interrupted = compiled.invoke(graph_input, config)
-    final = compiled.invoke(Command(resume=resume), config)
-    return as_json(interrupted), as_json(final)
+    results = [compiled.invoke(graph_input, config)]
+    results.extend(compiled.invoke(Command(resume=value), config) for value in resumes)
+    return [as_json(r) for r in results[:-1]], as_json(results[-1])

@@ -64,7 +64,7 @@ def test_dataclass_state() -> None:
 
 
 def test_interrupt_returns_the_interrupt_then_the_resumed_result() -> None:
-    interrupted, final = langgraph_invoke_and_resume(
+    [interrupted], final = langgraph_invoke_and_resume(
         "lg_interrupt", {"text": "edited", "reviewer": "ann"}
     )
     assert interrupted["some_text"] == "Draft text"
@@ -97,3 +97,24 @@ def test_conditional_entry_runs_both_nodes_then_sends_one_task_per_word() -> Non
         "seen": ["left:durable", "right:go"],
         "lengths": [7, 6, 2],
     }
+
+
+def test_config_runtime_and_writer_parameters_and_get_config() -> None:
+    assert langgraph_invoke("lg_config") == {
+        "seen": ["node=with_config", "context=None", "store=None", "get_config=with_writer"]
+    }
+
+
+def test_two_interrupts_in_one_node_are_answered_in_order() -> None:
+    interrupted, final = langgraph_invoke_and_resume("lg_two_interrupts", "ada", 36)
+    assert [[i["value"] for i in r["__interrupt__"]] for r in interrupted] == [
+        ["What is your name?"],
+        ["How old are you, ada?"],
+    ]
+    assert final == {"name": "ada", "age": 36}
+
+
+def test_an_interrupt_inside_a_subgraph_pauses_the_parent() -> None:
+    [interrupted], final = langgraph_invoke_and_resume("lg_subgraph_interrupt", "London")
+    assert [i["value"] for i in interrupted["__interrupt__"]] == ["Where do you live, Ada?"]
+    assert final == {"name": "Ada", "age": 36, "city": "London"}

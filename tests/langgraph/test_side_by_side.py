@@ -68,6 +68,7 @@ def reset_attempts() -> None:
         "lg_command",
         "lg_retry",
         "lg_entry",
+        "lg_config",
     ],
 )
 def test_durable_output_equals_langgraph_invoke(host: LocalHost, graph: str) -> None:
@@ -91,19 +92,57 @@ def test_messages_graph_output_equals_langgraph_invoke_but_for_generated_ids(
     assert [m["id"] for m in actual["messages"]].count("<uuid>") == 1  # the ToolMessage's
 
 
-def test_interrupt_pauses_the_run_and_resume_finishes_it_as_langgraph_does(
-    host: LocalHost,
-) -> None:
-    answer = {"text": "edited", "reviewer": "ann"}
-    interrupted, expected = langgraph_invoke_and_resume("lg_interrupt", answer)
-    links = start(host, "lg_interrupt", lg_graphs.GRAPHS["lg_interrupt"][1])
+def wait_for_interrupt(host: LocalHost, links: dict[str, Any], value: Any) -> None:
+    """Wait until the run (or one of its subgraph runs) shows an interrupt of `value`."""
 
-    paused = eventually(lambda: (run := status(host, links))["interrupts"] and run)
-    assert [i["value"] for i in paused["interrupts"]] == [
-        i["value"] for i in interrupted["__interrupt__"]
-    ]
-    resumed = host.post(f"/api/runs/{links['instance_id']}/resume", json={"resume": answer})
-    assert resumed.status == 202, resumed.text
+    def shown() -> bool:
+        runs = [status(host, links)]
+        runs += [
+            status(host, {"status_url": f"/api/runs/{c['instance_id']}"})
+            for c in runs[0]["children"]
+        ]
+        return any(i["value"] == value for run in runs for i in run["interrupts"])
+
+    eventually(shown)
+
+
+def resume(host: LocalHost, instance_id: str, value: Any) -> None:
+    response = host.post(f"/api/runs/{instance_id}/resume", json={"resume": value})
+    assert response.status == 202, response.text
+
+
+@pytest.mark.parametrize(
+    ("graph", "resumes"),
+    [
+        ("lg_interrupt", [{"text": "edited", "reviewer": "ann"}]),
+        ("lg_two_interrupts", ["ada", 36]),
+    ],
+)
+def test_interrupts_pause_the_run_and_resumes_finish_it_as_langgraph_does(
+    host: LocalHost, graph: str, resumes: list[Any]
+) -> None:
+    interrupted, expected = langgraph_invoke_and_resume(graph, *resumes)
+    links = start(host, graph, lg_graphs.GRAPHS[graph][1])
+
+    for langgraph_result, answer in zip(interrupted, resumes, strict=True):
+        [langgraph_interrupt] = langgraph_result["__interrupt__"]
+        wait_for_interrupt(host, links, langgraph_interrupt["value"])
+        resume(host, links["instance_id"], answer)
+
+    run = finished(host, links)
+    assert run["status"] == "Completed", run["error"]
+    assert run["output"] == expected
+
+
+def test_an_interrupt_in_a_subgraph_is_answered_at_the_subgraph_run(host: LocalHost) -> None:
+    [interrupted], expected = langgraph_invoke_and_resume("lg_subgraph_interrupt", "London")
+    links = start(host, "lg_subgraph_interrupt", lg_graphs.GRAPHS["lg_subgraph_interrupt"][1])
+
+    [langgraph_interrupt] = interrupted["__interrupt__"]
+    wait_for_interrupt(host, links, langgraph_interrupt["value"])
+    [child] = status(host, links)["children"]
+    assert child["node"] == "where"
+    resume(host, child["instance_id"], "London")
 
     run = finished(host, links)
     assert run["status"] == "Completed", run["error"]

@@ -15,10 +15,13 @@ from typing import Annotated, Any, Literal
 
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import tool
+from langgraph.config import get_config
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
-from langgraph.types import Command, RetryPolicy, Send, interrupt
+from langgraph.runtime import Runtime
+from langgraph.types import Command, RetryPolicy, Send, StreamWriter, interrupt
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
@@ -467,6 +470,76 @@ def failing_builder() -> StateGraph:
     return builder
 
 
+# -- several interrupts in one node, and one inside a subgraph --------------------------
+
+
+class FormState(TypedDict):
+    name: str
+    age: int
+    city: str
+
+
+def ask(state: FormState) -> dict[str, Any]:
+    # Docs: "Multiple interrupts in a single node" (answered in order).
+    name = interrupt("What is your name?")
+    age = interrupt(f"How old are you, {name}?")
+    return {"name": name, "age": age}
+
+
+def two_interrupts_builder() -> StateGraph:
+    builder = StateGraph(FormState)
+    builder.add_node(ask)
+    builder.add_edge(START, "ask")
+    return builder
+
+
+def ask_city(state: FormState) -> dict[str, Any]:
+    return {"city": interrupt(f"Where do you live, {state['name']}?")}
+
+
+def greet_form(state: FormState) -> dict[str, Any]:
+    return {"name": state["name"].title()}
+
+
+def subgraph_interrupt_builder() -> StateGraph:
+    child = StateGraph(FormState)
+    child.add_node(ask_city)
+    child.add_edge(START, "ask_city")
+    builder = StateGraph(FormState)
+    builder.add_node("greet_form", greet_form)
+    builder.add_node("where", child.compile())
+    builder.add_edge(START, "greet_form")
+    builder.add_edge("greet_form", "where")
+    return builder
+
+
+# -- config, runtime and stream writer parameters, get_config() -------------------------
+
+
+class ConfigState(TypedDict):
+    seen: Annotated[list[str], operator.add]
+
+
+def with_config(state: ConfigState, config: RunnableConfig) -> dict[str, Any]:
+    return {"seen": [f"node={config['metadata']['langgraph_node']}"]}
+
+
+def with_runtime(state: ConfigState, runtime: Runtime[None]) -> dict[str, Any]:
+    return {"seen": [f"context={runtime.context}", f"store={runtime.store}"]}
+
+
+def with_writer(state: ConfigState, writer: StreamWriter) -> dict[str, Any]:
+    writer({"progress": "half way"})  # streamed by LangGraph, dropped by the durable run
+    return {"seen": [f"get_config={get_config()['metadata']['langgraph_node']}"]}
+
+
+def config_builder() -> StateGraph:
+    builder = StateGraph(ConfigState)
+    builder.add_sequence([with_config, with_runtime, with_writer])
+    builder.add_edge(START, "with_config")
+    return builder
+
+
 #: Graphs with an async node: LangGraph runs them with `ainvoke` only.
 ASYNC_GRAPHS = {"lg_entry"}
 
@@ -488,6 +561,9 @@ GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
     "lg_command": (command_builder, {"foo": "bar", "path": []}),
     "lg_retry": (retry_builder, {"key": "retry"}),
     "lg_failing": (failing_builder, {"amount": -5}),
+    "lg_config": (config_builder, {"seen": []}),
+    "lg_two_interrupts": (two_interrupts_builder, {"name": "", "age": 0}),
+    "lg_subgraph_interrupt": (subgraph_interrupt_builder, {"name": "ada", "age": 36}),
     "lg_entry": (entry_builder, {"words": ["durable", "graphs", "go"]}),
     "lg_messages": (
         messages_builder,
