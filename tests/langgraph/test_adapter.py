@@ -3,7 +3,9 @@ the features it rejects with a message saying what and why."""
 
 from __future__ import annotations
 
+import asyncio
 import operator
+from datetime import timedelta
 from typing import Annotated, Any
 
 import pytest
@@ -11,9 +13,11 @@ from langgraph.cache.memory import InMemoryCache
 from langgraph.checkpoint.memory import MemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.store.memory import InMemoryStore
-from langgraph.types import CachePolicy, RetryPolicy
+from langgraph.types import CachePolicy, RetryPolicy, Send, TimeoutPolicy
 from typing_extensions import TypedDict
 
+from azure_functions_durable_graph import RouteError
+from azure_functions_durable_graph.graph.targets import route_targets
 from azure_functions_durable_graph.langgraph import (
     LangGraphAdapterError,
     UnsupportedFeature,
@@ -168,3 +172,42 @@ def test_a_context_schema_is_rejected() -> None:
 def test_something_else_than_a_state_graph_is_rejected() -> None:
     with pytest.raises(LangGraphAdapterError, match="expected a langgraph StateGraph"):
         from_langgraph(lambda state: state, graph_name="g")  # type: ignore[arg-type]
+
+
+async def async_node(state: S) -> dict[str, Any]:
+    return {"items": ["async"]}
+
+
+def test_a_node_timeout_becomes_the_nodes_timeout() -> None:
+    builder = StateGraph(S)
+    builder.add_node("a", async_node, timeout=2.5)
+    builder.add_node("b", async_node, timeout=TimeoutPolicy(run_timeout=timedelta(minutes=1)))
+    builder.add_edge(START, "a")
+    builder.add_edge("a", "b")
+
+    nodes = from_langgraph(builder, graph_name="g").manifest.nodes
+
+    assert (nodes["a"].timeout_seconds, nodes["b"].timeout_seconds) == (2.5, 60.0)
+
+
+def test_an_idle_timeout_is_rejected() -> None:
+    builder = StateGraph(S)
+    builder.add_node("a", async_node, timeout=TimeoutPolicy(idle_timeout=5))
+    builder.add_edge(START, "a")
+
+    with pytest.raises(UnsupportedFeature, match="the idle_timeout of node 'a' is not supported"):
+        from_langgraph(builder, graph_name="g")
+
+
+def test_a_send_outside_the_path_map_fails_with_a_route_error_naming_the_node() -> None:
+    builder = StateGraph(S)
+    for name in ("a", "b", "c"):
+        builder.add_node(name, add(name))
+    builder.add_edge(START, "a")
+    builder.add_conditional_edges("a", lambda state: [Send("c", state)], ["b"])
+    registration = from_langgraph(builder, graph_name="g")
+    route = registration.route_handlers["a"]
+    chosen = asyncio.run(route(registration.codec.load({"items": ["a"]})))
+
+    with pytest.raises(RouteError, match="route chose 'c', which is not in its route_targets"):
+        route_targets(chosen, registration.manifest, "a")
