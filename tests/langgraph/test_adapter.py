@@ -211,3 +211,16 @@ def test_a_send_outside_the_path_map_fails_with_a_route_error_naming_the_node() 
 
     with pytest.raises(RouteError, match="route chose 'c', which is not in its route_targets"):
         route_targets(chosen, registration.manifest, "a")
+
+
+def test_a_subgraph_under_a_long_or_odd_node_name_gets_a_url_safe_name() -> None:
+    builder = StateGraph(S)
+    builder.add_node("research step / v2", two_nodes().compile())
+    builder.add_edge(START, "research step / v2")
+
+    short = from_langgraph(builder, graph_name="g").subgraphs["research step / v2"]
+    long = from_langgraph(builder, graph_name="x" * 60).subgraphs["research step / v2"]
+
+    assert short.graph_name == "g--research_step___v2"
+    assert len(long.graph_name) == 64
+    assert long.graph_name.startswith("x" * 55 + "-")

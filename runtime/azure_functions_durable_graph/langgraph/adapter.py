@@ -12,6 +12,8 @@ What has no durable equivalent raises `UnsupportedFeature` here, not at run time
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -80,7 +82,10 @@ def from_langgraph(
         runnable: Any = spec.runnable
         if isinstance(runnable, CompiledStateGraph):
             handler: Any = from_langgraph(
-                runnable, graph_name=f"{graph_name}--{name}", version=version, max_steps=max_steps
+                runnable,
+                graph_name=_child_name(graph_name, name),
+                version=version,
+                max_steps=max_steps,
             )
         else:
             input_keys = list(builder.schemas[spec.input_schema])
@@ -96,6 +101,15 @@ def from_langgraph(
             timeout=_timeout(graph_name, name, spec.timeout),
         )
     return manifest.build()
+
+
+def _child_name(graph_name: str, node: str) -> str:
+    """The subgraph's registration name: URL-safe, at most 64 characters, stable."""
+    name = re.sub(r"[^A-Za-z0-9_-]", "_", f"{graph_name}--{node}")
+    if len(name) <= 64:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:55]}-{digest}"
 
 
 def _compiled(graph: Any, graph_name: str) -> CompiledStateGraph[Any, Any, Any, Any]:
