@@ -9,15 +9,18 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 import pytest
+from langchain_core.runnables import RunnableConfig
 from langgraph.cache.memory import InMemoryCache
 from langgraph.checkpoint.memory import MemorySaver
 from langgraph.graph import END, START, StateGraph
+from langgraph.pregel._write import ChannelWrite, ChannelWriteEntry
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import CachePolicy, RetryPolicy, Send, TimeoutPolicy
 from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import RouteError
 from azure_functions_durable_graph.graph.targets import route_targets
+from azure_functions_durable_graph.graph.types import Send as EngineSend
 from azure_functions_durable_graph.langgraph import (
     LangGraphAdapterError,
     UnsupportedFeature,
@@ -224,3 +227,29 @@ def test_a_subgraph_under_a_long_or_odd_node_name_gets_a_url_safe_name() -> None
     assert short.graph_name == "g--research_step___v2"
     assert len(long.graph_name) == 64
     assert long.graph_name.startswith("x" * 55 + "-")
+
+
+def test_writes_a_node_sends_through_its_config_become_its_update_and_gotos() -> None:
+    def node(state: S, config: RunnableConfig) -> dict[str, Any]:
+        ChannelWrite.do_write(
+            config,
+            [
+                ChannelWriteEntry("items", ["sent"]),
+                ChannelWriteEntry("branch:to:b", None),
+            ],
+        )
+        config["configurable"]["__pregel_send"]([("__pregel_tasks", Send("c", {"x": 1}))])
+        return {"items": ["returned"]}
+
+    builder = StateGraph(S)
+    builder.add_node("a", node)
+    builder.add_node("b", add("b"))
+    builder.add_node("c", add("c"))
+    builder.add_edge(START, "a")
+    registration = from_langgraph(builder, graph_name="g")
+    handler = registration.node_handlers["a"]
+
+    command = asyncio.run(handler(registration.codec.load({"items": []})))
+
+    assert command.update == {"items": ["returned", "sent"]}
+    assert command.goto == ["b", EngineSend("c", {"x": 1})]

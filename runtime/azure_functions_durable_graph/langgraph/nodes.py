@@ -24,6 +24,8 @@ from langgraph._internal._constants import (
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
     CONFIG_KEY_SEND,
+    RESUME,
+    TASKS,
 )
 from langgraph._internal._fields import get_cached_annotated_keys, get_update_as_tuples
 from langgraph._internal._scratchpad import PregelScratchpad
@@ -42,6 +44,8 @@ from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
 from .codec import PUSH_MARK, LoadedState
 from .serde import revive
+
+_BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
 
 
 class NodeRunner:
@@ -70,11 +74,12 @@ class NodeRunner:
             # A copy: LangGraph nodes change the state only through what they return.
             picked = {k: copy.deepcopy(value[k]) for k in self._input_keys if k in value}
             node_input = self._mapper(picked) if self._mapper is not None else picked
-        scratchpad = _scratchpad()
+        scratchpad = _Scratchpad()
+        sent: list[tuple[str, Any]] = []  # writes a runnable makes itself (ChannelWrite)
         config: RunnableConfig = {
             "metadata": {"langgraph_node": self.name},
             CONF: {
-                CONFIG_KEY_SEND: lambda writes: None,
+                CONFIG_KEY_SEND: sent.extend,
                 CONFIG_KEY_SCRATCHPAD: scratchpad.pad,
                 CONFIG_KEY_CHECKPOINT_NS: self.name,
                 CONFIG_KEY_RUNTIME: Runtime(),
@@ -90,7 +95,7 @@ class NodeRunner:
             raise EngineInterrupt(value_shown, scratchpad.pending_index) from None
         finally:
             var_child_runnable_config.reset(token)
-        update, goto = _split(result, self._channels)
+        update, goto = _split([*_as_items(result), *_sent_writes(sent)], self._channels)
         if pushed:
             update[PUSH_MARK] = True
         return EngineCommand(update=update, goto=goto or None)
@@ -125,8 +130,25 @@ class _Scratchpad:
         return value
 
 
-def _scratchpad() -> _Scratchpad:
-    return _Scratchpad()
+def _sent_writes(sent: Sequence[tuple[str, Any]]) -> list[Any]:
+    """Writes sent through the config (as Pregel's ChannelWrite does) as returns would be."""
+    items: list[Any] = []
+    for channel, value in sent:
+        if channel == RESUME:
+            continue  # interrupt() recording its answers; the engine keeps them
+        if channel == TASKS:
+            items.append(Command(goto=value))
+        elif channel.startswith(_BRANCH_TO):
+            items.append(Command(goto=channel.removeprefix(_BRANCH_TO)))
+        else:
+            items.append(Command(update={channel: value}))
+    return items
+
+
+def _as_items(result: Any) -> list[Any]:
+    if isinstance(result, (list, tuple)) and any(isinstance(i, Command) for i in result):
+        return list(result)
+    return [result]
 
 
 def _mapper(schema: Any) -> Callable[[dict[str, Any]], Any] | None:
@@ -139,7 +161,7 @@ def _mapper(schema: Any) -> Callable[[dict[str, Any]], Any] | None:
 
 
 def _split(
-    result: Any, channels: Mapping[str, BaseChannel[Any, Any, Any]]
+    items: Sequence[Any], channels: Mapping[str, BaseChannel[Any, Any, Any]]
 ) -> tuple[dict[str, Any], list[Any]]:
     """A node's return as (update, goto), by LangGraph's rules (`_get_updates`, `_control_branch`).
 
@@ -148,11 +170,6 @@ def _split(
     """
     writes: list[tuple[str, Any]] = []
     goto: list[Any] = []
-    items = (
-        result
-        if isinstance(result, (list, tuple)) and any(isinstance(i, Command) for i in result)
-        else [result]
-    )
     for item in items:
         if item is None:
             continue
