@@ -3,18 +3,23 @@ report every module it loaded that Azure's remote build would not provide.
 
 Azure installs requirements.txt (and what those packages require) and uploads the folder;
 the Python standard library is there too. Anything else function_app.py imports would be
-a ModuleNotFoundError on the first cold start. Prints JSON:
+a ModuleNotFoundError on the first cold start; optional imports of packages requirements.txt
+does not bring in fail here as they would there (RemoteBuildOnly). Prints JSON:
 {"missing": {module: file}, "runtime": file of azure_functions_durable_graph}.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import importlib.metadata as metadata
 import json
 import re
 import sys
 import sysconfig
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 APP = Path.cwd().resolve()
@@ -60,9 +65,32 @@ def provided_files(distributions: set[metadata.Distribution]) -> tuple[set[Path]
     return files, roots
 
 
+class RemoteBuildOnly(importlib.abc.MetaPathFinder):
+    """Hide top-level site-packages modules the remote build would not install.
+
+    Optional imports (`try: import orjson except ImportError`, as azure-functions does)
+    then take the path they take on Azure instead of loading what this machine has.
+    """
+
+    def __init__(self, provided: Callable[[Path], bool]) -> None:
+        self.provided = provided
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if "." in name:
+            return None  # submodules come with their package
+        spec = importlib.machinery.PathFinder.find_spec(name)
+        origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
+        if origin is None or "site-packages" not in origin.parts or self.provided(origin):
+            return None
+        raise ModuleNotFoundError(f"No module named {name!r} (not in requirements.txt)", name=name)
+
+
 def main() -> None:
     stdlib = [Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "platstdlib")]
     files, roots = provided_files(installed_by_remote_build(APP / "requirements.txt"))
+    sys.meta_path.insert(
+        0, RemoteBuildOnly(lambda p: p in files or any(map(p.is_relative_to, roots)))
+    )
     sys.path.insert(0, str(APP))  # the worker puts the app folder first, as here
     before = set(sys.modules)
     import function_app  # type: ignore[import-not-found]  # noqa: F401  (the worker's import)
