@@ -11,7 +11,10 @@ from langgraph.checkpoint.memory import MemorySaver
 from langgraph.types import Command
 from pydantic_core import to_jsonable_python
 
-from tests.langgraph.apps.langgraph_app import lg_graphs
+from tests.langgraph.apps.langgraph_app import lg_features, lg_flow
+
+#: graph name -> (builder factory, an input as given to `compiled.invoke`)
+GRAPHS: dict[str, tuple[Any, Any]] = {**lg_flow.GRAPHS, **lg_features.GRAPHS}
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -40,11 +43,11 @@ def without_random_ids(value: Any) -> Any:
 
 def langgraph_invoke(name: str, graph_input: Any = None) -> Any:
     """`compiled.invoke(input)` (`ainvoke` for graphs with async nodes) in LangGraph, as JSON."""
-    factory, default_input = lg_graphs.GRAPHS[name]
-    lg_graphs.ATTEMPTS.clear()
+    factory, default_input = GRAPHS[name]
+    lg_features.ATTEMPTS.clear()
     compiled = factory().compile()
     value = default_input if graph_input is None else graph_input
-    if name in lg_graphs.ASYNC_GRAPHS:
+    if name in lg_flow.ASYNC_GRAPHS:
         return as_json(asyncio.run(compiled.ainvoke(value)))
     return as_json(compiled.invoke(value))
 
@@ -55,7 +58,7 @@ def langgraph_invoke_and_resume(name: str, *resumes: Any) -> tuple[list[Any], An
 
     Returns (the result after each interrupt, the final result), as JSON.
     """
-    factory, graph_input = lg_graphs.GRAPHS[name]
+    factory, graph_input = GRAPHS[name]
     compiled = factory().compile(checkpointer=MemorySaver())
     config = {"configurable": {"thread_id": "conformance"}}
     results = [compiled.invoke(graph_input, config)]

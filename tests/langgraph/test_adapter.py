@@ -26,7 +26,7 @@ from azure_functions_durable_graph.langgraph import (
     UnsupportedFeature,
     from_langgraph,
 )
-from tests.langgraph.apps.langgraph_app import lg_graphs
+from tests.langgraph.apps.langgraph_app import lg_features, lg_flow
 
 
 class S(TypedDict):
@@ -47,14 +47,14 @@ def two_nodes() -> StateGraph:
 
 
 def test_builder_and_compiled_graph_give_the_same_manifest() -> None:
-    from_builder = from_langgraph(lg_graphs.loop_builder(), graph_name="g")
-    from_compiled = from_langgraph(lg_graphs.loop_builder().compile(), graph_name="g")
+    from_builder = from_langgraph(lg_flow.loop_builder(), graph_name="g")
+    from_compiled = from_langgraph(lg_flow.loop_builder().compile(), graph_name="g")
 
     assert from_builder.manifest == from_compiled.manifest
 
 
 def test_edges_become_next_nodes_and_conditional_edges_a_route_with_its_path_map() -> None:
-    nodes = from_langgraph(lg_graphs.loop_builder(), graph_name="loop").manifest.nodes
+    nodes = from_langgraph(lg_flow.loop_builder(), graph_name="loop").manifest.nodes
 
     assert nodes["b"].next_node == "a"
     assert nodes["a"].has_route
@@ -62,7 +62,7 @@ def test_edges_become_next_nodes_and_conditional_edges_a_route_with_its_path_map
 
 
 def test_fan_out_edges_become_a_next_node_list_and_a_node_without_edges_is_terminal() -> None:
-    manifest = from_langgraph(lg_graphs.fan_out_builder(), graph_name="fan").manifest
+    manifest = from_langgraph(lg_flow.fan_out_builder(), graph_name="fan").manifest
 
     assert manifest.entrypoint == "a"
     assert manifest.nodes["a"].next_node == ("b", "c")
@@ -83,8 +83,8 @@ def test_a_graph_starting_with_several_nodes_gets_a_no_op_start_node() -> None:
 
 
 def test_reducers_defer_and_retry_policy_reach_the_manifest() -> None:
-    defer = from_langgraph(lg_graphs.defer_builder(), graph_name="d").manifest
-    retry = from_langgraph(lg_graphs.retry_builder(), graph_name="r").manifest
+    defer = from_langgraph(lg_flow.defer_builder(), graph_name="d").manifest
+    retry = from_langgraph(lg_features.retry_builder(), graph_name="r").manifest
 
     assert defer.reducers == {"aggregate": "_operator.add"}
     assert defer.nodes["d"].defer
@@ -99,7 +99,7 @@ def test_reducers_defer_and_retry_policy_reach_the_manifest() -> None:
 
 
 def test_a_compiled_subgraph_node_becomes_a_subgraph_sharing_its_keys() -> None:
-    registration = from_langgraph(lg_graphs.subgraph_builder(), graph_name="parent")
+    registration = from_langgraph(lg_features.subgraph_builder(), graph_name="parent")
 
     assert registration.manifest.nodes["node_2"].subgraph == {
         "graph_name": "parent--node_2",
@@ -109,7 +109,7 @@ def test_a_compiled_subgraph_node_becomes_a_subgraph_sharing_its_keys() -> None:
 
 
 def test_the_manifest_schema_is_the_graphs_input_schema() -> None:
-    manifest = from_langgraph(lg_graphs.typed_dict_builder(), graph_name="qa").manifest
+    manifest = from_langgraph(lg_features.typed_dict_builder(), graph_name="qa").manifest
 
     assert manifest.state_schema["properties"] == {
         "question": {"title": "Question", "type": "string"}

@@ -12,7 +12,7 @@ from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import StateMergeError
 from azure_functions_durable_graph.langgraph.codec import PUSH_MARK, LangGraphCodec
-from tests.langgraph.apps.langgraph_app import lg_graphs
+from tests.langgraph.apps.langgraph_app import lg_features
 
 
 class S(TypedDict):
@@ -78,7 +78,7 @@ def test_messages_are_kept_as_their_model_dump_and_loaded_as_messages() -> None:
 
 
 def test_the_output_keeps_the_output_schemas_keys() -> None:
-    builder = lg_graphs.typed_dict_builder()
+    builder = lg_features.typed_dict_builder()
     codec = LangGraphCodec("qa", builder.compile())
 
     assert codec.validate_input({"question": "q", "answer": "not an input key"}) == {

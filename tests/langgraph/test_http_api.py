@@ -8,13 +8,13 @@ import pydantic
 import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
-from tests.langgraph.apps.langgraph_app import lg_graphs
+from tests.langgraph.apps.langgraph_app import lg_features
 
 
 def test_an_input_langgraph_would_reject_is_a_422_naming_the_field(host: LocalHost) -> None:
     bad = {"name": "Ada", "address": {"city": "London", "zip_code": "N1"}}
     with pytest.raises(pydantic.ValidationError, match="zip_code"):
-        lg_graphs.pydantic_builder().compile().invoke(bad)
+        lg_features.pydantic_builder().compile().invoke(bad)
 
     response = host.post("/api/graphs/lg_pydantic/runs", json={"input": bad})
 

@@ -11,8 +11,9 @@ import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
-from tests.langgraph.apps.langgraph_app import lg_graphs
+from tests.langgraph.apps.langgraph_app import lg_features
 from tests.langgraph.support import (
+    GRAPHS,
     langgraph_invoke,
     langgraph_invoke_and_resume,
     without_random_ids,
@@ -47,8 +48,8 @@ def durable_output(host: LocalHost, graph: str, graph_input: Any) -> Any:
 
 def reset_attempts() -> None:
     """The flaky node counts attempts in its module; the app imported its own copy."""
-    lg_graphs.ATTEMPTS.clear()
-    app_module = sys.modules.get("lg_graphs")
+    lg_features.ATTEMPTS.clear()
+    app_module = sys.modules.get("lg_features")
     if app_module is not None:
         app_module.ATTEMPTS.clear()
 
@@ -72,7 +73,7 @@ def reset_attempts() -> None:
     ],
 )
 def test_durable_output_equals_langgraph_invoke(host: LocalHost, graph: str) -> None:
-    graph_input = lg_graphs.GRAPHS[graph][1]
+    graph_input = GRAPHS[graph][1]
     reset_attempts()
     expected = langgraph_invoke(graph)
     reset_attempts()
@@ -83,7 +84,7 @@ def test_durable_output_equals_langgraph_invoke(host: LocalHost, graph: str) -> 
 def test_messages_graph_output_equals_langgraph_invoke_but_for_generated_ids(
     host: LocalHost,
 ) -> None:
-    graph_input = lg_graphs.GRAPHS["lg_messages"][1]
+    graph_input = GRAPHS["lg_messages"][1]
     expected = without_random_ids(langgraph_invoke("lg_messages"))
 
     actual = without_random_ids(durable_output(host, "lg_messages", graph_input))
@@ -122,7 +123,7 @@ def test_interrupts_pause_the_run_and_resumes_finish_it_as_langgraph_does(
     host: LocalHost, graph: str, resumes: list[Any]
 ) -> None:
     interrupted, expected = langgraph_invoke_and_resume(graph, *resumes)
-    links = start(host, graph, lg_graphs.GRAPHS[graph][1])
+    links = start(host, graph, GRAPHS[graph][1])
 
     for langgraph_result, answer in zip(interrupted, resumes, strict=True):
         [langgraph_interrupt] = langgraph_result["__interrupt__"]
@@ -136,7 +137,7 @@ def test_interrupts_pause_the_run_and_resumes_finish_it_as_langgraph_does(
 
 def test_an_interrupt_in_a_subgraph_is_answered_at_the_subgraph_run(host: LocalHost) -> None:
     [interrupted], expected = langgraph_invoke_and_resume("lg_subgraph_interrupt", "London")
-    links = start(host, "lg_subgraph_interrupt", lg_graphs.GRAPHS["lg_subgraph_interrupt"][1])
+    links = start(host, "lg_subgraph_interrupt", GRAPHS["lg_subgraph_interrupt"][1])
 
     [langgraph_interrupt] = interrupted["__interrupt__"]
     wait_for_interrupt(host, links, langgraph_interrupt["value"])
@@ -150,9 +151,9 @@ def test_an_interrupt_in_a_subgraph_is_answered_at_the_subgraph_run(host: LocalH
 
 
 def test_a_node_error_fails_the_run_with_the_error_langgraph_raises(host: LocalHost) -> None:
-    graph_input = lg_graphs.GRAPHS["lg_failing"][1]
+    graph_input = GRAPHS["lg_failing"][1]
     with pytest.raises(ValueError) as raised:
-        lg_graphs.failing_builder().compile().invoke(graph_input)
+        lg_features.failing_builder().compile().invoke(graph_input)
 
     run = finished(host, start(host, "lg_failing", graph_input))
 

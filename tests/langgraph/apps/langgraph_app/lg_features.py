@@ -1,9 +1,9 @@
-"""The LangGraph graphs of the conformance suite, shapes taken from LangGraph's own docs.
+"""Conformance graphs about state and runtime features: subgraphs, state schemas,
+interrupts, retries, messages, errors, config parameters.
 
-Model calls are replaced by pure functions (or a fake chat model), so LangGraph's
-`invoke` and the durable run must produce the same JSON. Each `*_builder()`
-returns an uncompiled `StateGraph`; `function_app.py` converts them with
-`from_langgraph`, and `tests/langgraph` invokes them with LangGraph itself.
+Shapes from LangGraph's docs, model calls replaced by pure functions (or a fake chat
+model). Each `*_builder()` returns an uncompiled `StateGraph`: function_app.py converts
+it with `from_langgraph`, tests/langgraph invokes it with LangGraph itself.
 """
 
 from __future__ import annotations
@@ -21,153 +21,9 @@ from langgraph.config import get_config
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode
 from langgraph.runtime import Runtime
-from langgraph.types import Command, RetryPolicy, Send, StreamWriter, interrupt
+from langgraph.types import RetryPolicy, StreamWriter, interrupt
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
-
-# -- a sequence (docs: "Create a sequence of steps") ------------------------------------
-
-
-class SequenceState(TypedDict):
-    value_1: str
-    value_2: int
-
-
-def step_1(state: SequenceState) -> dict[str, Any]:
-    return {"value_1": "a"}
-
-
-def step_2(state: SequenceState) -> dict[str, Any]:
-    current_value_1 = state["value_1"]
-    return {"value_1": f"{current_value_1} b"}
-
-
-def step_3(state: SequenceState) -> dict[str, Any]:
-    return {"value_2": 10}
-
-
-def sequence_builder() -> StateGraph:
-    builder = StateGraph(SequenceState)
-    builder.add_sequence([step_1, step_2, step_3])
-    builder.add_edge(START, "step_1")
-    return builder
-
-
-# -- a conditional loop (docs: "Create and control loops") ------------------------------
-
-
-class LoopState(TypedDict):
-    aggregate: Annotated[list[str], operator.add]
-
-
-def loop_a(state: LoopState) -> dict[str, Any]:
-    return {"aggregate": ["A"]}
-
-
-def loop_b(state: LoopState) -> dict[str, Any]:
-    return {"aggregate": ["B"]}
-
-
-def loop_route(state: LoopState) -> Literal["b", "__end__"]:
-    return "b" if len(state["aggregate"]) < 7 else END
-
-
-def loop_builder() -> StateGraph:
-    builder = StateGraph(LoopState)
-    builder.add_node("a", loop_a)
-    builder.add_node("b", loop_b)
-    builder.add_edge(START, "a")
-    builder.add_conditional_edges("a", loop_route)
-    builder.add_edge("b", "a")
-    return builder
-
-
-# -- parallel fan-out / fan-in (docs: "Run graph nodes in parallel") --------------------
-
-
-class FanState(TypedDict):
-    aggregate: Annotated[list[str], operator.add]
-
-
-def _adds(letter: str) -> Any:
-    def node(state: FanState) -> dict[str, Any]:
-        return {"aggregate": [letter]}
-
-    return node
-
-
-def fan_out_builder() -> StateGraph:
-    builder = StateGraph(FanState)
-    for name in ("a", "b", "c", "d"):
-        builder.add_node(name, _adds(name.upper()))
-    builder.add_edge(START, "a")
-    builder.add_edge("a", "b")
-    builder.add_edge("a", "c")
-    builder.add_edge("b", "d")
-    builder.add_edge("c", "d")
-    builder.add_edge("d", END)
-    return builder
-
-
-# -- defer=True (docs: "Defer node execution") ------------------------------------------
-
-
-def defer_builder() -> StateGraph:
-    builder = StateGraph(FanState)
-    for name in ("a", "b", "b_2", "c"):
-        builder.add_node(name, _adds(name.upper()))
-    builder.add_node("d", _adds("D"), defer=True)
-    builder.add_edge(START, "a")
-    builder.add_edge("a", "b")
-    builder.add_edge("a", "c")
-    builder.add_edge("b", "b_2")
-    builder.add_edge("b_2", "d")
-    builder.add_edge("c", "d")
-    builder.add_edge("d", END)
-    return builder
-
-
-# -- map-reduce with Send (docs: "Map-reduce branches") ---------------------------------
-
-
-class OverallState(TypedDict):
-    topic: str
-    subjects: list[str]
-    jokes: Annotated[list[str], operator.add]
-    best_selected_joke: str
-
-
-class JokeState(TypedDict):
-    subject: str
-
-
-def generate_topics(state: OverallState) -> dict[str, Any]:
-    return {"subjects": [f"{state['topic']} {kind}" for kind in ("lions", "elephants", "owls")]}
-
-
-def generate_joke(state: JokeState) -> dict[str, Any]:
-    return {"jokes": [f"Why did the {state['subject']} cross the road?"]}
-
-
-def continue_to_jokes(state: OverallState) -> list[Send]:
-    return [Send("generate_joke", {"subject": s}) for s in state["subjects"]]
-
-
-def best_joke(state: OverallState) -> dict[str, Any]:
-    return {"best_selected_joke": max(state["jokes"], key=len)}
-
-
-def map_reduce_builder() -> StateGraph:
-    builder = StateGraph(OverallState)
-    builder.add_node("generate_topics", generate_topics)
-    builder.add_node("generate_joke", generate_joke)
-    builder.add_node("best_joke", best_joke)
-    builder.add_edge(START, "generate_topics")
-    builder.add_conditional_edges("generate_topics", continue_to_jokes, ["generate_joke"])
-    builder.add_edge("generate_joke", "best_joke")
-    builder.add_edge("best_joke", END)
-    return builder
-
 
 # -- a subgraph with shared keys (docs: "Use subgraphs", shared state schemas) ----------
 
@@ -312,36 +168,6 @@ def interrupt_builder() -> StateGraph:
     return builder
 
 
-# -- Command(goto, update) (docs: "Combine control flow and state updates with Command") -
-
-
-class CommandState(TypedDict):
-    foo: str
-    path: Annotated[list[str], operator.add]
-
-
-def node_a(state: CommandState) -> Command[Literal["node_b", "node_c"]]:
-    goto = "node_b" if state["foo"].startswith("b") else "node_c"
-    return Command(update={"foo": state["foo"] + "!", "path": ["a"]}, goto=goto)
-
-
-def node_b(state: CommandState) -> dict[str, Any]:
-    return {"foo": state["foo"] + "b", "path": ["b"]}
-
-
-def node_c(state: CommandState) -> dict[str, Any]:
-    return {"foo": state["foo"] + "c", "path": ["c"]}
-
-
-def command_builder() -> StateGraph:
-    builder = StateGraph(CommandState)
-    builder.add_edge(START, "node_a")
-    builder.add_node(node_a)
-    builder.add_node(node_b)
-    builder.add_node(node_c)
-    return builder
-
-
 # -- RetryPolicy: a node that fails once, then succeeds ---------------------------------
 
 #: Attempts per `key`; tests reset it before each run so both runs see one failure.
@@ -406,47 +232,6 @@ def messages_builder() -> StateGraph:
     builder.add_edge(START, "agent")
     builder.add_conditional_edges("agent", should_continue)
     builder.add_edge("tools", "agent")
-    return builder
-
-
-# -- a conditional entry into parallel nodes, an async node, Sends from a Command --------
-
-
-class EntryState(TypedDict):
-    words: list[str]
-    seen: Annotated[list[str], operator.add]
-    lengths: Annotated[list[int], operator.add]
-
-
-def pick_entry(state: EntryState) -> list[str]:
-    return ["left", "right"] if len(state["words"]) > 1 else ["left"]
-
-
-def left(state: EntryState) -> dict[str, Any]:
-    return {"seen": [f"left:{state['words'][0]}"]}
-
-
-async def right(state: EntryState) -> dict[str, Any]:
-    return {"seen": [f"right:{state['words'][-1]}"]}
-
-
-def fan_words(state: EntryState) -> Command[Literal["measure"]]:
-    return Command(goto=[Send("measure", {"word": w}) for w in state["words"]])
-
-
-def measure(arg: dict[str, str]) -> dict[str, Any]:
-    return {"lengths": [len(arg["word"])]}
-
-
-def entry_builder() -> StateGraph:
-    builder = StateGraph(EntryState)
-    builder.add_node("left", left)
-    builder.add_node("right", right)
-    builder.add_node("fan_words", fan_words)
-    builder.add_node("measure", measure)
-    builder.set_conditional_entry_point(pick_entry, ["left", "right"])
-    builder.add_edge("left", "fan_words")
-    builder.add_edge("right", "fan_words")
     return builder
 
 
@@ -540,16 +325,8 @@ def config_builder() -> StateGraph:
     return builder
 
 
-#: Graphs with an async node: LangGraph runs them with `ainvoke` only.
-ASYNC_GRAPHS = {"lg_entry"}
-
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
 GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
-    "lg_sequence": (sequence_builder, {"value_1": "", "value_2": 0}),
-    "lg_loop": (loop_builder, {"aggregate": []}),
-    "lg_fan_out": (fan_out_builder, {"aggregate": []}),
-    "lg_defer": (defer_builder, {"aggregate": []}),
-    "lg_map_reduce": (map_reduce_builder, {"topic": "animals"}),
     "lg_subgraph": (subgraph_builder, {"foo": "foo"}),
     "lg_pydantic": (
         pydantic_builder,
@@ -558,13 +335,11 @@ GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
     "lg_typed_dict": (typed_dict_builder, {"question": "why"}),
     "lg_dataclass": (dataclass_builder, {"text": "durable graphs everywhere"}),
     "lg_interrupt": (interrupt_builder, {"some_text": "  draft text "}),
-    "lg_command": (command_builder, {"foo": "bar", "path": []}),
     "lg_retry": (retry_builder, {"key": "retry"}),
     "lg_failing": (failing_builder, {"amount": -5}),
     "lg_config": (config_builder, {"seen": []}),
     "lg_two_interrupts": (two_interrupts_builder, {"name": "", "age": 0}),
     "lg_subgraph_interrupt": (subgraph_interrupt_builder, {"name": "ada", "age": 36}),
-    "lg_entry": (entry_builder, {"words": ["durable", "graphs", "go"]}),
     "lg_messages": (
         messages_builder,
         {"messages": [{"role": "user", "content": "What is 6 times 7?", "id": "human-1"}]},
