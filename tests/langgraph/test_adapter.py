@@ -11,11 +11,14 @@ from typing import Annotated, Any
 import pytest
 from langchain_core.runnables import RunnableConfig
 from langgraph.cache.memory import InMemoryCache
+from langgraph.channels.topic import Topic
 from langgraph.checkpoint.memory import MemorySaver
+from langgraph.errors import InvalidUpdateError
 from langgraph.graph import END, START, StateGraph
+from langgraph.managed import RemainingSteps
 from langgraph.pregel._write import ChannelWrite, ChannelWriteEntry
 from langgraph.store.memory import InMemoryStore
-from langgraph.types import CachePolicy, RetryPolicy, Send, TimeoutPolicy
+from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPolicy
 from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import RouteError
@@ -253,3 +256,45 @@ def test_writes_a_node_sends_through_its_config_become_its_update_and_gotos() ->
 
     assert command.update == {"items": ["returned", "sent"]}
     assert command.goto == ["b", EngineSend("c", {"x": 1})]
+
+
+class WithManaged(TypedDict):
+    items: Annotated[list[str], operator.add]
+    remaining_steps: RemainingSteps
+
+
+class WithTopic(TypedDict):
+    events: Annotated[list[str], Topic(str)]
+
+
+@pytest.mark.parametrize(
+    ("schema", "feature"),
+    [
+        (WithManaged, "managed values (remaining_steps)"),
+        (WithTopic, "the Topic channel of state key 'events'"),
+        (list, "a state schema without keys (<class 'list'>)"),
+    ],
+)
+def test_state_schemas_the_durable_state_cannot_carry_are_rejected(
+    schema: type, feature: str
+) -> None:
+    builder = StateGraph(schema)
+    builder.add_node("a", lambda state: None)
+    builder.add_edge(START, "a")
+
+    with pytest.raises(UnsupportedFeature) as caught:
+        from_langgraph(builder, graph_name="g")
+
+    assert caught.value.feature == feature
+
+
+def test_a_command_to_the_parent_graph_fails_the_node() -> None:
+    builder = StateGraph(S)
+    builder.add_node("a", lambda state: Command(graph=Command.PARENT, goto="x"))
+    builder.add_edge(START, "a")
+    registration = from_langgraph(builder, graph_name="g")
+
+    with pytest.raises(
+        InvalidUpdateError, match=r"Command\(graph=Command.PARENT\) is not supported"
+    ):
+        asyncio.run(registration.node_handlers["a"](registration.codec.load({"items": []})))
