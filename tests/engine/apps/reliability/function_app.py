@@ -252,3 +252,11 @@ escrow.add_node("open", lambda s: {"log": ["opened"]}, next_node="ledger")
 escrow.add_node("ledger", ledger.build(), next_node="close")
 escrow.add_node("close", lambda s: {"log": ["closed"]}, terminal=True)
 runtime.register_registration(escrow.build())
+
+
+# -- "big_question": an interrupt value too large for Azure's 16 KB custom status -----------
+
+big = ManifestBuilder(graph_name="big_question", state_model=Interview)
+big.set_entrypoint("ask")
+big.add_node("ask", lambda s: {"answers": [str(interrupt("x" * 20_000))]}, terminal=True)
+runtime.register_registration(big.build())
