@@ -141,7 +141,7 @@ class Superstep:
                 "steps_per_execution": self.manifest.steps_per_execution,
             }
             work = context.call_sub_orchestrator(
-                "durable_graph_orchestrator", child_input, instance_id=child_id
+                "durable_graph_orchestrator", child_input, instance_id=child_id, expected_type=dict
             )
         else:
             request: dict[str, Any] = {
