@@ -118,3 +118,10 @@ def test_an_interrupt_inside_a_subgraph_pauses_the_parent() -> None:
     [interrupted], final = langgraph_invoke_and_resume("lg_subgraph_interrupt", "London")
     assert [i["value"] for i in interrupted["__interrupt__"]] == ["Where do you live, Ada?"]
     assert final == {"name": "Ada", "age": 36, "city": "London"}
+
+
+def test_a_graph_invoked_inside_a_node() -> None:
+    assert langgraph_invoke("lg_nested_invoke") == {
+        "title": "durable graphs",
+        "shouted": ["DURABLE", "GRAPHS"],
+    }

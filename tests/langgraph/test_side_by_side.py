@@ -8,12 +8,16 @@ import sys
 from typing import Any
 
 import pytest
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.memory import MemorySaver
+from langgraph.types import Command
 
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
 from tests.langgraph.apps.langgraph_app import lg_features
 from tests.langgraph.support import (
     GRAPHS,
+    as_json,
     langgraph_invoke,
     langgraph_invoke_and_resume,
     without_random_ids,
@@ -70,6 +74,7 @@ def reset_attempts() -> None:
         "lg_retry",
         "lg_entry",
         "lg_config",
+        "lg_nested_invoke",
     ],
 )
 def test_durable_output_equals_langgraph_invoke(host: LocalHost, graph: str) -> None:
@@ -144,6 +149,26 @@ def test_an_interrupt_in_a_subgraph_is_answered_at_the_subgraph_run(host: LocalH
     [child] = status(host, links)["children"]
     assert child["node"] == "where"
     resume(host, child["instance_id"], "London")
+
+    run = finished(host, links)
+    assert run["status"] == "Completed", run["error"]
+    assert run["output"] == expected
+
+
+def test_parallel_interrupts_are_answered_by_id_as_in_langgraph(host: LocalHost) -> None:
+    answers = {"approve as legal?": "yes", "approve as finance?": "ok"}
+    compiled = lg_features.parallel_interrupts_builder().compile(checkpointer=MemorySaver())
+    config: RunnableConfig = {"configurable": {"thread_id": "parallel"}}
+    paused = compiled.invoke({"approvals": []}, config)
+    by_id = {i.id: answers[i.value] for i in paused["__interrupt__"]}
+    expected = as_json(compiled.invoke(Command(resume=by_id), config))
+    links = start(host, "lg_parallel_interrupts", {"approvals": []})
+
+    shown = eventually(
+        lambda: len(interrupts := status(host, links)["interrupts"]) == 2 and interrupts
+    )
+    assert sorted(i["node"] for i in shown) == ["finance", "legal"]
+    resume(host, links["instance_id"], {i["id"]: answers[i["value"]] for i in shown})
 
     run = finished(host, links)
     assert run["status"] == "Completed", run["error"]

@@ -298,6 +298,65 @@ def subgraph_interrupt_builder() -> StateGraph:
     return builder
 
 
+# -- parallel interrupts; a subgraph invoked from inside a node ---------------------------
+
+
+class ApprovalState(TypedDict):
+    approvals: Annotated[list[str], operator.add]
+
+
+def _approver(who: str) -> Any:
+    def approve(state: ApprovalState) -> dict[str, Any]:
+        return {"approvals": [f"{who}: {interrupt(f'approve as {who}?')}"]}
+
+    return approve
+
+
+def parallel_interrupts_builder() -> StateGraph:
+    builder = StateGraph(ApprovalState)
+    builder.add_node("legal", _approver("legal"))
+    builder.add_node("finance", _approver("finance"))
+    builder.add_edge(START, "legal")
+    builder.add_edge(START, "finance")
+    return builder
+
+
+class Translation(TypedDict):
+    text: str
+    words: list[str]
+
+
+def _translator() -> Any:
+    def split(state: Translation) -> dict[str, Any]:
+        return {"words": state["text"].upper().split()}
+
+    child = StateGraph(Translation)
+    child.add_node("split", split)
+    child.add_edge(START, "split")
+    return child.compile()
+
+
+TRANSLATOR = _translator()
+
+
+class DocumentState(TypedDict):
+    title: str
+    shouted: list[str]
+
+
+def shout(state: DocumentState) -> dict[str, Any]:
+    # Docs: "Invoke a graph from a node" (different schemas, mapped by hand).
+    result = TRANSLATOR.invoke({"text": state["title"]})
+    return {"shouted": result["words"]}
+
+
+def nested_invoke_builder() -> StateGraph:
+    builder = StateGraph(DocumentState)
+    builder.add_node(shout)
+    builder.add_edge(START, "shout")
+    return builder
+
+
 # -- config, runtime and stream writer parameters, get_config() -------------------------
 
 
@@ -337,6 +396,8 @@ GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
     "lg_interrupt": (interrupt_builder, {"some_text": "  draft text "}),
     "lg_retry": (retry_builder, {"key": "retry"}),
     "lg_failing": (failing_builder, {"amount": -5}),
+    "lg_parallel_interrupts": (parallel_interrupts_builder, {"approvals": []}),
+    "lg_nested_invoke": (nested_invoke_builder, {"title": "durable graphs"}),
     "lg_config": (config_builder, {"seen": []}),
     "lg_two_interrupts": (two_interrupts_builder, {"name": "", "age": 0}),
     "lg_subgraph_interrupt": (subgraph_interrupt_builder, {"name": "ada", "age": 36}),
