@@ -58,7 +58,7 @@ def goto_targets(goto: object, manifest: GraphManifest, node: str) -> list[Targe
 
 def _one(item: object, manifest: GraphManifest, node: str, what: str = "route") -> Target:
     if isinstance(item, Send):
-        return _send(item, manifest, node)
+        return _send(item, manifest, node, "Send" if what == "route" else what)
     if isinstance(item, str) and item != COMPLETE:
         _check_node(item, manifest, node, what)
         return plain(item)
@@ -70,12 +70,12 @@ def _one(item: object, manifest: GraphManifest, node: str, what: str = "route") 
     )
 
 
-def _send(send: Send, manifest: GraphManifest, node: str) -> Target:
+def _send(send: Send, manifest: GraphManifest, node: str, what: str = "Send") -> Target:
     if not isinstance(send.node, str):
         raise RouteError(
             manifest.graph_name, node, f"Send node must be a node name; got {send.node!r}"
         )
-    _check_node(send.node, manifest, node, "Send")
+    _check_node(send.node, manifest, node, what)
     try:
         arg = to_jsonable_python(send.arg)
     except Exception as exc:
