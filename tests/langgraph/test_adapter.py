@@ -22,7 +22,7 @@ from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPoli
 from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import RouteError
-from azure_functions_durable_graph.graph.targets import route_targets
+from azure_functions_durable_graph.graph.targets import goto_targets, route_targets
 from azure_functions_durable_graph.graph.types import Send as EngineSend
 from azure_functions_durable_graph.langgraph import (
     LangGraphAdapterError,
@@ -298,3 +298,18 @@ def test_a_command_to_the_parent_graph_fails_the_node() -> None:
         InvalidUpdateError, match=r"Command\(graph=Command.PARENT\) is not supported"
     ):
         asyncio.run(registration.node_handlers["a"](registration.codec.load({"items": []})))
+
+
+def test_a_command_may_send_outside_the_path_map_as_in_langgraph() -> None:
+    builder = StateGraph(S)
+    builder.add_node("a", lambda state: Command(goto=[Send("c", state)]))
+    for name in ("b", "c"):
+        builder.add_node(name, add(name))
+    builder.add_edge(START, "a")
+    builder.add_conditional_edges("a", lambda state: "b", ["b"])
+    registration = from_langgraph(builder, graph_name="g")
+    command = asyncio.run(registration.node_handlers["a"](registration.codec.load({"items": []})))
+
+    targets = goto_targets(command.goto, registration.manifest, "a")
+
+    assert targets == [{"node": "c", "arg": {"items": []}}]
