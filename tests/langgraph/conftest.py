@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
-
-APP = Path(__file__).parent / "apps" / "langgraph_app"
+from tests.langgraph.support import APP
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.memory import MemorySaver
@@ -12,6 +13,9 @@ from langgraph.types import Command
 from pydantic_core import to_jsonable_python
 
 from tests.langgraph.apps.langgraph_app import lg_features, lg_flow
+
+#: The app serving every conformance graph over HTTP.
+APP = Path(__file__).parent / "apps" / "langgraph_app"
 
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
 GRAPHS: dict[str, tuple[Any, Any]] = {**lg_flow.GRAPHS, **lg_features.GRAPHS}

@@ -5,6 +5,7 @@ host over HTTP; the run's output (its final state) must equal, as JSON, what
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
 from tests.langgraph.apps.langgraph_app import lg_features
 from tests.langgraph.support import (
+    APP,
     GRAPHS,
     as_json,
     langgraph_invoke,
@@ -184,3 +186,19 @@ def test_a_node_error_fails_the_run_with_the_error_langgraph_raises(host: LocalH
 
     assert run["status"] == "Failed"
     assert run["error"].endswith(f"node 'check_amount' raised ValueError: {raised.value}")
+
+
+def test_a_paused_run_resumes_on_a_restarted_host(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite3"
+    answer = {"text": "edited", "reviewer": "ann"}
+    [interrupted], expected = langgraph_invoke_and_resume("lg_interrupt", answer)
+    with LocalHost(APP, store=str(store)) as first:
+        links = start(first, "lg_interrupt", GRAPHS["lg_interrupt"][1])
+        wait_for_interrupt(first, links, interrupted["__interrupt__"][0]["value"])
+
+    with LocalHost(APP, store=str(store)) as second:  # on another port
+        resume(second, links["instance_id"], answer)
+        run = finished(second, {"status_url": f"/api/runs/{links['instance_id']}"})
+
+    assert run["status"] == "Completed", run["error"]
+    assert run["output"] == expected
