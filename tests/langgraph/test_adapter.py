@@ -140,15 +140,48 @@ def test_compile_options_without_a_durable_meaning_are_rejected(
     assert str(caught.value).startswith(f"LangGraph graph 'g': {feature} is not supported: ")
 
 
-def test_a_join_edge_is_rejected_with_the_alternatives() -> None:
+def test_a_join_target_is_triggered_by_each_source_and_routed_by_the_join() -> None:
     builder = two_nodes()
     builder.add_node("c", add("c"))
     builder.add_edge(["a", "b"], "c")
 
-    with pytest.raises(UnsupportedFeature, match=r"add_edge\(\[\.\.\.\], node\) joins") as caught:
-        from_langgraph(builder, graph_name="g")
+    nodes = from_langgraph(builder, graph_name="g").manifest.nodes
 
-    assert "mark the node defer=True" in str(caught.value)
+    assert nodes["a"].next_node == ("b", "c")
+    assert nodes["b"].next_node == "c"
+    assert nodes["c"].has_route
+
+
+def joined(extra: Any) -> StateGraph:
+    builder = two_nodes()
+    builder.add_node("c", add("c"))
+    builder.add_edge(["a", "b"], "c")
+    extra(builder)
+    return builder
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        (lambda b: b.add_edge("b", "c"), "'c' is also reached from ['b']"),
+        (lambda b: b.add_edge(["b", "a"], "c"), "'c' has several joins"),
+        (lambda b: b.add_conditional_edges("a", lambda s: "c", ["c"]), "reached from ['a']"),
+    ],
+)
+def test_a_join_target_reached_otherwise_is_rejected(extra: Any, why: str) -> None:
+    with pytest.raises(UnsupportedFeature, match="the join add_edge") as caught:
+        from_langgraph(joined(extra), graph_name="g")
+
+    assert why in str(caught.value)
+
+
+def test_a_join_into_a_deferred_node_is_rejected() -> None:
+    builder = two_nodes()
+    builder.add_node("c", add("c"), defer=True)
+    builder.add_edge(["a", "b"], "c")
+
+    with pytest.raises(UnsupportedFeature, match=r"its target is deferred \(defer=True\)"):
+        from_langgraph(builder, graph_name="g")
 
 
 def test_node_cache_policy_and_several_retry_policies_are_rejected() -> None:

@@ -29,6 +29,12 @@ def test_deferred_node_waits_for_the_longer_branch() -> None:
     assert langgraph_invoke("lg_defer") == {"aggregate": ["A", "B", "C", "B_2", "D"]}
 
 
+def test_a_join_waits_for_the_longer_branch() -> None:
+    assert langgraph_invoke("lg_join") == {"aggregate": ["A", "B", "C", "B_2", "D"]}
+    assert langgraph_invoke("lg_join_same_step") == {"aggregate": ["A", "B", "C", "D"]}
+    assert langgraph_invoke("lg_join_loop") == {"aggregate": ["A", "B", "C", "B", "D", "B"]}
+
+
 def test_map_reduce_sends_one_task_per_subject() -> None:
     result = langgraph_invoke("lg_map_reduce")
     assert result["jokes"] == [

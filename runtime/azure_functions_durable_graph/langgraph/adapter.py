@@ -3,6 +3,8 @@
 Mapping (docs/langgraph.md has the full table):
 - each node -> an engine node whose handler runs the node's runnable (`NodeRunner`);
 - edges and conditional edges -> the node's static next nodes or its route (`BranchRouter`);
+- joins (`add_edge([a, b], c)`) -> a hidden barrier key; each source triggers `c`, which
+  runs only once the barrier is complete;
 - several entry edges or a conditional entry -> a no-op ``__start__`` node routing like START;
 - a compiled StateGraph used as a node -> a subgraph registration (a sub-orchestration);
 - reducers, input/output schemas -> the `LangGraphCodec`;
@@ -27,7 +29,7 @@ from ..graph.builder import ManifestBuilder
 from ..graph.manifest import DEFAULT_MAX_STEPS, GraphRegistration
 from ..graph.routing import COMPLETE
 from ..graph.types import RetryPolicy
-from .codec import LangGraphCodec
+from .codec import LangGraphCodec, join_key
 from .errors import LangGraphAdapterError, UnsupportedFeature
 from .nodes import BranchRouter, NodeRunner
 
@@ -78,8 +80,10 @@ def from_langgraph(
     else:
         manifest.set_entrypoint(START_NODE)
         _add_edges(manifest, builder, START_NODE, START, _no_op)
+    joins = _joins(builder, graph_name)
     for name, spec in builder.nodes.items():
         runnable: Any = spec.runnable
+        join_in = next(((join_key(s, t), frozenset(s)) for s, t in joins if t == name), None)
         if isinstance(runnable, CompiledStateGraph):
             handler: Any = from_langgraph(
                 runnable,
@@ -89,13 +93,22 @@ def from_langgraph(
             )
         else:
             input_keys = list(builder.schemas[spec.input_schema])
-            handler = NodeRunner(name, runnable, input_keys, spec.input_schema, builder.channels)
+            handler = NodeRunner(
+                name,
+                runnable,
+                input_keys,
+                spec.input_schema,
+                builder.channels,
+                joins_out=[join_key(s, t) for s, t in joins if name in s],
+                join_in=join_in,
+            )
         _add_edges(
             manifest,
             builder,
             name,
             name,
             handler,
+            join_target=join_in is not None,
             defer=spec.defer,
             retry=_retry(graph_name, name, spec.retry_policy),
             timeout=_timeout(graph_name, name, spec.timeout),
@@ -152,15 +165,6 @@ def _compiled(graph: Any, graph_name: str) -> CompiledStateGraph[Any, Any, Any, 
 
 
 def _reject_unsupported(builder: StateGraph[Any, Any, Any, Any], graph_name: str) -> None:
-    if builder.waiting_edges:
-        joins = ", ".join(f"{list(s)} -> {e!r}" for s, e in sorted(builder.waiting_edges))
-        raise UnsupportedFeature(
-            graph_name,
-            f"add_edge([...], node) joins ({joins})",
-            "a join waits for all its sources across supersteps, which the durable engine "
-            "does not track; add one edge per source (the node runs once per superstep "
-            "however many branches trigger it) or mark the node defer=True",
-        )
     if builder.context_schema is not None:
         raise UnsupportedFeature(
             graph_name,
@@ -185,7 +189,49 @@ def _reject_unsupported(builder: StateGraph[Any, Any, Any, Any], graph_name: str
 
 def _static_targets(builder: StateGraph[Any, Any, Any, Any], source: str) -> list[str]:
     # builder.edges is a set: sort for a stable manifest (LangGraph orders writes by name).
-    return sorted(end for start, end in builder.edges if start == source and end != END)
+    ends = {end for start, end in builder.edges if start == source}
+    # A source of a join triggers its target, which runs only once the join is complete.
+    ends |= {end for starts, end in builder.waiting_edges if source in starts}
+    return sorted(ends - {END})
+
+
+def _joins(
+    builder: StateGraph[Any, Any, Any, Any], graph_name: str
+) -> list[tuple[tuple[str, ...], str]]:
+    """The graph's joins (`add_edge([a, b], c)`), checked to be ones the adapter can honour.
+
+    A join's target runs at the step after its last source finishes, as in LangGraph: each
+    source triggers it and it runs only once the join is complete (a step where it does not
+    shows in the run's path). So nothing else may trigger the target by name.
+    """
+    joins = sorted((starts, end) for starts, end in builder.waiting_edges if end != END)
+    why = "a join's target may be reached through that one join only"
+    for starts, end in joins:
+        label = f"the join add_edge({list(starts)}, {end!r})"
+        others = [s for s, e in builder.edges if e == end]
+        others += [
+            source
+            for source, branches in builder.branches.items()
+            for branch in branches.values()
+            if branch.ends and end in branch.ends.values()
+        ]
+        others += [n for n, spec in builder.nodes.items() if spec.ends and end in spec.ends]
+        if others:
+            raise UnsupportedFeature(
+                graph_name, label, f"{why}; {end!r} is also reached from {sorted(set(others))}"
+            )
+        if sum(1 for _, e in joins if e == end) > 1:
+            raise UnsupportedFeature(graph_name, label, f"{why}; {end!r} has several joins")
+        if builder.nodes[end].defer:
+            raise UnsupportedFeature(graph_name, label, "its target is deferred (defer=True)")
+        subgraphs = [
+            n for n in (*starts, end) if isinstance(builder.nodes[n].runnable, CompiledStateGraph)
+        ]
+        if subgraphs:
+            raise UnsupportedFeature(
+                graph_name, label, f"it joins subgraph nodes {subgraphs}; wrap them in a node"
+            )
+    return joins
 
 
 def _add_edges(
@@ -194,13 +240,18 @@ def _add_edges(
     name: str,
     source: str,
     handler: Any,
+    *,
+    join_target: bool = False,
     **options: Any,
 ) -> None:
     static = _static_targets(builder, source)
     branches: Mapping[str, BranchSpec] = builder.branches.get(source, {})
-    if branches:
+    if branches or join_target:
         router = BranchRouter(
-            name, static, [_branch_input(builder, source, b) for b in branches.values()]
+            name,
+            static,
+            [_branch_input(builder, source, b) for b in branches.values()],
+            join_target=join_target,
         )
         manifest.add_node(
             name,

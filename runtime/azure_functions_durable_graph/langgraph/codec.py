@@ -5,6 +5,7 @@ node and no input set stays absent, as in LangGraph). Updates go through
 LangGraph's own channel objects, so reducers (`operator.add`, `add_messages`,
 `Overwrite`) and the one-writer-per-step rule of plain keys behave exactly as
 in LangGraph, and a superstep's writes are applied in LangGraph's task order.
+Joins add hidden keys (`join_key`, `ran_key`) that the output leaves out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from langgraph.channels.base import BaseChannel
 from langgraph.channels.binop import BinaryOperatorAggregate
 from langgraph.channels.last_value import LastValue
+from langgraph.constants import END
 from langgraph.errors import InvalidUpdateError
 from langgraph.graph.message import Messages, add_messages
 from langgraph.graph.state import CompiledStateGraph
@@ -31,6 +33,20 @@ from .serde import revive, to_json
 #: Key a node wrapper adds to an update made by a `Send` task (LangGraph applies those last).
 PUSH_MARK = "__langgraph_push__"
 START_SOURCE = "__start__"
+
+
+def join_key(sources: Sequence[str], target: str) -> str:
+    """Hidden state key of a join (`add_edge([a, b], c)`): the sources done since c last ran.
+
+    A source writes its name, the target writes None when it runs (it consumes the join).
+    """
+    return f"__join__:{'+'.join(sources)}:{target}"
+
+
+def ran_key(target: str) -> str:
+    """Hidden state key a join target writes on each step: True if it ran, False if the
+    join was not complete yet (so its route, which sees this write, sends nowhere)."""
+    return f"__ran__:{target}"
 
 
 class LoadedState(dict[str, Any]):
@@ -80,6 +96,8 @@ class LangGraphCodec:
                     "are carried between activities",
                 )
         self._channels: dict[str, BaseChannel[Any, Any, Any]] = dict(builder.channels)
+        self._joins = [join_key(s, t) for s, t in sorted(builder.waiting_edges) if t != END]
+        self._flags = [ran_key(t) for t in sorted({t for _, t in builder.waiting_edges})]
         self._input_keys = [k for k in builder.schemas[builder.input_schema] if k in self._channels]
         self._output_keys = [
             k for k in builder.schemas[builder.output_schema] if k in self._channels
@@ -117,7 +135,12 @@ class LangGraphCodec:
 
     def load(self, data: Mapping[str, Any]) -> LoadedState:
         """The channel values (messages revived), as LangGraph's channels would hold them."""
-        values = {key: revive(value) for key, value in data.items() if key in self._channels}
+        hidden = {*self._joins, *self._flags}
+        values = {
+            key: revive(value)
+            for key, value in data.items()
+            if key in self._channels or key in hidden
+        }
         return LoadedState(values, data)
 
     def dump(self, loaded: Any) -> dict[str, Any]:
@@ -168,7 +191,30 @@ class LangGraphCodec:
                     ) from exc
             if channel.is_available():
                 values[key] = channel.get()
+        values.update(self._hidden(data, [u for _, u in ordered]))
         return self._to_json(", ".join(dict.fromkeys(s for s, _ in updates)) or "state", values)
+
+    def _hidden(
+        self, data: Mapping[str, Any], updates: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Join barriers (consumed first, then this step's finished sources, as in LangGraph)
+        and the join targets' ran flags (true if any task of the target ran)."""
+        values: dict[str, Any] = {}
+        for key in self._joins:
+            written = [u[key] for u in updates if key in u]
+            seen = set(data[key]) if key in data else None
+            if None in written:
+                seen = set()
+            names = {w for w in written if isinstance(w, str)}
+            if seen is not None or names:
+                values[key] = sorted((seen or set()) | names)
+        for key in self._flags:
+            flags = [bool(u[key]) for u in updates if key in u]
+            if flags:
+                values[key] = any(flags)
+            elif key in data:
+                values[key] = data[key]
+        return values
 
     def output(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """What `compiled.invoke` returns: the output schema's keys that hold a value."""

@@ -42,7 +42,7 @@ from ..graph.interrupts import GraphInterrupt as EngineInterrupt
 from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
-from .codec import PUSH_MARK, LoadedState
+from .codec import PUSH_MARK, LoadedState, ran_key
 from .serde import revive
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
@@ -58,16 +58,29 @@ class NodeRunner:
         input_keys: Sequence[str],
         input_schema: Any,
         channels: Mapping[str, BaseChannel[Any, Any, Any]],
+        *,
+        joins_out: Sequence[str] = (),
+        join_in: tuple[str, frozenset[str]] | None = None,
     ) -> None:
         self.name = name
         self._runnable = runnable
         self._input_keys = list(input_keys)
         self._mapper = _mapper(input_schema)
         self._channels = channels
+        self._joins_out = list(joins_out)  # joins this node is a source of
+        self._join_in = join_in  # the join this node is the target of, and its sources
         self.__name__ = name  # shown by the engine's error messages and logs
 
     async def __call__(self, value: Any) -> EngineCommand:
         pushed = not isinstance(value, LoadedState)
+        joined: dict[str, Any] = {}
+        if self._join_in is not None:
+            key, sources = self._join_in
+            if not pushed and not sources <= set(value.get(key) or ()):
+                # Triggered by one source of a join the others have not reached yet:
+                # LangGraph would not run the node this step, so nothing runs.
+                return EngineCommand(update={ran_key(self.name): False})
+            joined = {ran_key(self.name): True, **({} if pushed else {key: None})}
         if pushed:
             node_input = revive(value)  # a Send's argument, passed as is (LangGraph does too)
         else:
@@ -96,6 +109,8 @@ class NodeRunner:
         finally:
             var_child_runnable_config.reset(token)
         update, goto = _split([*_as_items(result), *_sent_writes(sent)], self._channels)
+        update.update(joined)
+        update.update({key: self.name for key in self._joins_out})
         if pushed:
             update[PUSH_MARK] = True
         return EngineCommand(update=update, goto=goto or None)
@@ -234,13 +249,18 @@ class BranchRouter:
         name: str,
         static: Sequence[str],
         branches: Sequence[tuple[BranchSpec, Sequence[str], Any]],
+        *,
+        join_target: bool = False,
     ) -> None:
         self.name = name
         self._static = [t for t in static if t != END]
         self._branches = list(branches)
+        self._join_target = join_target
         self.__name__ = f"{name}_route"
 
     async def __call__(self, state: Any) -> list[Any]:
+        if self._join_target and state.get(ran_key(self.name)) is False:
+            return []  # the node did not run: its join was not complete
         targets: list[Any] = list(self._static)
         for branch, keys, schema in self._branches:
             picked = {k: copy.deepcopy(state[k]) for k in keys if k in state}

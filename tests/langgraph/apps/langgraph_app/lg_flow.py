@@ -116,6 +116,52 @@ def defer_builder() -> StateGraph:
     return builder
 
 
+# -- joins: add_edge([...], node) waits for every source ------------------------------
+
+
+def join_builder() -> StateGraph:
+    """Branches of different lengths joined: d waits for b_2 and c (docs: parallel branches)."""
+    builder = StateGraph(FanState)
+    for name in ("a", "b", "b_2", "c", "d"):
+        builder.add_node(name, _adds(name.upper()))
+    builder.add_edge(START, "a")
+    builder.add_edge("a", "b")
+    builder.add_edge("a", "c")
+    builder.add_edge("b", "b_2")
+    builder.add_edge(["b_2", "c"], "d")
+    builder.add_edge("d", END)
+    return builder
+
+
+def join_same_step_builder() -> StateGraph:
+    """Both sources finish in the same superstep."""
+    builder = StateGraph(FanState)
+    for name in ("a", "b", "c", "d"):
+        builder.add_node(name, _adds(name.upper()))
+    builder.add_edge(START, "a")
+    builder.add_edge("a", "b")
+    builder.add_edge("a", "c")
+    builder.add_edge(["b", "c"], "d")
+    return builder
+
+
+def _b_again(state: FanState) -> list[str]:
+    return ["b"] if state["aggregate"].count("B") < 3 else []
+
+
+def join_loop_builder() -> StateGraph:
+    """A source that loops: the join completes once, then sees only that source again."""
+    builder = StateGraph(FanState)
+    for name in ("a", "b", "c", "d"):
+        builder.add_node(name, _adds(name.upper()))
+    builder.add_edge(START, "a")
+    builder.add_edge("a", "b")
+    builder.add_edge("a", "c")
+    builder.add_conditional_edges("b", _b_again, ["b"])
+    builder.add_edge(["b", "c"], "d")
+    return builder
+
+
 # -- map-reduce with Send (docs: "Map-reduce branches") ---------------------------------
 
 
@@ -238,6 +284,9 @@ GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
     "lg_loop": (loop_builder, {"aggregate": []}),
     "lg_fan_out": (fan_out_builder, {"aggregate": []}),
     "lg_defer": (defer_builder, {"aggregate": []}),
+    "lg_join": (join_builder, {"aggregate": []}),
+    "lg_join_same_step": (join_same_step_builder, {"aggregate": []}),
+    "lg_join_loop": (join_loop_builder, {"aggregate": []}),
     "lg_map_reduce": (map_reduce_builder, {"topic": "animals"}),
     "lg_command": (command_builder, {"foo": "bar", "path": []}),
     "lg_entry": (entry_builder, {"words": ["durable", "graphs", "go"]}),
