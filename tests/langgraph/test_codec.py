@@ -11,8 +11,13 @@ from langgraph.graph import START, MessagesState, StateGraph
 from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import StateMergeError
-from azure_functions_durable_graph.langgraph.codec import PUSH_MARK, LangGraphCodec
-from tests.langgraph.apps.langgraph_app import lg_features
+from azure_functions_durable_graph.langgraph.codec import (
+    PUSH_MARK,
+    LangGraphCodec,
+    join_key,
+    ran_key,
+)
+from tests.langgraph.apps.langgraph_app import lg_features, lg_flow
 
 
 class S(TypedDict):
@@ -94,3 +99,14 @@ def test_a_loaded_state_dumps_to_the_json_it_came_from() -> None:
     loaded["items"].append("changed in place")
 
     assert codec.dump(loaded) == data
+
+
+def test_a_join_is_consumed_before_new_sources_are_added_and_stays_out_of_the_output() -> None:
+    codec = LangGraphCodec("g", lg_flow.join_loop_builder().compile())
+    key, ran = join_key(("b", "c"), "d"), ran_key("d")
+
+    state = codec.apply({"aggregate": []}, [("b", {key: "b"}), ("c", {key: "c"})])
+    assert state[key] == ["b", "c"]
+    state = codec.apply(state, [("d", {key: None, ran: True}), ("b", {key: "b"})])
+    assert (state[key], state[ran]) == (["b"], True)
+    assert codec.output(state) == {"aggregate": []}
