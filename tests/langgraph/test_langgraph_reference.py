@@ -62,6 +62,10 @@ def test_typed_dict_output_schema_keeps_only_its_keys() -> None:
     assert langgraph_invoke("lg_typed_dict") == {"answer": "why -> 1 note(s)"}
 
 
+def test_private_state_reaches_the_next_node_but_not_the_output() -> None:
+    assert langgraph_invoke("lg_private_state") == {"a": "node_2 read: set by node_1 from start"}
+
+
 def test_dataclass_state() -> None:
     assert langgraph_invoke("lg_dataclass") == {
         "text": "durable graphs everywhere",

@@ -75,6 +75,7 @@ def reset_attempts() -> None:
         "lg_pydantic",
         "lg_typed_dict",
         "lg_dataclass",
+        "lg_private_state",
         "lg_command",
         "lg_retry",
         "lg_entry",

@@ -124,6 +124,38 @@ def typed_dict_builder() -> StateGraph:
     return builder
 
 
+# -- private state between nodes (docs: "Pass private state between nodes") -------------
+
+
+class OverallPrivate(TypedDict):
+    a: str
+
+
+class Node1Output(TypedDict):
+    private_data: str
+
+
+def private_node_1(state: OverallPrivate) -> Node1Output:
+    return {"private_data": f"set by node_1 from {state['a']}"}
+
+
+class Node2Input(TypedDict):
+    private_data: str
+
+
+def private_node_2(state: Node2Input) -> OverallPrivate:
+    return {"a": f"node_2 read: {state['private_data']}"}
+
+
+def private_state_builder() -> StateGraph:
+    builder = StateGraph(OverallPrivate)
+    builder.add_node("node_1", private_node_1)
+    builder.add_node("node_2", private_node_2, input_schema=Node2Input)
+    builder.add_edge(START, "node_1")
+    builder.add_edge("node_1", "node_2")
+    return builder
+
+
 # -- a dataclass state -------------------------------------------------------------------
 
 
@@ -392,6 +424,7 @@ GRAPHS: dict[str, tuple[Any, dict[str, Any]]] = {
         {"name": "Ada", "address": {"city": "London", "zip_code": "12345"}},
     ),
     "lg_typed_dict": (typed_dict_builder, {"question": "why"}),
+    "lg_private_state": (private_state_builder, {"a": "start"}),
     "lg_dataclass": (dataclass_builder, {"text": "durable graphs everywhere"}),
     "lg_interrupt": (interrupt_builder, {"some_text": "  draft text "}),
     "lg_retry": (retry_builder, {"key": "retry"}),
