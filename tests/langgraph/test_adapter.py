@@ -346,3 +346,11 @@ def test_a_command_may_send_outside_the_path_map_as_in_langgraph() -> None:
     targets = goto_targets(command.goto, registration.manifest, "a")
 
     assert targets == [{"node": "c", "arg": {"items": []}}]
+
+
+def test_a_join_target_triggered_before_any_source_finished_fails_loudly() -> None:
+    registration = from_langgraph(joined(lambda b: None), graph_name="g")
+    handler = registration.node_handlers["c"]
+
+    with pytest.raises(InvalidUpdateError, match="node 'c' is the target of a join of"):
+        asyncio.run(handler(registration.codec.load({"items": []})))

@@ -76,7 +76,14 @@ class NodeRunner:
         joined: dict[str, Any] = {}
         if self._join_in is not None:
             key, sources = self._join_in
-            if not pushed and not sources <= set(value.get(key) or ()):
+            seen = set(value.get(key) or ()) if not pushed else sources
+            if not seen:
+                raise InvalidUpdateError(
+                    f"node {self.name!r} is the target of a join of {sorted(sources)} and was "
+                    "triggered by something else (a Command goto or a path function), which "
+                    "the durable runtime cannot tell from the join; reach it through the join only"
+                )
+            if not sources <= seen:
                 # Triggered by one source of a join the others have not reached yet:
                 # LangGraph would not run the node this step, so nothing runs.
                 return EngineCommand(update={ran_key(self.name): False})
