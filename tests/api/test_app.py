@@ -26,6 +26,7 @@ GRAPH_FUNCTIONS = {
     EVENT_ACTIVITY,
     "durable_graph_http_start_run",
     "durable_graph_http_get_run",
+    "durable_graph_http_list_runs",
     "durable_graph_http_raise_event",
     "durable_graph_http_cancel_run",
     "durable_graph_http_health",
@@ -68,6 +69,7 @@ def test_registers_one_orchestrator_two_activities_and_the_http_api():
     }
     assert routes == {
         ("graphs/{graph_name}/runs", ("POST",)),
+        ("runs", ("GET",)),
         ("runs/{instance_id}", ("GET",)),
         ("runs/{instance_id}/events/{event_name}", ("POST",)),
         ("runs/{instance_id}/cancel", ("POST",)),
