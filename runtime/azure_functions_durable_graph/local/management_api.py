@@ -487,8 +487,7 @@ def _token_key(token: str) -> tuple[str, str]:
         return (str(created), str(instance_id))
     except (ValueError, TypeError, binascii.Error):
         raise BadRequest(
-            f"header {CONTINUATION_HEADER} is not a continuation token this host issued: "
-            f"{token!r}"
+            f"header {CONTINUATION_HEADER} is not a continuation token this host issued: {token!r}"
         ) from None
 
 
