@@ -120,8 +120,18 @@ class _Status:
         self.custom_status = raw.get("customStatus")
         self.input_ = raw.get("input")
         self.output = raw.get("output")
-        self.created_time = raw.get("createdTime")
-        self.last_updated_time = raw.get("lastUpdatedTime")
+        self.created_time = _parsed_time(raw.get("createdTime"))
+        self.last_updated_time = _parsed_time(raw.get("lastUpdatedTime"))
+
+
+def _parsed_time(value: Any) -> Any:
+    """A datetime like the SDK's status has, so both run resources print times alike."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
 
 
 async def _query_page(
