@@ -80,7 +80,7 @@ class RichProgress:
         from rich.spinner import Spinner
         from rich.table import Table
 
-        self._console = Console(file=err)
+        self._console = Console(file=err, highlight=False)
         self._table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         self._table.add_column("step", justify="right", style="cyan")
         self._table.add_column("node", style="bold")
