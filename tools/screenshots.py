@@ -79,11 +79,12 @@ def terminal_shot(browser: object) -> None:
         encoding="utf-8",
         env={"TERM": "xterm-256color", "COLUMNS": "90", "PATH": "/usr/bin:/bin"},
     )
+    child.logfile_read = transcript = io.StringIO()
     child.expect("payload")
     child.sendline('{"approved": true}')
     child.expect(pexpect.EOF, timeout=60)
     screen = pyte.Screen(90, 30)
-    pyte.Stream(screen).feed(child.before or "")
+    pyte.Stream(screen).feed(transcript.getvalue())
     console = Console(
         record=True, width=90, force_terminal=True, color_system="truecolor", file=io.StringIO()
     )
@@ -119,6 +120,8 @@ def _row(line: dict[int, Any], columns: int) -> Text:
 
 
 def _colour(name: str) -> str:
+    if name == "brown":  # pyte's name for ANSI yellow
+        return "yellow"
     return f"#{name}" if len(name) == 6 and all(c in "0123456789abcdef" for c in name) else name
 
 

@@ -81,35 +81,62 @@ class RichProgress:
         from rich.table import Table
 
         self._console = Console(file=err, highlight=False)
-        self._table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-        self._table.add_column("step", justify="right", style="cyan")
-        self._table.add_column("node", style="bold")
-        self._table.add_column("", style="dim")
+        self._rows: list[tuple[int, str, str, str]] = []
+        self._group = Group
+        self._table = Table(box=None)
         self._spinner = Spinner("dots", text="starting")
-        self._live = Live(
-            Group(self._table, self._spinner), console=self._console, refresh_per_second=12
+        self._live_class = Live
+        self._live = self._new_live()
+
+    def _new_live(self) -> Any:
+        """A fresh live view (transient: a question asked mid-run stays on screen above it;
+        the table is printed for good once the run ends). A new one per resume, so it
+        starts below the answered question instead of drawing over it."""
+        live = self._live_class(
+            self._group(self._table, self._spinner),
+            console=self._console,
+            refresh_per_second=12,
+            transient=True,
         )
-        self._live.start()
+        live.start()
+        return live
 
     def started(self, run_id: str, graph: str) -> None:
         self._spinner.update(text=f"[bold]{graph}[/] run [dim]{run_id}[/] running")
 
     def node(self, step: int | None, node: str) -> None:
-        self._table.add_row(str(step if step is not None else "?"), node, "")
+        label = "?" if step is None else str(step)
+        self._rows.append((step if step is not None else -1, label, node, ""))
+        self._render()
 
     def note(self, text: str) -> None:
-        self._table.add_row("", "", text)
+        last = self._rows[-1][0] if self._rows else -1
+        self._rows.append((last, "", "", text))
+        self._render()
+
+    def _render(self) -> None:
+        """Rows in step order: a step seen late (it ran between two polls) goes in its place."""
+        from rich.table import Table
+
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table.add_column("step", justify="right", style="cyan")
+        table.add_column("node", style="bold")
+        table.add_column("", style="dim")
+        for _, step, node, text in sorted(self._rows, key=lambda row: row[0]):
+            table.add_row(step, node, text)
+        self._table = table
+        self._live.update(self._group(table, self._spinner))
 
     def ask(self, question: str) -> str:
         self._live.stop()
         try:
             return self._console.input(f"[bold yellow]?[/] {question}").strip()
         finally:
-            self._live.start()
+            self._live = self._new_live()
 
     def finished(self, run: dict[str, Any], seconds: float) -> None:
-        self._live.update(self._table)
         self._live.stop()
+        self._console.print(self._table)
         style = "green" if run.get("status") == "Completed" else "red"
         self._console.print(f"[{style}]{_summary(run, seconds)}[/]", highlight=False)
 

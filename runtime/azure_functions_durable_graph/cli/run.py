@@ -172,6 +172,8 @@ def _drive(
                 shown.add((step, node))
                 progress.node(step, node)
         if run.get("status") in FINISHED:
+            for missed in _missed_steps(run, shown):
+                progress.node(*missed)
             progress.finished(run, time.monotonic() - began)
             return run
         waiting = run.get("waiting_for") or {}
@@ -191,3 +193,11 @@ def _drive(
         if time.monotonic() - began > args.timeout:
             raise CliError(f"run {run_id} still {run.get('status')} after {args.timeout}s", 1)
         time.sleep(POLL_SECONDS)
+
+
+def _missed_steps(run: dict[str, Any], shown: set[tuple[Any, str]]) -> list[tuple[int, str]]:
+    """Steps that ran between two polls, from the completed run's path (step n ran path[n-1])."""
+    if "superstep" in run:  # several nodes per step: the path does not number them
+        return []
+    path = run.get("path") or []
+    return [(n, node) for n, node in enumerate(path, 1) if (n, node) not in shown]
