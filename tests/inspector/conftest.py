@@ -12,7 +12,9 @@ from azure_functions_durable_graph.cli._common import CliError
 from azure_functions_durable_graph.cli.render import CHROMIUM_ENV, chromium_path
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open its event loop counts as
+# running in this thread, which would break later tests that call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
