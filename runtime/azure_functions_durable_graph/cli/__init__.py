@@ -9,12 +9,13 @@ never by a deployed function_app.py.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TextIO
 
 from .. import __version__
 from . import graphs, run, runs, serve
-from ._common import EXIT_CODES_HELP, EXIT_INTERRUPTED, CliError
+from ._common import EXIT_CODES_HELP, EXIT_INTERRUPTED, EXIT_OK, CliError
 
 __all__ = ["build_parser", "main"]
 
@@ -49,6 +50,10 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     except CliError as exc:
         print(f"durable-graph: error: {exc}", file=sys.stderr)
         return exc.code
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop writing, quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("durable-graph: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -197,7 +197,7 @@ def _drive(
 
 def _missed_steps(run: dict[str, Any], shown: set[tuple[Any, str]]) -> list[tuple[int, str]]:
     """Steps that ran between two polls, from the completed run's path (step n ran path[n-1])."""
-    if "superstep" in run:  # several nodes per step: the path does not number them
-        return []
     path = run.get("path") or []
+    if run.get("superstep", run.get("step")) != len(path):
+        return []  # several nodes ran in one superstep: the path does not number them
     return [(n, node) for n, node in enumerate(path, 1) if (n, node) not in shown]
