@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 from ._common import CliError
 
 CHROMIUM_ENV = "DURABLE_GRAPH_CHROMIUM"
+_PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><script src='mermaid.min.js'></script>"
+    "</head><body><div id='out'></div></body></html>"
+)
 _CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -51,8 +57,11 @@ def render(text: str, fmt: str) -> bytes:
             browser = playwright.chromium.launch(executable_path=executable, headless=True)
             try:
                 page = browser.new_page(device_scale_factor=2)
-                page.set_content("<!doctype html><html><body><div id='out'></div></body></html>")
-                page.add_script_tag(content=mermaid_js())
+                # From files, not through the driver: 5 MB of script is slow over its pipe.
+                with tempfile.TemporaryDirectory(prefix="durable-graph-draw-") as folder:
+                    (Path(folder) / "mermaid.min.js").write_text(mermaid_js(), encoding="utf-8")
+                    (Path(folder) / "draw.html").write_text(_PAGE, encoding="utf-8")
+                    page.goto((Path(folder) / "draw.html").as_uri())
                 svg = page.evaluate(
                     """async (text) => {
                         mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
