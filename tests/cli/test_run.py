@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pexpect
@@ -89,9 +91,7 @@ def test_run_with_a_store_file_keeps_the_run(tmp_path: Path) -> None:
         "run", "my_graph", str(APP), "--input", '{"message": "kept"}', "--store", str(store)
     )
     assert result.returncode == 0, result.stderr
-    import sqlite3
-
-    with sqlite3.connect(store) as db:
+    with closing(sqlite3.connect(store)) as db:
         rows = db.execute("SELECT status FROM instances").fetchall()
     assert rows == [("Completed",)]
 
