@@ -43,6 +43,7 @@ HTTP_FUNCTIONS = {
     "list_runs": "durable_graph_http_list_runs",
     "raise_event": "durable_graph_http_raise_event",
     "cancel_run": "durable_graph_http_cancel_run",
+    "resume_run": "durable_graph_http_resume_run",
     "health": "durable_graph_http_health",
     "list_graphs": "durable_graph_http_list_graphs",
     "get_graph": "durable_graph_http_get_graph",
@@ -140,6 +141,9 @@ class DurableGraphApp:
         async def cancel_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
             return await api.cancel_run(req, client)
 
+        async def resume_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.resume_run(req, client)
+
         registry = self._registry
 
         async def list_runs(req: func.HttpRequest, client: Any) -> func.HttpResponse:
@@ -151,6 +155,7 @@ class DurableGraphApp:
             (get_run, "runs/{instance_id}", "GET"),
             (raise_event, "runs/{instance_id}/events/{event_name}", "POST"),
             (cancel_run, "runs/{instance_id}/cancel", "POST"),
+            (resume_run, "runs/{instance_id}/resume", "POST"),
         ]
         for handler, route, method in routes_with_client:
             _apply(
