@@ -125,3 +125,43 @@ def test_on_a_terminal_run_prompts_for_each_wait_and_shows_a_live_view() -> None
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+RELIABILITY_APP = APP.parent.parent.parent / "engine" / "apps" / "reliability"
+
+
+def test_run_answers_interrupts_from_resume_flags_in_order() -> None:
+    result = durable_graph(
+        "run", "interview", str(RELIABILITY_APP), "--resume", '"ada"', "--resume", "36"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answers"] == ["ada", "36"]
+    assert 'resumed ask with "ada"' in result.stderr
+    assert "resumed ask with 36" in result.stderr
+
+
+def test_an_interrupt_without_an_answer_when_piped_exits_1_naming_the_flag() -> None:
+    result = durable_graph("run", "interview", str(RELIABILITY_APP), "--resume", '"ada"')
+    assert result.returncode == 1
+    assert "the run needs an answer: pass --resume JSON" in result.stderr
+
+
+def test_on_a_terminal_run_prompts_for_an_interrupt_showing_its_value() -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "azure_functions_durable_graph", "run", "interview", str(RELIABILITY_APP)],
+        env={**cli_env(), "TERM": "xterm-256color", "COLUMNS": "100"},
+        encoding="utf-8",
+        dimensions=(40, 100),
+        timeout=60,
+    )
+    child.expect('interrupt in \'ask\': {"question": "name\\?"}')
+    child.expect("resume value \\(JSON\\): ")
+    child.sendline('"grace"')
+    child.expect('interrupt in \'ask\': {"question": "age\\?"}')
+    child.expect("resume value \\(JSON\\): ")
+    child.sendline("41")
+    child.expect("Completed in ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

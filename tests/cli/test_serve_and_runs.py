@@ -214,3 +214,34 @@ def test_reload_restarts_the_app_on_a_python_change_and_keeps_the_store(tmp_path
     finally:
         assert served.stop() == 0
     assert "Stopping..." in served.output
+
+
+RELIABILITY_APP = APP.parent.parent.parent / "engine" / "apps" / "reliability"
+
+
+def test_show_and_resume_answer_an_interrupt_of_a_served_run() -> None:
+    served = Served(str(RELIABILITY_APP), "--in-memory")
+    try:
+        served.wait_for("Press Ctrl+C to stop.")
+        run_id = served.post("/api/graphs/interview/runs", {"input": {}})["instance_id"]
+        eventually(lambda: served.get(f"/api/runs/{run_id}")["interrupts"])
+        shown = remote(served, "show", run_id)
+        assert shown.returncode == 0, shown.stderr
+        assert '"question": "name?"' in shown.stdout
+        first = remote(served, "resume", run_id, '"ada"')
+        assert first.returncode == 0, first.stderr
+        eventually(
+            lambda: (
+                [i["value"] for i in served.get(f"/api/runs/{run_id}")["interrupts"]]
+                == [{"question": "age?"}]
+            )
+        )
+        assert remote(served, "resume", run_id, "36").returncode == 0
+        eventually(lambda: served.get(f"/api/runs/{run_id}")["status"] == "Completed")
+        done = json.loads(remote(served, "show", run_id, "--json").stdout)
+        assert done["output"]["answers"] == ["ada", "36"]
+        nothing = remote(served, "resume", run_id, "1")
+        assert nothing.returncode == 1
+        assert "409" in nothing.stderr
+    finally:
+        assert served.stop() == 0

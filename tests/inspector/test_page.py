@@ -91,3 +91,27 @@ def test_list_filters_by_graph_and_status(host: LocalHost, page: Any) -> None:
     page.locator(f'tr[data-run="{done["instance_id"]}"]').wait_for(timeout=TIMEOUT_MS)
     statuses = set(page.locator("#runs tbody tr td:nth-child(3)").all_inner_texts())
     assert statuses == {"Completed"}
+
+
+RELIABILITY_APP = FEATURES_APP.parent.parent.parent / "engine" / "apps" / "reliability"
+
+
+def test_resume_form_answers_the_pending_interrupt(page: Any) -> None:
+    with LocalHost(RELIABILITY_APP, store=":memory:") as other:
+        links = start_run(other, "interview", {})
+        run_id = links["instance_id"]
+        eventually(lambda: other.get(f"/api/runs/{run_id}").json()["interrupts"])
+        page.goto(f"{other.base_url}/_inspector/#/runs/{run_id}")
+        form = page.locator("#resume-form")
+        form.wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert "name?" in page.locator("#pending").inner_text()
+        page.fill("#resume-form [name=value]", '"ada"')
+        page.click("#resume-form button")
+        page.wait_for_function(
+            "document.querySelector('#pending').innerText.includes('age?')", timeout=TIMEOUT_MS
+        )
+        page.fill("#resume-form [name=value]", "36")
+        page.click("#resume-form button")
+        page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+        assert page.locator("#resume-form").is_hidden()
+        assert '"ada"' in page.locator("#state").inner_text()

@@ -165,7 +165,7 @@ def _drive(
     answered: set[tuple[Any, ...]] = set()
     while True:
         run: dict[str, Any] = client.get(path)
-        step = run.get("superstep", run.get("step"))
+        step = _step(run)
         nodes = run.get("active") or ([run["current_node"]] if run.get("current_node") else [])
         for node in nodes:
             if (step, node) not in shown:
@@ -198,6 +198,11 @@ def _drive(
 def _missed_steps(run: dict[str, Any], shown: set[tuple[Any, str]]) -> list[tuple[int, str]]:
     """Steps that ran between two polls, from the completed run's path (step n ran path[n-1])."""
     path = run.get("path") or []
-    if run.get("superstep", run.get("step")) != len(path):
+    if _step(run) != len(path):
         return []  # several nodes ran in one superstep: the path does not number them
     return [(n, node) for n, node in enumerate(path, 1) if (n, node) not in shown]
+
+
+def _step(run: dict[str, Any]) -> Any:
+    """The superstep (engine v2) or step (0.1.0 runs) the run is at."""
+    return run.get("superstep") if run.get("superstep") is not None else run.get("step")
