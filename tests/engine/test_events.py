@@ -132,3 +132,33 @@ def test_an_event_sent_during_a_long_loop_survives_continue_as_new(host: LocalHo
     assert run["output"]["count"] == 40
     assert run["output"]["pings"] == ["early", "done"]
     assert run["path"] == ["tick"] * 40 + ["done"]
+
+
+def test_a_parent_shows_its_waiting_subgraph_which_takes_events_at_its_own_id(host: LocalHost):
+    links = start_run(host, "escrow", {})
+    parent = until(
+        host,
+        links,
+        lambda run: (
+            run["children"]
+            and run["children"][0]["current_node"] == "work"
+            and run["children"][0]["status"] == "Running"
+        ),
+    )
+    (child,) = parent["children"]
+    assert parent["active"] == ["ledger"]
+    child_links = {
+        "status_url": links["status_url"].replace(links["instance_id"], child["instance_id"])
+    }
+    child_links["events_url"] = child_links["status_url"] + "/events/{event_name}"
+    until(host, child_links, lambda run: run["waiting_for"])
+
+    assert send_event(host, child_links, "deposit", {"amount": 9}) == 202
+    run = wait_for_run(host, links)
+
+    assert run["status"] == "Completed", run["error"]
+    # The child started from ["opened"] and returned its whole log, appended by the reducer.
+    log = run["output"]["log"]
+    assert log[:2] == ["opened", "opened"]
+    assert log[2].startswith("work after")
+    assert log[3:] == ["+9", "recorded", "closed"]

@@ -106,3 +106,14 @@ def test_a_malformed_resume_body_is_400(host: LocalHost):
     status, body = post(host, links, "resume", {"answer": "ada"})
 
     assert (status, body["error"]["code"]) == (400, "invalid_body")
+
+
+def test_an_interrupt_value_too_large_for_the_status_is_elided_and_still_answerable(
+    host: LocalHost,
+):
+    links = start_run(host, "big_question", {})
+    (pending,) = until(host, links, lambda run: run["interrupts"])["interrupts"]
+
+    assert pending["value"] == {"elided": True, "bytes": 20_002}
+    assert post(host, links, "resume", {"resume": "ok"})[0] == 202
+    assert wait_for_run(host, links)["output"]["answers"] == ["ok"]

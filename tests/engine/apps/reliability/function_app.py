@@ -236,3 +236,27 @@ long_loop.set_entrypoint("tick")
 long_loop.add_node("tick", tick, route=again, route_targets=["tick", "done"])
 long_loop.add_node("done", lambda s: {"pings": ["done"]}, terminal=True)
 runtime.register_registration(long_loop.build())
+
+
+# -- "escrow": a parent whose subgraph (the ledger) waits for an event ---------------------
+
+
+class Escrow(BaseModel):
+    expected: int = 1
+    log: Annotated[list[str], operator.add] = []
+
+
+escrow = ManifestBuilder(graph_name="escrow", state_model=Escrow)
+escrow.set_entrypoint("open")
+escrow.add_node("open", lambda s: {"log": ["opened"]}, next_node="ledger")
+escrow.add_node("ledger", ledger.build(), next_node="close")
+escrow.add_node("close", lambda s: {"log": ["closed"]}, terminal=True)
+runtime.register_registration(escrow.build())
+
+
+# -- "big_question": an interrupt value too large for Azure's 16 KB custom status -----------
+
+big = ManifestBuilder(graph_name="big_question", state_model=Interview)
+big.set_entrypoint("ask")
+big.add_node("ask", lambda s: {"answers": [str(interrupt("x" * 20_000))]}, terminal=True)
+runtime.register_registration(big.build())
