@@ -115,3 +115,27 @@ def test_resume_form_answers_the_pending_interrupt(page: Any) -> None:
         page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
         assert page.locator("#resume-form").is_hidden()
         assert '"ada"' in page.locator("#state").inner_text()
+
+
+SUPERSTEPS_APP = FEATURES_APP.parent.parent.parent / "engine" / "apps" / "supersteps"
+
+
+@pytest.mark.parametrize(
+    ("graph", "state", "nodes"),
+    [
+        ("research", {"topic": "owls"}, {"plan", "research", "write"}),  # subgraph: [[...]]
+        ("uneven", {}, {"start", "short", "long1", "long2", "report"}),  # deferred: [/.../]
+    ],
+)
+def test_the_path_is_drawn_on_every_node_shape(
+    page: Any, graph: str, state: dict[str, Any], nodes: set[str]
+) -> None:
+    with LocalHost(SUPERSTEPS_APP, store=":memory:") as other:
+        links = start_run(other, graph, state)
+        run = wait_for_run(other, links, "Completed")
+        assert set(run["path"]) == nodes
+        page.goto(f"{other.base_url}/_inspector/#/runs/{links['instance_id']}")
+        page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+        visited = page.locator("#diagram svg g.node.visited")
+        eventually(lambda: visited.count() == len(nodes))
+        assert {t.strip() for t in visited.all_text_contents()} == nodes

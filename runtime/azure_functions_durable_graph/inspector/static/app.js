@@ -233,7 +233,8 @@ function renderForms(run, detail) {
 
 function nodeIds(text) {
   const ids = new Map();
-  for (const match of text.matchAll(/^\s*(n\d+)[[(]+"(.*)"[\])]+\s*$/gm)) {
+  // A node line is `nX` + shape brackets around a quoted label (any shape).
+  for (const match of text.matchAll(/^\s*(n\d+)[^\w\s"]*"(.*)"[^\w\s"]*\s*$/gm)) {
     ids.set(match[2].replaceAll("#quot;", '"').replaceAll("#35;", "#"), match[1]);
   }
   return ids;
