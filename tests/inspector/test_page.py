@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,21 +118,16 @@ def test_resume_form_answers_the_pending_interrupt(page: Any) -> None:
         assert '"ada"' in page.locator("#state").inner_text()
 
 
-SUPERSTEPS_APP = FEATURES_APP.parent.parent.parent / "engine" / "apps" / "supersteps"
+SHAPES_APP = Path(__file__).parent / "apps" / "shapes"
 
 
-@pytest.mark.parametrize(
-    ("graph", "state", "nodes"),
-    [
-        ("research", {"topic": "owls"}, {"plan", "research", "write"}),  # subgraph: [[...]]
-        ("uneven", {}, {"start", "short", "long1", "long2", "report"}),  # deferred: [/.../]
-    ],
-)
-def test_the_path_is_drawn_on_every_node_shape(
-    page: Any, graph: str, state: dict[str, Any], nodes: set[str]
-) -> None:
-    with LocalHost(SUPERSTEPS_APP, store=":memory:") as other:
-        links = start_run(other, graph, state)
+def test_the_path_is_drawn_on_every_node_shape(page: Any) -> None:
+    nodes = {"start", "quick", "sub", "gather", "finish"}
+    with LocalHost(SHAPES_APP, store=":memory:") as other:
+        diagram = other.get("/api/graphs/shapes").json()["diagram"]["mermaid"]
+        for shape in ('[["sub"]]', '[/"gather"/]', '(["finish"])', '["quick"]'):
+            assert shape in diagram
+        links = start_run(other, "shapes", {})
         run = wait_for_run(other, links, "Completed")
         assert set(run["path"]) == nodes
         page.goto(f"{other.base_url}/_inspector/#/runs/{links['instance_id']}")
