@@ -94,22 +94,22 @@ class _Answers:
         self.progress = progress
         self.interactive = interactive
 
-    def event(self, name: str) -> tuple[bool, Any]:
+    def event(self, name: str) -> Any:
         queued = self.events.get(name)
         if queued:
-            return True, queued.popleft()
+            return queued.popleft()
         return self._ask(f"event {name!r} payload (JSON): ", f"--event {name}=JSON")
 
-    def resume(self, interrupt: dict[str, Any]) -> tuple[bool, Any]:
+    def resume(self, interrupt: dict[str, Any]) -> Any:
         if self.resumes:
-            return True, self.resumes.popleft()
+            return self.resumes.popleft()
         value = json.dumps(interrupt.get("value"))
         return self._ask(
             f"interrupt in {interrupt.get('node')!r}: {value}\n  resume value (JSON): ",
             "--resume JSON",
         )
 
-    def _ask(self, question: str, flag: str) -> tuple[bool, Any]:
+    def _ask(self, question: str, flag: str) -> Any:
         if not self.interactive:
             raise CliError(f"the run needs an answer: pass {flag}", EXIT_FAILED)
         while True:
@@ -118,7 +118,7 @@ class _Answers:
             except EOFError:
                 raise CliError(f"no answer given: pass {flag}", EXIT_FAILED) from None
             try:
-                return True, json.loads(text)
+                return json.loads(text)
             except json.JSONDecodeError as exc:
                 self.progress.note(f"not JSON ({exc}); try again")
 
@@ -180,18 +180,20 @@ def _drive(
         name = waiting.get("event_name")
         if name and (step, name) not in answered:
             answered.add((step, name))
-            _, payload = answers.event(name)
+            payload = answers.event(name)
             client.post(f"{path}/events/{quoted(name)}", payload)
             progress.note(f"sent {name} {json.dumps(payload)}")
         for interrupt in run.get("interrupts") or []:
             key = ("interrupt", interrupt.get("id"))
             if key not in answered:
                 answered.add(key)
-                _, value = answers.resume(interrupt)
+                value = answers.resume(interrupt)
                 client.post(f"{path}/resume", {"resume": {str(interrupt.get("id")): value}})
                 progress.note(f"resumed {interrupt.get('node')} with {json.dumps(value)}")
         if time.monotonic() - began > args.timeout:
-            raise CliError(f"run {run_id} still {run.get('status')} after {args.timeout}s", 1)
+            raise CliError(
+                f"run {run_id} still {run.get('status')} after {args.timeout}s", EXIT_FAILED
+            )
         time.sleep(POLL_SECONDS)
 
 
