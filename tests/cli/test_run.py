@@ -165,3 +165,13 @@ def test_on_a_terminal_run_prompts_for_an_interrupt_showing_its_value() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_run_answers_the_interrupts_of_parallel_branches_and_shows_each_branch() -> None:
+    result = durable_graph(
+        "run", "panel", str(RELIABILITY_APP), "--resume", '"yes"', "--resume", '"no"'
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(json.loads(result.stdout)["answers"]) == ["finance=no", "legal=yes"]
+    for line in ("step 2  legal", "step 2  finance", "step 2  ops", "step 3  decide"):
+        assert line in result.stderr.splitlines()
