@@ -11,6 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from .api.handlers import GraphApi
+from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .graph.manifest import GraphRegistration
 from .graph.orchestration import (
     EVENT_ACTIVITY,
@@ -45,6 +46,9 @@ class DurableGraphApp:
             (so a graph service can have other functions); a new ``df.DFApp`` if None.
         http_auth_level: auth level of the graph HTTP routes. FUNCTION (keys required
             on Azure) by default; ANONYMOUS must be chosen explicitly.
+        max_request_bytes: largest request body the graph routes accept (a JSON 413
+            beyond it); 1 MiB by default, since a run's state travels through every
+            step's history.
     """
 
     def __init__(
@@ -52,6 +56,7 @@ class DurableGraphApp:
         app: func.FunctionRegister | None = None,
         *,
         http_auth_level: func.AuthLevel | str = func.AuthLevel.FUNCTION,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     ) -> None:
         if app is None:
             app = df.DFApp(http_auth_level=http_auth_level)
@@ -62,7 +67,7 @@ class DurableGraphApp:
             )
         self._app = app
         self._registry = GraphRegistry()
-        self._api = GraphApi(self._registry)
+        self._api = GraphApi(self._registry, max_request_bytes=max_request_bytes)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
         self._register_http_functions(blueprint, http_auth_level)

@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
+from azure_functions_durable_graph.api.errors import shown
 from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
 from azure_functions_durable_graph.graph.steps import wrap_event_payload
 from tests.api.fakes import BASE, FakeDurableClient, request, user_functions
@@ -165,7 +166,7 @@ def test_start_rejects_invalid_instance_ids(fns, client, bad_id):
         400,
         "invalid_instance_id",
     )
-    assert err["message"].endswith(f"got {bad_id!r}")
+    assert err["message"].endswith(f"got {shown(bad_id)}")
 
 
 def test_start_conflicts_with_a_running_instance(fns, client):

@@ -135,7 +135,11 @@ def test_unknown_route_is_a_json_404(host: LocalHost) -> None:
     reply = host.get("/api/nothing/here")
     assert reply.status == 404
     assert reply.json() == {
-        "error": {"code": "not_found", "message": "no function serves /api/nothing/here"}
+        "error": {
+            "code": "not_found",
+            "message": "no function serves /api/nothing/here",
+            "details": None,
+        }
     }
     assert host.get("/items/1").status == 404  # outside the route prefix
 

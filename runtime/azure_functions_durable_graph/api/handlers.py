@@ -21,21 +21,30 @@ from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.registry import GraphRegistry
 from ..graph.state import dump_state
 from ..graph.steps import wrap_event_payload
-from .errors import ApiError, error_response, json_response
+from . import durable_calls as calls
+from .errors import ApiError, error_response, json_response, shown
+from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
 from .status import FINISHED, describe_run, runtime_status_name
+from .urls import api_base, run_url
 
 logger = logging.getLogger("azure_functions_durable_graph")
-
-MAX_INSTANCE_ID_LENGTH = 100
-_FORBIDDEN_ID_CHARS = "/\\#?"
 
 
 class GraphApi:
     """The HTTP API of one `DurableGraphApp`: reads graphs from its registry at request time."""
 
-    def __init__(self, registry: GraphRegistry, *, orchestrator_name: str = ORCHESTRATOR_NAME):
+    def __init__(
+        self,
+        registry: GraphRegistry,
+        *,
+        orchestrator_name: str = ORCHESTRATOR_NAME,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+    ):
+        if max_request_bytes < 1:
+            raise ValueError(f"max_request_bytes must be at least 1, got {max_request_bytes}")
         self.registry = registry
         self.orchestrator_name = orchestrator_name
+        self.max_request_bytes = max_request_bytes
 
     # -- routes that need the durable client -------------------------------------------
 
@@ -69,7 +78,7 @@ class GraphApi:
 
     async def _start_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         registration = self._latest(req.route_params.get("graph_name", ""))
-        body = _json_body(req, allow_empty=False)
+        body = json_body(req, allow_empty=False, max_bytes=self.max_request_bytes)
         if not isinstance(body, dict):
             raise ApiError(
                 400,
@@ -92,24 +101,12 @@ class GraphApi:
                 f"'input' must be a JSON object; got {type(raw_input).__name__}",
             )
         state = _validate_input(registration, raw_input)
-        instance_id = body.get("instance_id")
-        if instance_id is not None:
-            _check_instance_id(instance_id)
-            existing = await _status(client, instance_id)
-            if existing is not None and runtime_status_name(existing) not in FINISHED:
-                raise ApiError(
-                    409,
-                    "instance_exists",
-                    f"instance {instance_id!r} is already "
-                    f"{runtime_status_name(existing) or 'running'}; "
-                    "pick another instance_id or wait for it to finish",
-                )
+        instance_id = None
+        if "instance_id" in body:
+            instance_id = check_instance_id(body["instance_id"])
         run = RunInput(registration.graph_name, registration.graph_hash, state)
-        instance_id = await client.start_new(
-            self.orchestrator_name, instance_id=instance_id, client_input=run.to_dict()
-        )
-        base = _api_base(req, segments_after_base=3)
-        status_url = f"{base}runs/{instance_id}"
+        instance_id = await calls.start(client, self.orchestrator_name, instance_id, run.to_dict())
+        status_url = run_url(api_base(req, segments_after_base=3), instance_id)
         body_out = {
             "instance_id": instance_id,
             "graph_name": registration.graph_name,
@@ -129,14 +126,14 @@ class GraphApi:
     async def _raise_event(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         event_name = req.route_params.get("event_name", "")
-        payload = _json_body(req, allow_empty=True)
+        payload = json_body(req, allow_empty=True, max_bytes=self.max_request_bytes)
         status = await self._graph_run_status(client, instance_id)
         _require_running(status, instance_id)
         try:
             run = RunInput.parse(status.input_)
         except GraphRunFailed as exc:
             raise ApiError(
-                404, "instance_not_found", f"instance {instance_id!r} is not a graph run"
+                404, "instance_not_found", f"instance {shown(instance_id)} is not a graph run"
             ) from exc
         try:
             registration = self.registry.get(run.graph_name, run.graph_hash)
@@ -147,24 +144,26 @@ class GraphApi:
             raise ApiError(
                 400,
                 "unknown_event",
-                f"graph {run.graph_name!r} has no handler for event {event_name!r}; "
+                f"graph {run.graph_name!r} has no handler for event {shown(event_name)}; "
                 f"its events: {handlers}",
                 {"event_handlers": handlers},
             )
-        await client.raise_event(instance_id, event_name, wrap_event_payload(event_name, payload))
-        base = _api_base(req, segments_after_base=4)
+        await calls.raise_event(
+            client, instance_id, event_name, wrap_event_payload(event_name, payload)
+        )
+        base = api_base(req, segments_after_base=4)
         return json_response(
             {
                 "instance_id": instance_id,
                 "event_name": event_name,
-                "status_url": f"{base}runs/{instance_id}",
+                "status_url": run_url(base, instance_id),
             },
             status=202,
         )
 
     async def _cancel_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
-        body = _json_body(req, allow_empty=True)
+        body = json_body(req, allow_empty=True, max_bytes=self.max_request_bytes)
         reason = "cancelled through the HTTP API"
         if body is not None:
             if not isinstance(body, dict) or set(body) - {"reason"}:
@@ -172,7 +171,7 @@ class GraphApi:
                     400,
                     "invalid_body",
                     'cancel body must be empty or a JSON object like {"reason": "..."}; '
-                    f"got {body!r}",
+                    f"got {shown(body)}",
                 )
             if "reason" in body:
                 if not isinstance(body["reason"], str):
@@ -184,13 +183,13 @@ class GraphApi:
                 reason = body["reason"]
         status = await self._graph_run_status(client, instance_id)
         _require_running(status, instance_id)
-        await client.terminate(instance_id, reason)
-        base = _api_base(req, segments_after_base=3)
+        await calls.terminate(client, instance_id, reason)
+        base = api_base(req, segments_after_base=3)
         return json_response(
             {
                 "instance_id": instance_id,
                 "reason": reason,
-                "status_url": f"{base}runs/{instance_id}",
+                "status_url": run_url(base, instance_id),
             },
             status=202,
         )
@@ -221,7 +220,7 @@ class GraphApi:
     def _openapi(self, req: func.HttpRequest) -> func.HttpResponse:
         from .openapi import build_openapi  # built on request: not part of cold start
 
-        server_url = _api_base(req, segments_after_base=1).rstrip("/")
+        server_url = api_base(req, segments_after_base=1).rstrip("/")
         return json_response(
             build_openapi(self.registry.latest_registrations(), server_url=server_url)
         )
@@ -236,12 +235,10 @@ class GraphApi:
 
     async def _graph_run_status(self, client: Any, instance_id: str) -> Any:
         """The Durable status of a run of this app's orchestrator, else 404."""
-        not_found = ApiError(
-            404, "instance_not_found", f"no graph run with instance id {instance_id!r}"
-        )
-        if not _valid_instance_id(instance_id):
+        not_found = calls.not_found(instance_id)
+        if not valid_instance_id(instance_id):
             raise not_found
-        status = await _status(client, instance_id)
+        status = await calls.current_status(client, instance_id)
         if status is None:
             raise not_found
         name = getattr(status, "name", None)
@@ -250,17 +247,10 @@ class GraphApi:
         return status
 
 
-async def _status(client: Any, instance_id: str) -> Any | None:
-    status = await client.get_status(instance_id, show_input=True)
-    if status is None or not runtime_status_name(status):
-        return None
-    return status
-
-
 def _require_running(status: Any, instance_id: str) -> None:
     name = runtime_status_name(status)
     if name in FINISHED:
-        raise ApiError(409, "run_finished", f"run {instance_id!r} has already finished ({name})")
+        raise calls.run_finished(instance_id, name)
 
 
 def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) -> dict[str, Any]:
@@ -275,45 +265,6 @@ def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) 
             json.loads(exc.json(include_url=False)),
         ) from exc
     return dump_state(model)
-
-
-def _valid_instance_id(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= MAX_INSTANCE_ID_LENGTH
-        and value.isprintable()
-        and value.strip() == value
-        and not any(c in value for c in _FORBIDDEN_ID_CHARS)
-    )
-
-
-def _check_instance_id(value: object) -> None:
-    if not _valid_instance_id(value):
-        raise ApiError(
-            400,
-            "invalid_instance_id",
-            f"instance_id must be a string of 1-{MAX_INSTANCE_ID_LENGTH} printable characters "
-            "without surrounding spaces or any of '/', '\\', '#', '?'; got "
-            f"{value!r}",
-        )
-
-
-def _json_body(req: func.HttpRequest, *, allow_empty: bool) -> Any:
-    raw = req.get_body()
-    if not raw.strip():
-        if allow_empty:
-            return None
-        raise ApiError(400, "invalid_json", "request body is empty; expected a JSON object")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"request body is not valid JSON: {exc}") from exc
-
-
-def _api_base(req: func.HttpRequest, *, segments_after_base: int) -> str:
-    """The URL up to and including the route prefix ('.../api/'), from the request's own URL."""
-    path = str(req.url).split("?", 1)[0].rstrip("/")
-    return path.rsplit("/", segments_after_base)[0] + "/"
 
 
 async def _guard_async(
@@ -341,7 +292,7 @@ def _guard(
 
 
 def _internal_error(req: func.HttpRequest) -> func.HttpResponse:
-    logger.exception("unhandled error in %s %s", req.method, req.url)
+    logger.exception("unhandled error in %s %s", req.method, shown(str(req.url), 200))
     return error_response(
         ApiError(500, "internal_error", "internal server error; the details are in the logs")
     )
