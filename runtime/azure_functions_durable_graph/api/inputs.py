@@ -23,8 +23,9 @@ MAX_JSON_DEPTH = 64
 MAX_INSTANCE_ID_LENGTH = 100
 #: Letters, digits and - _ . ~ : @ : characters that mean the same in a URL path
 #: segment whether or not a client percent-encodes them, so the id a run gets is
-#: the id every URL reaches.
-INSTANCE_ID_PATTERN = r"^[A-Za-z0-9_.~:@-]{1,100}$"
+#: the id every URL reaches; '.' and '..' would be read as path steps. The same
+#: pattern (ECMA-262 too) is in the OpenAPI document.
+INSTANCE_ID_PATTERN = r"^(?!\.\.?$)[A-Za-z0-9_.~:@-]{1,100}$"
 _INSTANCE_ID = re.compile(INSTANCE_ID_PATTERN)
 INSTANCE_ID_RULE = (
     f"1-{MAX_INSTANCE_ID_LENGTH} characters from A-Z a-z 0-9 - _ . ~ : @, not '.' or '..'"
@@ -32,11 +33,7 @@ INSTANCE_ID_RULE = (
 
 
 def valid_instance_id(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and _INSTANCE_ID.fullmatch(value) is not None
-        and value not in (".", "..")
-    )
+    return isinstance(value, str) and _INSTANCE_ID.fullmatch(value) is not None
 
 
 def check_instance_id(value: object) -> str:
