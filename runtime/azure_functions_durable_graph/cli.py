@@ -1,6 +1,7 @@
 """The `durable-graph` command.
 
     durable-graph serve [APP_DIR] [--port 7071] [--host 127.0.0.1] [--store PATH | --in-memory]
+                        [--keys]
 
 `serve` does what `func start` does for a Python v2 Durable app, without
 Core Tools, extension bundles or a storage emulator: it loads
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import secrets
 import signal
 import sys
 import threading
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
     from .local.host import LocalHost
 
 EXIT_USAGE = 2
+#: The key `serve --keys` wants; a fresh random one at each start when unset.
+KEY_VARIABLE = "DURABLE_GRAPH_FUNCTION_KEY"
 _QUIET_LOGGERS = ("aiohttp", "asyncio", "urllib3", "azure")
 
 
@@ -43,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Serve a Python v2 Functions app: its HTTP triggers under the host.json route "
             "prefix, its orchestrators and activities, and the Durable management API under "
-            "/runtime/webhooks/durabletask/. No function keys are required. State is kept in "
+            "/runtime/webhooks/durabletask/. No function keys are required unless --keys. "
+            "State is kept in "
             "SQLite, so a restart resumes unfinished orchestrations."
         ),
     )
@@ -66,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--host",
         default="127.0.0.1",
         help="address to bind (default: 127.0.0.1, this machine only)",
+    )
+    serve.add_argument(
+        "--keys",
+        action="store_true",
+        help="require the function key (?code= or x-functions-key) on routes that are not "
+        f"anonymous and on the Durable API, as on Azure; the key is ${KEY_VARIABLE} or a "
+        "random one printed at start (default: no keys, like func start)",
     )
     store = serve.add_mutually_exclusive_group()
     store.add_argument(
@@ -102,6 +115,8 @@ def _print_banner(host: LocalHost, out: TextIO) -> None:
     for function in host.functions:
         print(f"        {function.describe()}\n", file=out)
     print(f"Durable management API: {host.base_url}/runtime/webhooks/durabletask/", file=out)
+    if host.function_key is not None:
+        print(f"Function key (?code= or x-functions-key): {host.function_key}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
 
 
@@ -138,6 +153,9 @@ def serve(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | Non
         host=args.host,
         port=args.port,
         max_activity_concurrency=args.max_activities,
+        function_key=(os.environ.get(KEY_VARIABLE) or secrets.token_urlsafe(24))
+        if args.keys
+        else None,
     )
     try:
         try:
