@@ -328,7 +328,7 @@ def build_openapi(
         name = registration.graph_name
         state_ref = _hoist_state_schema(registration, schemas)
         request_name = f"{name}.StartRequest"
-        required_fields = registration.state_model.model_json_schema().get("required")
+        required_fields = _has_required_fields(registration)
         schemas[request_name] = {
             "type": "object",
             "properties": {
@@ -386,9 +386,7 @@ def build_openapi(
 def _hoist_state_schema(registration: GraphRegistration, schemas: dict[str, Any]) -> dict[str, str]:
     """Put the state model (and its $defs) under components; return a $ref to it."""
     prefix = registration.graph_name
-    schema = registration.state_model.model_json_schema(
-        ref_template=f"#/components/schemas/{prefix}.{{model}}"
-    )
+    schema = _state_schema(registration, f"#/components/schemas/{prefix}.{{model}}")
     for def_name, definition in schema.pop("$defs", {}).items():
         schemas[f"{prefix}.{def_name}"] = definition
     if set(schema) == {"$ref"}:  # a self-referencing model lives in $defs already
@@ -396,3 +394,19 @@ def _hoist_state_schema(registration: GraphRegistration, schemas: dict[str, Any]
     state_name = f"{prefix}.{registration.manifest.state_model_name}"
     schemas[state_name] = schema
     return _ref(state_name)
+
+
+def _state_schema(registration: GraphRegistration, ref_template: str) -> dict[str, Any]:
+    """A Pydantic state model's schema with our refs; another codec's schema as it gives it."""
+    if registration.state_model is not None:
+        return registration.state_model.model_json_schema(ref_template=ref_template)
+    return dict(registration.codec.json_schema())
+
+
+def _has_required_fields(registration: GraphRegistration) -> bool:
+    """Whether an empty input fails the state model (then the schema requires `input`)."""
+    schema = _state_schema(registration, "#/$defs/{model}")
+    ref = schema.get("$ref")
+    if isinstance(ref, str):  # a self-referencing model: the model itself is in $defs
+        schema = schema.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {})
+    return bool(schema.get("required"))
