@@ -7,6 +7,7 @@ socket; docs/reliability.md shows the same table (a test keeps them equal).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 START = "/api/graphs/orders/runs"
@@ -30,7 +31,9 @@ class Row:
     headers: dict[str, str] = field(default_factory=dict)
 
     def markdown(self) -> str:
-        return f"| {self.case} | `{self.method} {self.path}` | {self.status} | `{self.code}` |"
+        # A long run of one character reads as "{5000 x g}".
+        path = re.sub(r"(.)\1{19,}", lambda m: f"{{{len(m.group(0))} x {m.group(1)}}}", self.path)
+        return f"| {self.case} | `{self.method} {path}` | {self.status} | `{self.code}` |"
 
 
 def _start(input_: object = None, **extra: object) -> str:
@@ -266,3 +269,39 @@ def markdown_table() -> str:
     """The table as docs/reliability.md shows it."""
     lines = ["| Case | Request | Status | Error code |", "| --- | --- | --- | --- |"]
     return "\n".join([*lines, *(row.markdown() for row in ROWS)])
+
+
+ROWS += [
+    Row(
+        "graph name of 5,000 characters",
+        "POST",
+        f"/api/graphs/{'g' * 5000}/runs",
+        "{}",
+        404,
+        "graph_not_found",
+    ),
+    Row(
+        "run id of 5,000 characters",
+        "GET",
+        f"/api/runs/{'r' * 5000}",
+        None,
+        404,
+        "instance_not_found",
+    ),
+    Row(
+        "event name of 5,000 characters",
+        "POST",
+        f"/api/runs/{WAITING}/events/{'e' * 5000}",
+        "{}",
+        400,
+        "unknown_event",
+    ),
+    Row(
+        "management: status of a 5,000-character id",
+        "GET",
+        f"{MANAGEMENT}/instances/{'i' * 5000}",
+        None,
+        404,
+        "not_found",
+    ),
+]

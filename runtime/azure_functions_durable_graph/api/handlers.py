@@ -239,7 +239,13 @@ class GraphApi:
         try:
             return self.registry.latest(graph_name)
         except GraphNotFound as exc:
-            raise ApiError(404, "graph_not_found", str(exc)) from exc
+            known = ", ".join(repr(r.graph_name) for r in self.registry.latest_registrations())
+            raise ApiError(
+                404,
+                "graph_not_found",
+                f"No graph named {shown(graph_name)} is registered; registered graphs: "
+                f"{known or 'none'}",
+            ) from exc
 
     async def _graph_run_status(self, client: Any, instance_id: str) -> Any:
         """The Durable status of a run of this app's orchestrator, else 404."""

@@ -26,12 +26,15 @@ RUNTIME_STATUSES = (
 )
 #: Bodies may nest this deep (the graph API's limit); deeper exhausts recursion.
 MAX_JSON_DEPTH = 64
+MAX_MESSAGE_CHARS = 300
 _CODES = {400: "bad_request", 401: "key_required", 404: "not_found", 405: "method_not_allowed"}
 _CODES |= {409: "conflict", 410: "gone", 500: "internal_error", 501: "not_supported"}
 
 
 def error(status: int, message: str, details: Any = None) -> web.Response:
     """The extension's keys (the client reads `ExceptionMessage`) and `serve`'s error object."""
+    if len(message) > MAX_MESSAGE_CHARS:  # ids in it come from the request
+        message = f"{message[:MAX_MESSAGE_CHARS]}... ({len(message)} characters)"
     body = {
         "error": {"code": _CODES.get(status, "error"), "message": message, "details": details},
         "Message": message,
