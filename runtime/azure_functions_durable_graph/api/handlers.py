@@ -92,7 +92,8 @@ class GraphApi:
             raise ApiError(
                 400,
                 "invalid_body",
-                f"unknown keys {unknown} in request body; allowed keys: ['input', 'instance_id']",
+                f"unknown keys {shown(unknown)} in request body; "
+                "allowed keys: ['input', 'instance_id']",
             )
         raw_input = body.get("input", {})
         if not isinstance(raw_input, dict):
