@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, no docs update")
     args = parser.parse_args(argv)
-    examples, fuzz_seconds = (20, 30) if args.quick else (500, 300)
+    examples, fuzz_seconds = (20, 30) if args.quick else (2000, 600)
     load_runs = 100 if args.quick else 1000
     crash_runs, kills = (20, 2) if args.quick else (200, 5)
 
