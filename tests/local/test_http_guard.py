@@ -121,3 +121,14 @@ def test_a_body_over_the_host_limit_is_a_json_413(monkeypatch: pytest.MonkeyPatc
                 "message": "request body is over 1000 bytes",
                 "details": {"max_bytes": 1000},
             }
+
+
+def test_default_host_names_follow_the_bound_address() -> None:
+    import socket
+
+    from azure_functions_durable_graph.local.http_guard import default_allowed_hosts
+
+    assert default_allowed_hosts("127.0.0.1") == {"localhost", "127.0.0.1", "::1"}
+    assert default_allowed_hosts("10.1.2.3") == {"localhost", "127.0.0.1", "::1", "10.1.2.3"}
+    assert socket.gethostname().lower() in default_allowed_hosts("0.0.0.0")
+    assert "::1" in default_allowed_hosts("::")
