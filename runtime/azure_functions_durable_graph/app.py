@@ -42,6 +42,7 @@ HTTP_FUNCTIONS = {
     "get_run": "durable_graph_http_get_run",
     "raise_event": "durable_graph_http_raise_event",
     "cancel_run": "durable_graph_http_cancel_run",
+    "resume_run": "durable_graph_http_resume_run",
     "health": "durable_graph_http_health",
     "list_graphs": "durable_graph_http_list_graphs",
     "get_graph": "durable_graph_http_get_graph",
@@ -143,11 +144,15 @@ class DurableGraphApp:
         async def cancel_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
             return await api.cancel_run(req, client)
 
+        async def resume_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.resume_run(req, client)
+
         routes_with_client = [
             (start_run, "graphs/{graph_name}/runs", "POST"),
             (get_run, "runs/{instance_id}", "GET"),
             (raise_event, "runs/{instance_id}/events/{event_name}", "POST"),
             (cancel_run, "runs/{instance_id}/cancel", "POST"),
+            (resume_run, "runs/{instance_id}/resume", "POST"),
         ]
         for handler, route, method in routes_with_client:
             _apply(

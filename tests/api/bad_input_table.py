@@ -305,3 +305,10 @@ ROWS += [
         "not_found",
     ),
 ]
+
+ROWS += [
+    Row(
+        "resume body is not JSON", "POST", f"/api/runs/{WAITING}/resume", "{x", 400, "invalid_json"
+    ),
+    Row("resume a finished run", "POST", f"/api/runs/{DONE}/resume", "{}", 409, "run_finished"),
+]

@@ -21,10 +21,11 @@ from ..graph.manifest import GraphRegistration
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
-from ..graph.wire import wrap_event_payload
+from ..graph.wire import wrap_event_payload, wrap_resume
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
 from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
+from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
 from .urls import api_base, run_url
 
@@ -60,6 +61,9 @@ class GraphApi:
 
     async def cancel_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         return await _guard_async(self._cancel_run, req, client)
+
+    async def resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._resume_run, req, client)
 
     # -- routes that only read the registry ----------------------------------------------
 
@@ -128,7 +132,13 @@ class GraphApi:
     async def _get_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
-        return json_response(describe_run(status, instance_id, self.registry))
+        run = describe_run(status, instance_id, self.registry)
+        for child in run.get("children") or []:
+            child_status = await calls.current_status(client, child["instance_id"])
+            child_run = describe_run(child_status, child["instance_id"], self.registry)
+            child["status"] = child_run["status"] if child_status is not None else None
+            child["current_node"] = child_run["current_node"] if child_status is not None else None
+        return json_response(run)
 
     async def _raise_event(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
@@ -155,6 +165,17 @@ class GraphApi:
                 f"its events: {handlers}",
                 {"event_handlers": handlers},
             )
+        model = registration.event_payload_models.get(event_name)
+        if model is not None:
+            try:
+                model.model_validate(payload)
+            except ValidationError as exc:
+                raise ApiError(
+                    422,
+                    "validation_error",
+                    f"event {event_name!r} payload is not a valid {model.__name__}",
+                    json.loads(exc.json(include_url=False)),
+                ) from exc
         # Engine-v2 runs read every event from their inbox; 0.1.0 runs wait by event name.
         durable_name = INBOX_EVENT if run.engine >= ENGINE_V2 else event_name
         await calls.raise_event(
@@ -198,6 +219,24 @@ class GraphApi:
             {
                 "instance_id": instance_id,
                 "reason": reason,
+                "status_url": run_url(base, instance_id),
+            },
+            status=202,
+        )
+
+    async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        instance_id = req.route_params.get("instance_id", "")
+        body = json_body(req, allow_empty=False, max_bytes=self.max_request_bytes)
+        status = await self._graph_run_status(client, instance_id)
+        _require_running(status, instance_id)
+        run = describe_run(status, instance_id, self.registry)
+        answers = answers_for(body, run["interrupts"], instance_id)
+        await calls.raise_event(client, instance_id, INBOX_EVENT, wrap_resume(answers))
+        base = api_base(req, segments_after_base=3)
+        return json_response(
+            {
+                "instance_id": instance_id,
+                "answered": sorted(answers),
                 "status_url": run_url(base, instance_id),
             },
             status=202,

@@ -37,7 +37,8 @@ def _errors(*codes: int) -> dict[str, Any]:
         409: "instance_exists (the instance_id is in use) or run_finished (the run finished, "
         "also when it finished while this request was made)",
         413: "request_too_large: the body is over the app's max_request_bytes",
-        422: "validation_error: the input does not validate against the graph's state model",
+        422: "validation_error: the input does not validate against the graph's state model "
+        "(or an event payload against the event's payload model)",
         500: "Unexpected server error (details are in the logs)",
     }
     return {str(c): _json(_ref("Error"), reasons[c]) for c in sorted({*codes, 400, 500})}
@@ -151,7 +152,58 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "error": _NULLABLE_STR,
             "created_at": _NULLABLE_STR,
             "updated_at": _NULLABLE_STR,
+            "superstep": {"type": ["integer", "null"]},
+            "active": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Nodes of the current superstep (empty once finished).",
+            },
+            "interrupts": {
+                "type": "array",
+                "items": _ref("Interrupt"),
+                "description": "Questions interrupt() asked that wait for POST .../resume.",
+            },
+            "pending_events": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "count": {"type": "integer"}},
+                },
+                "description": "Events the run holds but has not consumed yet.",
+            },
+            "rejected": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "The latest events and resumes the run refused, with a reason.",
+            },
+            "retry": {
+                "type": ["object", "null"],
+                "description": "While a node backs off: node, attempt, next_attempt_at, "
+                "last_error.",
+            },
+            "children": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "Subgraph runs of the current superstep: node, instance_id, "
+                "status, current_node.",
+            },
         },
+    },
+    "Interrupt": {
+        "type": "object",
+        "required": ["id", "node", "value"],
+        "properties": {"id": {"type": "string"}, "node": {"type": "string"}, "value": {}},
+    },
+    "ResumeRequest": {
+        "type": "object",
+        "required": ["resume"],
+        "properties": {
+            "resume": {
+                "description": "The answer to the one pending interrupt, or an object "
+                "mapping interrupt ids to answers."
+            }
+        },
+        "additionalProperties": False,
     },
     "Accepted": {
         "type": "object",
@@ -159,6 +211,7 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "instance_id": {"type": "string"},
             "event_name": {"type": "string"},
             "reason": {"type": "string"},
+            "answered": {"type": "array", "items": {"type": "string"}},
             "status_url": {"type": "string"},
         },
     },
@@ -205,7 +258,11 @@ _COMMON_SCHEMAS: dict[str, Any] = {
         "required": ["name", "next_node", "has_route", "terminal", "route_targets"],
         "properties": {
             "name": {"type": "string"},
-            "next_node": _NULLABLE_STR,
+            "next_node": {
+                "type": ["string", "array", "null"],
+                "items": {"type": "string"},
+                "description": "The static edge, or a list of them (a fan-out).",
+            },
             "has_route": {"type": "boolean"},
             "terminal": {"type": "boolean"},
             "route_targets": {
@@ -297,7 +354,7 @@ def build_openapi(
                 },
                 "responses": {
                     "202": _json(_ref("Accepted"), "Accepted"),
-                    **_errors(404, 409, *_POSTED),
+                    **_errors(404, 409, 422, *_POSTED),
                 },
             }
         },
@@ -309,6 +366,21 @@ def build_openapi(
                 "requestBody": {
                     "required": False,
                     "content": {"application/json": {"schema": _ref("CancelRequest")}},
+                },
+                "responses": {
+                    "202": _json(_ref("Accepted"), "Accepted"),
+                    **_errors(404, 409, *_POSTED),
+                },
+            }
+        },
+        "/runs/{instance_id}/resume": {
+            "post": {
+                "operationId": "resumeRun",
+                "summary": "Answer a run's pending interrupt(s)",
+                "parameters": [_path_param("instance_id", "The run's instance id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("ResumeRequest")}},
                 },
                 "responses": {
                     "202": _json(_ref("Accepted"), "Accepted"),

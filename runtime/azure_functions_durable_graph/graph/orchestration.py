@@ -14,6 +14,7 @@ in the input, so no single history grows without bound. Runs started by 0.1.0
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Generator
 from datetime import timedelta, timezone
 from typing import Any
@@ -184,20 +185,42 @@ class _Run:
                 pending[message["name"]] = pending.get(message["name"], 0) + 1
         active = [task["node"] for task in progress.active]
         self.context.set_custom_status(
-            {
-                "graph": self.manifest.graph_name,
-                "version": self.manifest.version,
-                "hash": self.manifest.graph_hash,
-                "engine": ENGINE_V2,
-                "node": active[0] if active else progress.last_node,
-                "step": progress.superstep,
-                "active": active,
-                "waiting": self.waiting,
-                "interrupts": step.interrupts if step is not None else [],
-                "retry": step.retrying if step is not None else None,
-                "children": step.children if step is not None else [],
-                "pending_events": [{"name": n, "count": c} for n, c in pending.items()],
-                "rejected": progress.rejected[-5:],
-                "executions": progress.executions,
-            }
+            bounded_status(
+                {
+                    "graph": self.manifest.graph_name,
+                    "version": self.manifest.version,
+                    "hash": self.manifest.graph_hash,
+                    "engine": ENGINE_V2,
+                    "node": active[0] if active else progress.last_node,
+                    "step": progress.superstep,
+                    "active": active,
+                    "waiting": self.waiting,
+                    "interrupts": step.interrupts if step is not None else [],
+                    "retry": step.retrying if step is not None else None,
+                    "children": step.children if step is not None else [],
+                    "pending_events": [{"name": n, "count": c} for n, c in pending.items()],
+                    "rejected": progress.rejected[-5:],
+                    "executions": progress.executions,
+                }
+            )
         )
+
+
+#: Azure Durable Functions refuses a custom status over 16 KB; stay under it.
+STATUS_LIMIT = 15_000
+
+
+def bounded_status(status: dict[str, Any]) -> dict[str, Any]:
+    """The status, with interrupt values and rejections elided when it would be too large.
+
+    An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's
+    id and node stay, so it can still be answered.
+    """
+    if len(json.dumps(status, default=str)) <= STATUS_LIMIT:
+        return status
+    status = {**status, "rejected": []}
+    status["interrupts"] = [
+        {**i, "value": {"elided": True, "bytes": len(json.dumps(i.get("value"), default=str))}}
+        for i in status.get("interrupts") or []
+    ]
+    return status
