@@ -67,6 +67,7 @@ def test_document_is_openapi_3_1_with_every_route(document):
         "/runs/{instance_id}/events/{event_name}",
         "/runs/{instance_id}/cancel",
         "/runs/{instance_id}/resume",
+        "/runs/{instance_id}/steps",
         "/openapi.json",
     }
     operation_ids = [

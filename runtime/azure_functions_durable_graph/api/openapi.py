@@ -13,6 +13,7 @@ from typing import Any
 from ..graph.manifest import GraphRegistration
 from .inputs import INSTANCE_ID_PATTERN, INSTANCE_ID_RULE, MAX_JSON_DEPTH
 from .openapi_runs import add_runs_list
+from .openapi_steps import add_steps, fork_request
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -398,6 +399,7 @@ def build_openapi(
         },
     }
     add_runs_list(paths, schemas)
+    add_steps(paths, schemas, _path_param("instance_id", "The run's instance id"))
     for registration in registrations:
         name = registration.graph_name
         state_ref = _hoist_state_schema(registration, schemas)
@@ -422,6 +424,7 @@ def build_openapi(
         }
         if required_fields:  # left out, the input is {} and fails validation (422)
             schemas[request_name]["required"] = ["input"]
+        schemas[request_name] = {"oneOf": [schemas[request_name], fork_request()]}
         paths[f"/graphs/{name}/runs"] = {
             "post": {
                 "operationId": f"startRun_{name}",
