@@ -52,8 +52,16 @@ def test_the_openapi_document_describes_each_graphs_input_and_is_valid(host: Loc
 
     openapi_spec_validator.validate(document)
     schemas = document["components"]["schemas"]
-    assert schemas["lg_typed_dict.StartRequest"]["properties"]["input"] == {
-        "$ref": "#/components/schemas/lg_typed_dict.QAState"
-    }
+    start_request = schemas["lg_typed_dict.StartRequest"]["oneOf"][0]
+    assert start_request["properties"]["input"]["$ref"] == (
+        "#/components/schemas/lg_typed_dict.QAState"
+    )
     assert list(schemas["lg_typed_dict.QAState"]["properties"]) == ["question"]
     assert "lg_messages.HumanMessage" in schemas
+
+
+def test_the_described_input_requires_what_validation_requires(host: LocalHost) -> None:
+    schemas = host.get("/api/openapi.json").json()["components"]["schemas"]
+
+    assert "required" not in schemas["lg_map_reduce.OverallState"]  # TypedDict: as invoke
+    assert schemas["lg_pydantic.PydanticState"]["required"] == ["name", "address"]

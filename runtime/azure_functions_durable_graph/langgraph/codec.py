@@ -109,8 +109,16 @@ class LangGraphCodec:
     # -- what the manifest shows ----------------------------------------------------------
 
     def json_schema(self) -> dict[str, Any]:
-        """The graph's input schema, as LangGraph describes it (`get_input_jsonschema`)."""
+        """The graph's input schema, as LangGraph describes it (`get_input_jsonschema`).
+
+        A TypedDict's keys are all optional, as `validate_input` (and `invoke`) take them.
+        """
         schema: dict[str, Any] = self._compiled.get_input_jsonschema()
+        input_schema = self._compiled.builder.input_schema
+        if not (inspect.isclass(input_schema) and issubclass(input_schema, BaseModel)) and not (
+            dataclasses.is_dataclass(input_schema)
+        ):
+            schema.pop("required", None)
         return schema
 
     def reducers(self) -> dict[str, str]:
