@@ -255,3 +255,31 @@ def test_dropping_the_example_is_an_answer_that_lasts(tmp_path: Path) -> None:
         yaml.safe_load((project / ".copier-answers.yml").read_text())["include_examples"] is False
     )
     assert (project / "graphs" / "__init__.py").is_file()
+
+
+def test_update_works_after_a_copy_from_a_relative_path(tmp_path: Path) -> None:
+    # copier keeps the source path as typed and `copier update` reads it from the project's
+    # folder; the answers file stores a relative local path made absolute.
+    make_template_repo(tmp_path / "templates" / "graph-template", tag="v0.1.0")
+    copier = [sys.executable, "-m", "copier"]
+    run(
+        [*copier, "copy", "--defaults", "--quiet", "graph-template", "../my-service"],
+        tmp_path / "templates",
+    )
+    project = tmp_path / "my-service"
+    git(project, "init", "-q")
+    commit_all(project, "generated from v0.1.0")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str((tmp_path / "templates" / "graph-template").resolve())
+    template = tmp_path / "templates" / "graph-template"
+    replace_in(
+        template / TEMPLATE_ROOT / "host.json.jinja",
+        '"default": "Information"',
+        '"default": "Warning"',
+    )
+    commit_all(template, "template v0.2.0", tag="v0.2.0")
+
+    run([*copier, "update", "--defaults"], project)
+
+    assert '"default": "Warning"' in (project / "host.json").read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v0.2.0"
