@@ -37,6 +37,7 @@ VARIANTS: dict[str, dict[str, object]] = {
     "no-examples": {"include_examples": False},
     "python-3.13": {"python_version": "3.13"},
     "no-workflows-no-infra": {"include_github_workflows": False, "include_infra": False},
+    "durable-task-scheduler": {"durable_backend": "durable_task_scheduler"},
 }
 
 
@@ -60,6 +61,7 @@ def answers_of(variant: str) -> dict[str, Any]:
         "include_examples": True,
         "include_github_workflows": True,
         "include_infra": True,
+        "durable_backend": "azure_storage",
     }
     return {**defaults, **VARIANTS[variant]}
 
@@ -182,18 +184,32 @@ def test_host_json_configures_the_durable_extension(
         "version": "[4.*, 5.0.0)",
     }
     # The default hub name is the slug without its dashes: letters and digits only.
-    assert host["extensions"]["durableTask"]["hubName"] == answers["project_slug"].replace("-", "")
+    durable = host["extensions"]["durableTask"]
+    assert durable["hubName"] == answers["project_slug"].replace("-", "")
+    if answers["durable_backend"] == "durable_task_scheduler":
+        assert durable["storageProvider"] == {
+            "type": "azureManaged",
+            "connectionStringName": "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
+        }
+    else:  # Azure Storage, the extension's default, through AzureWebJobsStorage
+        assert "storageProvider" not in durable
 
 
 def test_local_settings_are_complete_and_not_committed(
     generated: tuple[Path, dict[str, Any]],
 ) -> None:
-    project, _ = generated
+    project, answers = generated
 
     for name in ("local.settings.json", "local.settings.example.json"):
         values = json.loads((project / name).read_text())["Values"]
         assert values["FUNCTIONS_WORKER_RUNTIME"] == "python"
         assert values["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"
+        # For `func start` against the scheduler's local emulator; the local host ignores it.
+        dts = values.get("DURABLE_TASK_SCHEDULER_CONNECTION_STRING")
+        if answers["durable_backend"] == "durable_task_scheduler":
+            assert dts == "Endpoint=http://localhost:8080;Authentication=None"
+        else:
+            assert dts is None
     ignored = (project / ".gitignore").read_text().splitlines()
     assert "local.settings.json" in ignored
     assert ".durable-graph/" in ignored
@@ -321,6 +337,20 @@ def test_infrastructure_follows_the_answers(generated: tuple[Path, dict[str, Any
         assert fragment in bicep, fragment
     settings = bicep[bicep.index("resource settings") :]
     assert "FUNCTIONS_WORKER_RUNTIME:" not in settings
+    scheduler_fragments = (
+        "resource scheduler 'Microsoft.DurableTask/schedulers@",
+        f"name: '{answers['project_slug'].replace('-', '')}' // host.json's hubName",
+        "scope: scheduler",
+        "durableTaskDataContributor = '0ad04412-c4d5-4796-b79c-f76d14c8d402'",
+        "DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${scheduler.properties.endpoint};"
+        "Authentication=ManagedIdentity;ClientID=${identity.properties.clientId}'",
+        "dependsOn: [storageRoles, schedulerRole]",
+    )
+    uses_scheduler = answers["durable_backend"] == "durable_task_scheduler"
+    assert [fragment in bicep for fragment in scheduler_fragments] == [uses_scheduler] * len(
+        scheduler_fragments
+    )
+    assert ("DurableTask" in bicep) == uses_scheduler
     assert "FUNCTIONS_EXTENSION_VERSION:" not in settings
     json.loads((project / "infra" / "main.parameters.json").read_text())
     azure_yaml = yaml.safe_load((project / "azure.yaml").read_text())
