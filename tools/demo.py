@@ -307,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Path: {path}")
     print("Final state:")
     print(json.dumps(run["output"], indent=2))
-    print(f"\nThe service is in {shown}/: see its README.md, or run its tests with pytest.")
+    # The interpreter running this demo has what the service's tests need (make venv);
+    # a bare `pytest` may be another Python's, without them.
+    python = os.path.relpath(sys.executable, dest)
+    print(f"\nThe service is in {shown}/: see its README.md. Run its tests with:")
+    print(f"  cd {shown} && {python} -m pytest")
     return 0
 
 
