@@ -68,14 +68,17 @@ def git(repo: Path, *args: str) -> str:
 
 
 def stage_template(dest: Path) -> Path:
-    """Copy what copier needs from the working tree: copier.yml and runtime/ (the template's
-    root, which holds the runtime package beside the template files)."""
+    """Copy what copier needs from the working tree: copier.yml, runtime/ (the template's
+    root, which holds the runtime package beside the template files) and migrations/."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO_ROOT / "copier.yml", dest / "copier.yml")
     shutil.copytree(
         REPO_ROOT / TEMPLATE_ROOT,
         dest / TEMPLATE_ROOT,
         ignore=shutil.ignore_patterns("__pycache__", "*.py[co]", "*.egg-info"),
+    )
+    shutil.copytree(
+        REPO_ROOT / "migrations", dest / "migrations", ignore=shutil.ignore_patterns("__pycache__")
     )
     return dest
 

@@ -279,7 +279,7 @@ def test_update_works_after_a_copy_from_a_relative_path(tmp_path: Path) -> None:
     )
     commit_all(template, "template v0.2.0", tag="v0.2.0")
 
-    run([*copier, "update", "--defaults"], project)
+    run([*copier, "update", "--defaults", "--trust"], project)
 
     assert '"default": "Warning"' in (project / "host.json").read_text()
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v0.2.0"
