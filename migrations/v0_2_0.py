@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 STORE = Path(".durable-graph", "store.sqlite3")
@@ -32,7 +33,7 @@ def back_up_store() -> str:
     if not STORE.is_file():
         return "no local store to back up"
     # SQLite's online backup: consistent even with a WAL file beside the store.
-    with sqlite3.connect(STORE) as source, sqlite3.connect(BACKUP) as target:
+    with closing(sqlite3.connect(STORE)) as source, closing(sqlite3.connect(BACKUP)) as target:
         source.backup(target)
     return f"backed up {STORE} to {BACKUP}"
 

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -134,7 +135,9 @@ def test_the_migration_ran_both_stages(upgraded: tuple[Path, dict[str, object]])
 
     assert "migration 0.2.0 (before): backed up" in str(report["update"])
     assert "migration 0.2.0 (after): added to local.settings.json" in str(report["update"])
-    with sqlite3.connect(project / ".durable-graph" / "store-before-0.2.0.sqlite3") as backup:
+    with closing(
+        sqlite3.connect(project / ".durable-graph" / "store-before-0.2.0.sqlite3")
+    ) as backup:
         ids = [row[0] for row in backup.execute("SELECT instance_id FROM instances")]
     assert ids == ["in-flight"]
 
