@@ -29,10 +29,17 @@ _EXPORTS: dict[str, str] = {
     "StepLimitExceeded": ".errors",
     "ManifestBuilder": ".graph.builder",
     "to_mermaid": ".graph.diagram",
+    "NodeErrorInfo": ".graph.interrupts",
+    "interrupt": ".graph.interrupts",
+    "node_error": ".graph.interrupts",
     "GraphManifest": ".graph.manifest",
     "GraphRegistration": ".graph.manifest",
     "NodeDefinition": ".graph.manifest",
     "RouteDecision": ".graph.routing",
+    "Command": ".graph.types",
+    "NodeTimeout": ".graph.types",
+    "RetryPolicy": ".graph.types",
+    "Send": ".graph.types",
 }
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ loads these
@@ -51,10 +58,13 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     )
     from .graph.builder import ManifestBuilder
     from .graph.diagram import to_mermaid
+    from .graph.interrupts import NodeErrorInfo, interrupt, node_error
     from .graph.manifest import GraphManifest, GraphRegistration, NodeDefinition
     from .graph.routing import RouteDecision
+    from .graph.types import Command, NodeTimeout, RetryPolicy, Send
 
 __all__ = [
+    "Command",
     "DurableGraphApp",
     "DurableGraphError",
     "GraphError",
@@ -66,12 +76,18 @@ __all__ = [
     "ManifestBuilder",
     "ManifestError",
     "NodeDefinition",
+    "NodeErrorInfo",
     "NodeExecutionError",
+    "NodeTimeout",
+    "RetryPolicy",
     "RouteDecision",
     "RouteError",
+    "Send",
     "StateMergeError",
     "StepLimitExceeded",
     "__version__",
+    "interrupt",
+    "node_error",
     "to_mermaid",
 ]
 

@@ -65,6 +65,7 @@ def test_document_is_openapi_3_1_with_every_route(document):
         "/runs/{instance_id}",
         "/runs/{instance_id}/events/{event_name}",
         "/runs/{instance_id}/cancel",
+        "/runs/{instance_id}/resume",
         "/openapi.json",
     }
     operation_ids = [

@@ -16,12 +16,14 @@ from pydantic import ValidationError
 
 from ..errors import GraphNotFound, GraphRunFailed, GraphVersionNotRegistered
 from ..graph.diagram import to_mermaid
+from ..graph.inbox import INBOX_EVENT
 from ..graph.manifest import GraphRegistration
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
+from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
-from ..graph.state import dump_state
-from ..graph.steps import wrap_event_payload
+from ..graph.wire import wrap_event_payload, wrap_resume
 from .errors import ApiError, error_response, json_response
+from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
 
 logger = logging.getLogger("azure_functions_durable_graph")
@@ -50,6 +52,9 @@ class GraphApi:
 
     async def cancel_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         return await _guard_async(self._cancel_run, req, client)
+
+    async def resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._resume_run, req, client)
 
     # -- routes that only read the registry ----------------------------------------------
 
@@ -104,7 +109,12 @@ class GraphApi:
                     f"{runtime_status_name(existing) or 'running'}; "
                     "pick another instance_id or wait for it to finish",
                 )
-        run = RunInput(registration.graph_name, registration.graph_hash, state)
+        run = RunInput(
+            registration.graph_name,
+            registration.graph_hash,
+            state,
+            steps_per_execution=registration.manifest.steps_per_execution,
+        )
         instance_id = await client.start_new(
             self.orchestrator_name, instance_id=instance_id, client_input=run.to_dict()
         )
@@ -124,7 +134,13 @@ class GraphApi:
     async def _get_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
-        return json_response(describe_run(status, instance_id, self.registry))
+        run = describe_run(status, instance_id, self.registry)
+        for child in run.get("children") or []:
+            child_status = await _status(client, child["instance_id"])
+            child_run = describe_run(child_status, child["instance_id"], self.registry)
+            child["status"] = child_run["status"] if child_status is not None else None
+            child["current_node"] = child_run["current_node"] if child_status is not None else None
+        return json_response(run)
 
     async def _raise_event(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
@@ -151,7 +167,20 @@ class GraphApi:
                 f"its events: {handlers}",
                 {"event_handlers": handlers},
             )
-        await client.raise_event(instance_id, event_name, wrap_event_payload(event_name, payload))
+        model = registration.event_payload_models.get(event_name)
+        if model is not None:
+            try:
+                model.model_validate(payload)
+            except ValidationError as exc:
+                raise ApiError(
+                    422,
+                    "validation_error",
+                    f"event {event_name!r} payload is not a valid {model.__name__}",
+                    json.loads(exc.json(include_url=False)),
+                ) from exc
+        # Engine-v2 runs read every event from their inbox; 0.1.0 runs wait by event name.
+        durable_name = INBOX_EVENT if run.engine >= ENGINE_V2 else event_name
+        await client.raise_event(instance_id, durable_name, wrap_event_payload(event_name, payload))
         base = _api_base(req, segments_after_base=4)
         return json_response(
             {
@@ -190,6 +219,24 @@ class GraphApi:
             {
                 "instance_id": instance_id,
                 "reason": reason,
+                "status_url": f"{base}runs/{instance_id}",
+            },
+            status=202,
+        )
+
+    async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        instance_id = req.route_params.get("instance_id", "")
+        body = _json_body(req, allow_empty=False)
+        status = await self._graph_run_status(client, instance_id)
+        _require_running(status, instance_id)
+        run = describe_run(status, instance_id, self.registry)
+        answers = answers_for(body, run["interrupts"], instance_id)
+        await client.raise_event(instance_id, INBOX_EVENT, wrap_resume(answers))
+        base = _api_base(req, segments_after_base=3)
+        return json_response(
+            {
+                "instance_id": instance_id,
+                "answered": sorted(answers),
                 "status_url": f"{base}runs/{instance_id}",
             },
             status=202,
@@ -265,16 +312,15 @@ def _require_running(status: Any, instance_id: str) -> None:
 
 def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) -> dict[str, Any]:
     try:
-        model = registration.state_model.model_validate(raw_input)
+        return registration.codec.validate_input(raw_input)
     except ValidationError as exc:
         raise ApiError(
             422,
             "validation_error",
-            f"input is not a valid {registration.state_model.__name__} "
+            f"input is not a valid {registration.codec.model_name} "
             f"for graph {registration.graph_name!r}",
             json.loads(exc.json(include_url=False)),
         ) from exc
-    return dump_state(model)
 
 
 def _valid_instance_id(value: object) -> bool:

@@ -135,7 +135,58 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "error": _NULLABLE_STR,
             "created_at": _NULLABLE_STR,
             "updated_at": _NULLABLE_STR,
+            "superstep": {"type": ["integer", "null"]},
+            "active": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Nodes of the current superstep (empty once finished).",
+            },
+            "interrupts": {
+                "type": "array",
+                "items": _ref("Interrupt"),
+                "description": "Questions interrupt() asked that wait for POST .../resume.",
+            },
+            "pending_events": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "count": {"type": "integer"}},
+                },
+                "description": "Events the run holds but has not consumed yet.",
+            },
+            "rejected": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "The latest events and resumes the run refused, with a reason.",
+            },
+            "retry": {
+                "type": ["object", "null"],
+                "description": "While a node backs off: node, attempt, next_attempt_at, "
+                "last_error.",
+            },
+            "children": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "Subgraph runs of the current superstep: node, instance_id, "
+                "status, current_node.",
+            },
         },
+    },
+    "Interrupt": {
+        "type": "object",
+        "required": ["id", "node", "value"],
+        "properties": {"id": {"type": "string"}, "node": {"type": "string"}, "value": {}},
+    },
+    "ResumeRequest": {
+        "type": "object",
+        "required": ["resume"],
+        "properties": {
+            "resume": {
+                "description": "The answer to the one pending interrupt, or an object "
+                "mapping interrupt ids to answers."
+            }
+        },
+        "additionalProperties": False,
     },
     "Accepted": {
         "type": "object",
@@ -143,6 +194,7 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "instance_id": {"type": "string"},
             "event_name": {"type": "string"},
             "reason": {"type": "string"},
+            "answered": {"type": "array", "items": {"type": "string"}},
             "status_url": {"type": "string"},
         },
     },
@@ -189,7 +241,11 @@ _COMMON_SCHEMAS: dict[str, Any] = {
         "required": ["name", "next_node", "has_route", "terminal", "route_targets"],
         "properties": {
             "name": {"type": "string"},
-            "next_node": _NULLABLE_STR,
+            "next_node": {
+                "type": ["string", "array", "null"],
+                "items": {"type": "string"},
+                "description": "The static edge, or a list of them (a fan-out).",
+            },
             "has_route": {"type": "boolean"},
             "terminal": {"type": "boolean"},
             "route_targets": {
@@ -294,6 +350,18 @@ def build_openapi(
                 "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
             }
         },
+        "/runs/{instance_id}/resume": {
+            "post": {
+                "operationId": "resumeRun",
+                "summary": "Answer a run's pending interrupt(s)",
+                "parameters": [_path_param("instance_id", "The run's instance id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("ResumeRequest")}},
+                },
+                "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
+            }
+        },
         "/openapi.json": {
             "get": {
                 "operationId": "openapi",
@@ -352,9 +420,7 @@ def build_openapi(
 def _hoist_state_schema(registration: GraphRegistration, schemas: dict[str, Any]) -> dict[str, str]:
     """Put the state model (and its $defs) under components; return a $ref to it."""
     prefix = registration.graph_name
-    schema = registration.state_model.model_json_schema(
-        ref_template=f"#/components/schemas/{prefix}.{{model}}"
-    )
+    schema = _state_schema(registration, f"#/components/schemas/{prefix}.{{model}}")
     for def_name, definition in schema.pop("$defs", {}).items():
         schemas[f"{prefix}.{def_name}"] = definition
     if set(schema) == {"$ref"}:  # a self-referencing model lives in $defs already
@@ -362,3 +428,10 @@ def _hoist_state_schema(registration: GraphRegistration, schemas: dict[str, Any]
     state_name = f"{prefix}.{registration.manifest.state_model_name}"
     schemas[state_name] = schema
     return _ref(state_name)
+
+
+def _state_schema(registration: GraphRegistration, ref_template: str) -> dict[str, Any]:
+    """A Pydantic state model's schema with our refs; another codec's schema as it gives it."""
+    if registration.state_model is not None:
+        return registration.state_model.model_json_schema(ref_template=ref_template)
+    return dict(registration.codec.json_schema())
