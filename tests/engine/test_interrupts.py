@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from azure_functions_durable_graph.graph.inbox import INBOX_EVENT
 from azure_functions_durable_graph.graph.wire import wrap_resume
 from azure_functions_durable_graph.testing import LocalHost
 from tests.api.local_apps import start_run, wait_for_run
-from tests.engine.reliability import host, post, until
+from tests.engine.reliability import gate, host, post, until
 
 __all__ = ["host"]
 
@@ -117,3 +119,24 @@ def test_an_interrupt_value_too_large_for_the_status_is_elided_and_still_answera
     assert pending["value"] == {"elided": True, "bytes": 20_002}
     assert post(host, links, "resume", {"resume": "ok"})[0] == 202
     assert wait_for_run(host, links)["output"]["answers"] == ["ok"]
+
+
+def test_an_answer_that_arrives_while_another_branch_reruns_is_not_lost(
+    host: LocalHost, tmp_path: Path
+):
+    path, open_gate = gate(tmp_path)
+    links = start_run(host, "panel", {"gate": path})
+    by_node = {
+        i["node"]: i["id"]
+        for i in until(host, links, lambda r: len(r["interrupts"]) == 2)["interrupts"]
+    }
+
+    assert post(host, links, "resume", {"resume": {by_node["legal"]: "yes"}})[0] == 202
+    until(host, links, lambda run: [i["node"] for i in run["interrupts"]] == ["finance"])
+    # legal's re-run is held by the gate: finance's answer reaches the run meanwhile.
+    assert post(host, links, "resume", {"resume": {by_node["finance"]: "no"}})[0] == 202
+    open_gate()
+    run = wait_for_run(host, links)
+
+    assert run["status"] == "Completed", run["error"]
+    assert run["output"]["answers"] == ["legal=yes", "finance=no"]

@@ -141,7 +141,7 @@ class Superstep:
                 "steps_per_execution": self.manifest.steps_per_execution,
             }
             work = context.call_sub_orchestrator(
-                "durable_graph_orchestrator", child_input, instance_id=child_id
+                "durable_graph_orchestrator", child_input, instance_id=child_id, expected_type=dict
             )
         else:
             request: dict[str, Any] = {
@@ -248,6 +248,10 @@ class Superstep:
 
     def _wait_for_resume_or_retry(self) -> Generator[Any, Any, None]:
         """Nothing can run now: wait for a resume (if interrupted) or the next retry time."""
+        pending = len(self.interrupts)
+        self._take_resumes()  # answers that arrived while other tasks were running
+        if len(self.interrupts) < pending:
+            return
         dues = [s.due for s in self.slots if s.result is None and s.due is not None]
         timer = self.context.create_timer(min(dues)) if dues else None
         self.publish()

@@ -35,7 +35,7 @@ class Ledger(BaseModel):
     deposits: int = 0
 
 
-def hold(state: Ledger) -> None:
+def hold(state: "Ledger | Interview | Job") -> None:
     """Block until the test opens the gate (a file), so events arrive mid-activity."""
     deadline = time.monotonic() + 20
     while state.gate and not os.path.exists(state.gate) and time.monotonic() < deadline:
@@ -117,6 +117,7 @@ runtime.register_registration(timed.build())
 class Interview(BaseModel):
     answers: Annotated[list[str], operator.add] = []
     runs: Annotated[list[str], operator.add] = []
+    gate: str = ""
 
 
 def ask_twice(state: Interview) -> dict:
@@ -134,6 +135,8 @@ runtime.register_registration(interview.build())
 def branch(label: str):
     def ask(state: Interview) -> dict:
         answer = interrupt(f"approve {label}?")
+        if label == "legal":
+            hold(state)  # type: ignore[arg-type]  # a test can keep the re-run busy
         return {"answers": [f"{label}={answer}"]}
 
     return ask
