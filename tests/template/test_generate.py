@@ -45,6 +45,8 @@ VARIANTS: dict[str, dict[str, object]] = {
 DEV_ONLY_RUNTIME = (
     "azure_functions_durable_graph/local/",
     "azure_functions_durable_graph/cli.py",
+    "azure_functions_durable_graph/cli/",
+    "azure_functions_durable_graph/inspector/",
     "azure_functions_durable_graph/__main__.py",
     "azure_functions_durable_graph/testing.py",
 )
