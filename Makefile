@@ -6,13 +6,13 @@ BIN := $(VENV)/bin
 PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
 
-.PHONY: help venv venv313 lint typecheck pytest test test-fast test-template test-313 demo bench clean
+.PHONY: help venv venv313 browser lint typecheck pytest test test-fast test-template test-313 demo bench clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
 	@echo "make test   lint, type-check and run every test (Python 3.11 and 3.13)"
 	@echo "make bench  run the local host benchmarks"
-	@echo "make test-fast  developers' loop: lint, types, unit/local/conformance tests (3.11)"
+	@echo "make test-fast  developers' loop: lint, types and every test but the template's (3.11)"
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,17 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-# Test tiers. Fast: the runtime, the local host and the conformance suite (seconds).
+# Debian's Chromium for the inspector page tests and `draw --format svg|png`
+# (Playwright drives it; nothing downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+# Test tiers. Fast: the runtime, the local host, the CLI, the inspector page and the
+# conformance suite.
 # Template: generates services, builds the wheel, creates venvs (most of the time).
 FAST_TESTS := tests --ignore=tests/template --deselect tests/test_readme.py::test_the_local_host_example_runs_against_a_generated_service
 
-pytest: venv
+pytest: venv browser
 	$(BIN)/pytest $(FAST_TESTS)
 
 $(VENV313)/bin/.installed: pyproject.toml
@@ -52,7 +58,7 @@ test-template: venv venv313
 
 # The other end of Azure's range: the runtime, the local host and the conformance
 # suite again on 3.13.
-test-313: venv313
+test-313: venv313 browser
 	$(VENV313)/bin/pytest $(FAST_TESTS)
 
 test-fast: lint typecheck pytest

@@ -11,6 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from .api.handlers import GraphApi
+from .api.runs_list import list_runs as _list_runs
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.orchestration import (
@@ -39,6 +40,7 @@ from .graph.wire import decode_json_text
 HTTP_FUNCTIONS = {
     "start_run": "durable_graph_http_start_run",
     "get_run": "durable_graph_http_get_run",
+    "list_runs": "durable_graph_http_list_runs",
     "raise_event": "durable_graph_http_raise_event",
     "cancel_run": "durable_graph_http_cancel_run",
     "resume_run": "durable_graph_http_resume_run",
@@ -142,7 +144,13 @@ class DurableGraphApp:
         async def resume_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
             return await api.resume_run(req, client)
 
+        registry = self._registry
+
+        async def list_runs(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await _list_runs(req, client, registry)
+
         routes_with_client = [
+            (list_runs, "runs", "GET"),
             (start_run, "graphs/{graph_name}/runs", "POST"),
             (get_run, "runs/{instance_id}", "GET"),
             (raise_event, "runs/{instance_id}/events/{event_name}", "POST"),

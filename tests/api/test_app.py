@@ -30,6 +30,7 @@ GRAPH_FUNCTIONS = {
     "durable_graph_event",
     "durable_graph_http_start_run",
     "durable_graph_http_get_run",
+    "durable_graph_http_list_runs",
     "durable_graph_http_raise_event",
     "durable_graph_http_cancel_run",
     "durable_graph_http_resume_run",
@@ -73,6 +74,7 @@ def test_registers_one_orchestrator_two_activities_and_the_http_api():
     }
     assert routes == {
         ("graphs/{graph_name}/runs", ("POST",)),
+        ("runs", ("GET",)),
         ("runs/{instance_id}", ("GET",)),
         ("runs/{instance_id}/events/{event_name}", ("POST",)),
         ("runs/{instance_id}/cancel", ("POST",)),

@@ -62,6 +62,7 @@ def test_document_is_openapi_3_1_with_every_route(document):
         "/graphs/orders/runs",
         "/graphs/trees/runs",
         "/graphs/points/runs",
+        "/runs",
         "/runs/{instance_id}",
         "/runs/{instance_id}/events/{event_name}",
         "/runs/{instance_id}/cancel",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..graph.manifest import GraphRegistration
+from .openapi_runs import add_runs_list
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -370,6 +371,7 @@ def build_openapi(
             }
         },
     }
+    add_runs_list(paths, schemas)
     for registration in registrations:
         name = registration.graph_name
         state_ref = _hoist_state_schema(registration, schemas)
