@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
 
-.PHONY: help venv venv313 browser lint typecheck pytest test test-fast test-template test-313 demo bench clean
+.PHONY: help venv venv313 browser lint typecheck pytest test test-fast test-template test-313 demo bench soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
 	@echo "make test   lint, type-check and run every test (Python 3.11 and 3.13)"
 	@echo "make bench  run the local host benchmarks"
+	@echo "make soak   long fuzz, load and crash suites; figures to docs/reliability.md"
 	@echo "make test-fast  developers' loop: lint, types and every test but the template's (3.11)"
 
 $(BIN)/.installed: pyproject.toml
@@ -71,6 +72,9 @@ demo: venv
 
 bench: venv
 	$(BIN)/python -m bench.run
+
+soak: venv
+	$(BIN)/python -m tests.soak.run
 
 clean:
 	rm -rf $(VENV) $(VENV313) build .pytest_cache .mypy_cache .ruff_cache

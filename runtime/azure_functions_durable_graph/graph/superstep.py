@@ -76,6 +76,23 @@ class Superstep:
         self.retrying: dict[str, Any] | None = None
         self.children: list[dict[str, Any]] = []
 
+    def summary(self) -> list[dict[str, Any]]:
+        """What each task did, for the step log: node, attempts, resumes and its update."""
+        tasks = []
+        for slot in self.slots:
+            result = slot.result or {}
+            entry: dict[str, Any] = {"node": slot.task["node"], "attempts": slot.attempt}
+            if "arg" in slot.task:
+                entry["arg"] = slot.task["arg"]
+            if slot.resume:
+                entry["resumes"] = list(slot.resume)
+            if "handoff" in result:
+                entry["error"] = result["handoff"]["error"]
+            else:
+                entry["update"] = result.get("set", {}) if self.alone else result.get("update", {})
+            tasks.append(entry)
+        return tasks
+
     @property
     def interrupts(self) -> list[dict[str, Any]]:
         return [s.interrupt for s in self.slots if s.interrupt is not None]
