@@ -5,7 +5,8 @@ Azure installs requirements.txt (and what those packages require) and uploads th
 the Python standard library is there too. Anything else function_app.py imports would be
 a ModuleNotFoundError on the first cold start; optional imports of packages requirements.txt
 does not bring in fail here as they would there (RemoteBuildOnly). Prints JSON:
-{"missing": {module: file}, "runtime": file of azure_functions_durable_graph}.
+{"missing": {module: file}, "runtime": file of azure_functions_durable_graph,
+"functions": names the worker indexes, "loaded": the runtime's modules}.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def main() -> None:
     )
     sys.path.insert(0, str(APP))  # the worker puts the app folder first, as here
     before = set(sys.modules)
-    import function_app  # type: ignore[import-not-found]  # noqa: F401  (the worker's import)
+    import function_app  # type: ignore[import-not-found]  # (the worker's import)
 
     missing = {}
     for name in sorted(set(sys.modules) - before):
@@ -106,7 +107,16 @@ def main() -> None:
             continue
         missing[name] = str(path)
     runtime = sys.modules["azure_functions_durable_graph"].__file__
-    print(json.dumps({"missing": missing, "runtime": runtime}))
+    # The worker indexes a v2 app by asking its FunctionApp for its functions.
+    functions = [function.get_function_name() for function in function_app.app.get_functions()]
+    loaded = sorted(
+        name for name in sys.modules if name.startswith("azure_functions_durable_graph")
+    )
+    print(
+        json.dumps(
+            {"missing": missing, "runtime": runtime, "functions": functions, "loaded": loaded}
+        )
+    )
 
 
 if __name__ == "__main__":
