@@ -11,7 +11,7 @@ VENV313 ?= .venv313
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
 	@echo "make test   lint, type-check and run every test (Python 3.11 and 3.13)"
-	@echo "make bench  run the local host benchmarks"
+	@echo "make bench  compare with LangGraph and durabletask (bench/README.md)"
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,7 @@ demo: venv
 	$(BIN)/python tools/demo.py
 
 bench: venv
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.compare
 
 clean:
 	rm -rf $(VENV) $(VENV313) build .pytest_cache .mypy_cache .ruff_cache

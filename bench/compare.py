@@ -1,0 +1,164 @@
+"""Compare this project with LangGraph and durabletask on identical workloads.
+
+`python -m bench.compare [--quick] [--rounds-scale X]` (or `make bench`). Every system is
+opened once; for each workload the systems take turns within every round (the
+order rotates), so a change in machine load hits all of them alike. Progress
+goes to stderr, the tables to stdout (bench/README.md explains every column).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass, field
+
+from bench import workloads as w
+from bench.systems import RunFacts, System
+
+Factory = Callable[[], AbstractContextManager[System]]
+
+#: The reference every ratio is taken against.
+REFERENCE = "langgraph+sqlite-wal-normal"
+
+
+def _factories() -> dict[str, Factory]:
+    from bench.durabletask_system import durabletask_system
+    from bench.graph_system import graph_system
+    from bench.langgraph_system import VARIANTS, langgraph_system
+
+    found: dict[str, Factory] = {}
+    for path in ("engine", "http"):
+        for store in ("memory", "sqlite"):
+            found[f"durable-graph {path} {store}"] = (
+                lambda p=path, s=store: graph_system(p, s)  # type: ignore[misc]
+            )
+    for name in VARIANTS:
+        found[name] = lambda n=name: langgraph_system(n)  # type: ignore[misc]
+    found["durabletask"] = durabletask_system
+    return found
+
+
+#: Longer workloads are not warmed up again (the shorter ones before them did it).
+WARM_UP_BELOW = 200
+
+#: Rounds per workload in the full run (quick mode runs 2 of each).
+ROUNDS = {"linear-10": 20, "loop-50": 10, "loop-200": 5, "loop-800": 3, "fanout-50": 10,
+          "loop-50-10KB": 5}  # fmt: skip
+
+
+@dataclass
+class Result:
+    system: str
+    workload: w.Workload
+    seconds: list[float] = field(default_factory=list)
+    facts: RunFacts | None = None
+    error: str | None = None
+
+    def quantile(self, q: float) -> float:
+        """Nearest-rank quantile (with few runs, p99 is the slowest run)."""
+        ordered = sorted(self.seconds)
+        rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 1))))
+        return ordered[rank - 1]
+
+    @property
+    def median(self) -> float:
+        ordered = sorted(self.seconds)
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return ordered[middle]
+        return (ordered[middle - 1] + ordered[middle]) / 2
+
+    @property
+    def per_step(self) -> float:
+        return self.median / self.workload.steps
+
+    @property
+    def spread(self) -> float:
+        """(slowest - fastest) / median: how much the runs of this cell disagree."""
+        return (max(self.seconds) - min(self.seconds)) / self.median
+
+
+def measure(
+    factories: dict[str, Factory],
+    plan: Sequence[w.Workload],
+    rounds: Callable[[w.Workload], int],
+    progress: Callable[[str], None],
+) -> list[Result]:
+    results: list[Result] = []
+    with ExitStack() as stack:
+        systems = {name: stack.enter_context(make()) for name, make in factories.items()}
+        names = list(systems)
+        for workload in plan:
+            cells = {name: Result(name, workload) for name in names}
+            count = rounds(workload)
+            progress(f"{workload.name}: {count} rounds x {len(names)} systems")
+            if workload.steps < WARM_UP_BELOW:  # a warm-up run each: imports, caches
+                for name in names:
+                    _one(systems[name], cells[name], record=False)
+            for index in range(count):
+                shift = index % len(names)
+                for name in names[shift:] + names[:shift]:
+                    if cells[name].error is None:
+                        _one(systems[name], cells[name], record=True)
+            results.extend(cells.values())
+    return results
+
+
+def _one(system: System, cell: Result, *, record: bool) -> None:
+    started = time.perf_counter()
+    try:
+        facts = system.run(cell.workload)
+    except w.WorkloadUnavailable as exc:
+        cell.error = str(exc)
+        return
+    elapsed = time.perf_counter() - started
+    if record:
+        cell.seconds.append(elapsed)
+        cell.facts = facts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smoke mode: tiny workloads, 2 rounds")
+    parser.add_argument(
+        "--only", action="append", default=None, help="run only this system (repeatable)"
+    )
+    parser.add_argument(
+        "--no-import-time", action="store_true", help="skip the function_app.py import timing"
+    )
+    args = parser.parse_args(argv)
+    from bench.report_compare import render
+
+    factories = _factories()
+    if args.only:
+        unknown = sorted(set(args.only) - set(factories))
+        if unknown:
+            parser.error(f"unknown system(s) {unknown}; choose from {sorted(factories)}")
+        factories = {k: v for k, v in factories.items() if k in args.only}
+    plan = w.QUICK if args.quick else w.FULL
+
+    def rounds(workload: w.Workload) -> int:
+        return 2 if args.quick else ROUNDS.get(workload.name, 5)
+
+    def progress(message: str) -> None:
+        print(f"  running {message} ...", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    results = measure(factories, plan, rounds, progress)
+    imports = None
+    if not args.no_import_time:
+        from bench import import_time
+
+        progress("import time of a generated function_app.py")
+        imports = import_time.measure(2 if args.quick else 9)
+    elapsed = time.perf_counter() - started
+    print(render(results, quick=args.quick, elapsed=elapsed, imports=imports))
+    failed = [r for r in results if r.error is not None]
+    return 2 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
