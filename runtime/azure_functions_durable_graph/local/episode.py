@@ -63,12 +63,18 @@ def episode_payload(
     return f'{{"history": [{events}], {json.dumps(body)[1:]}'
 
 
-def run_episode(handle: Callable[[str], str], payload: str) -> EpisodeOutcome:
-    """Call the handle; turn both its answer and its `$OutOfProcData$` failure into an outcome."""
+def run_episode(
+    handle: Callable[[str], str], payload: str, *, instance_id: str | None = None
+) -> EpisodeOutcome:
+    """Call the handle; turn both its answer and its `$OutOfProcData$` failure into an outcome.
+
+    With `instance_id`, the actions parsed from the instance's previous answer
+    are reused for the same leading text (actions.parse_state).
+    """
     try:
         answer = handle(payload)
     except Exception as exc:  # the SDK's way of reporting an orchestrator failure
-        message, state = split_failure(str(exc))
+        message, state = split_failure(str(exc), key=instance_id)
         if state is None:
             # Raised outside the SDK's executor (e.g. a bad payload): nothing was scheduled.
             state = OrchestratorState(
@@ -81,7 +87,7 @@ def run_episode(handle: Callable[[str], str], payload: str) -> EpisodeOutcome:
             "expected the orchestrator handle to return OrchestratorState JSON text, "
             f"got {type(answer).__name__}"
         )
-    return EpisodeOutcome(state=parse_state(answer))
+    return EpisodeOutcome(state=parse_state(answer, key=instance_id))
 
 
 def check_determinism(
