@@ -10,6 +10,7 @@ from tests.graph.history import Replay, functions_by_name, run_until_blocked
 
 def test_exported_members():
     assert azure_functions_durable_graph.__all__ == [
+        "Command",
         "DurableGraphApp",
         "DurableGraphError",
         "GraphError",
@@ -21,12 +22,18 @@ def test_exported_members():
         "ManifestBuilder",
         "ManifestError",
         "NodeDefinition",
+        "NodeErrorInfo",
         "NodeExecutionError",
+        "NodeTimeout",
+        "RetryPolicy",
         "RouteDecision",
         "RouteError",
+        "Send",
         "StateMergeError",
         "StepLimitExceeded",
         "__version__",
+        "interrupt",
+        "node_error",
         "to_mermaid",
     ]
     for name in azure_functions_durable_graph.__all__:
@@ -47,7 +54,8 @@ def test_errors_share_one_root():
         for n in azure_functions_durable_graph.__all__
         if n.endswith(("Error", "Exceeded", "NotFound", "NotRegistered", "Failed"))
     ]
-    assert len(errors) == 10
+    assert len(errors) == 10  # NodeTimeout is a GraphError too, checked below
+    assert issubclass(azure_functions_durable_graph.NodeTimeout, DurableGraphError)
     assert all(issubclass(e, DurableGraphError) for e in errors)
 
 

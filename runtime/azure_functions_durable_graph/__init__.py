@@ -21,12 +21,15 @@ from .errors import (
 )
 from .graph.builder import ManifestBuilder
 from .graph.diagram import to_mermaid
+from .graph.interrupts import NodeErrorInfo, interrupt, node_error
 from .graph.manifest import GraphManifest, GraphRegistration, NodeDefinition
 from .graph.routing import RouteDecision
+from .graph.types import Command, NodeTimeout, RetryPolicy, Send
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Command",
     "DurableGraphApp",
     "DurableGraphError",
     "GraphError",
@@ -38,11 +41,17 @@ __all__ = [
     "ManifestBuilder",
     "ManifestError",
     "NodeDefinition",
+    "NodeErrorInfo",
     "NodeExecutionError",
+    "NodeTimeout",
+    "RetryPolicy",
     "RouteDecision",
     "RouteError",
+    "Send",
     "StateMergeError",
     "StepLimitExceeded",
     "__version__",
+    "interrupt",
+    "node_error",
     "to_mermaid",
 ]

@@ -11,6 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from .api.handlers import GraphApi
+from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.orchestration import (
     EVENT_ACTIVITY,
@@ -20,6 +21,19 @@ from .graph.orchestration import (
 )
 from .graph.registry import GraphRegistry
 from .graph.steps import apply_event, run_node_step
+from .graph.tasks import (
+    APPLY_ACTIVITY,
+    EVENT_ACTIVITY_V2,
+    STEP_ACTIVITY,
+    TASK_ACTIVITY,
+    apply_updates,
+    run_step,
+    run_task,
+)
+from .graph.tasks import (
+    apply_event as apply_event_v2,
+)
+from .graph.wire import decode_json_text
 
 #: Names of the HTTP functions, prefixed like the durable ones.
 HTTP_FUNCTIONS = {
@@ -93,22 +107,21 @@ class DurableGraphApp:
             )
         )
 
-        async def durable_graph_run_node(request: Any) -> dict[str, Any]:
-            return await run_node_step(registry, _decoded(request))
-
-        async def durable_graph_apply_event(request: Any) -> dict[str, Any]:
-            return await apply_event(registry, _decoded(request))
-
-        _apply(
-            durable_graph_run_node,
-            bp.function_name(NODE_ACTIVITY),
-            bp.activity_trigger(input_name="request", activity=NODE_ACTIVITY),
-        )
-        _apply(
-            durable_graph_apply_event,
-            bp.function_name(EVENT_ACTIVITY),
-            bp.activity_trigger(input_name="request", activity=EVENT_ACTIVITY),
-        )
+        activities: list[tuple[str, Callable[[GraphRegistry, dict[str, Any]], Any]]] = [
+            (STEP_ACTIVITY, run_step),
+            (TASK_ACTIVITY, run_task),
+            (APPLY_ACTIVITY, apply_updates),
+            (EVENT_ACTIVITY_V2, apply_event_v2),
+            # The 0.1.0 activities, for runs started before engine v2.
+            (NODE_ACTIVITY, run_node_step),
+            (EVENT_ACTIVITY, apply_event),
+        ]
+        for name, body in activities:
+            _apply(
+                _activity(registry, name, body),
+                bp.function_name(name),
+                bp.activity_trigger(input_name="request", activity=name),
+            )
 
     def _register_http_functions(self, bp: Any, auth: func.AuthLevel | str) -> None:
         api = self._api
@@ -172,12 +185,25 @@ def _apply(fn: Callable[..., Any], *decorators: Any) -> None:
         target = decorator(target)
 
 
-def _decoded(request: Any) -> dict[str, Any]:
-    """Activity input as a dict (hosts hand it over decoded, or as JSON text)."""
-    if isinstance(request, str):
-        import json
+def _activity(
+    registry: GraphRegistry,
+    name: str,
+    body: Callable[[GraphRegistry, dict[str, Any]], Any],
+) -> Callable[..., Any]:
+    """An activity function whose graph errors come back as data, never as a failed task."""
 
-        request = json.loads(request)
-    if not isinstance(request, dict):
-        raise TypeError(f"graph activity input must be a JSON object; got {type(request).__name__}")
-    return request
+    async def activity(request: Any) -> dict[str, Any]:
+        decoded = decode_json_text(request)
+        if not isinstance(decoded, dict):
+            raise TypeError(
+                f"graph activity input must be a JSON object; got {type(decoded).__name__}"
+            )
+        try:
+            result: dict[str, Any] = await body(registry, decoded)
+        except DurableGraphError as exc:
+            error = {"type": type(exc).__name__, "message": str(exc)}
+            return {"ok": False, "error": error, "retryable": False}
+        return result
+
+    activity.__name__ = name
+    return activity

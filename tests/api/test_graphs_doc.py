@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from azure_functions_durable_graph import RouteError
-from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME, custom_status
+from azure_functions_durable_graph.graph.legacy import custom_status
+from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
 from azure_functions_durable_graph.graph.routing import normalize_route, validate_against_manifest
 from tests.graph.history import Replay, functions_by_name, run_until_blocked
 

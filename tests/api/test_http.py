@@ -11,9 +11,13 @@ import pytest
 from pydantic import BaseModel, Field
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
+from azure_functions_durable_graph.graph.inbox import INBOX_EVENT
 from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
-from azure_functions_durable_graph.graph.steps import wrap_event_payload
+from azure_functions_durable_graph.graph.wire import wrap_event_payload
 from tests.api.fakes import BASE, FakeDurableClient, request, user_functions
+
+#: What a run started by the 0.1.0 runtime had as input.
+LEGACY_INPUT_KEYS = ("graph_name", "graph_hash", "state")
 
 
 class Ticket(BaseModel):
@@ -105,6 +109,8 @@ def test_start_returns_202_with_links_and_pins_the_hash(runtime, fns, client):
                 "graph_name": "tickets",
                 "graph_hash": reg.graph_hash,
                 "state": {"title": "printer", "priority": 1, "approved": None},
+                "engine": 2,
+                "steps_per_execution": reg.manifest.steps_per_execution,
             },
         )
     ]
@@ -323,14 +329,27 @@ def test_event_is_accepted_and_wrapped(fns, client):
         "event_name": "approval",
         "status_url": BASE + "runs/e1",
     }
-    assert client.events == [("e1", "approval", wrap_event_payload("approval", {"approved": True}))]
+    # Engine-v2 runs read every event from one inbox, the graph's event name in the envelope.
+    inbox = [("e1", INBOX_EVENT, wrap_event_payload("approval", {"approved": True}))]
+    assert client.events == inbox
+
+
+def test_event_for_a_run_started_by_0_1_0_keeps_its_durable_event_name(fns, client):
+    running(fns, client, "old")
+    started = client.statuses["old"]["input"]
+    client.statuses["old"]["input"] = {k: v for k, v in started.items() if k in LEGACY_INPUT_KEYS}
+
+    assert send_event(fns, client, "old", "approval", '{"approved": true}')[0] == 202
+    assert client.events == [
+        ("old", "approval", wrap_event_payload("approval", {"approved": True}))
+    ]
 
 
 def test_event_with_empty_body_sends_null(fns, client):
     running(fns, client, "e2")
     status, _, _ = send_event(fns, client, "e2", "approval")
     assert status == 202
-    assert client.events == [("e2", "approval", wrap_event_payload("approval", None))]
+    assert client.events == [("e2", INBOX_EVENT, wrap_event_payload("approval", None))]
 
 
 def test_event_for_unknown_instance_is_404(fns, client):

@@ -146,6 +146,6 @@ def test_an_approval_after_the_timeout_is_not_applied_to_a_run_that_moved_on(hos
     applied = [
         json.loads(e["Input"])["event_name"]
         for e in host.history(links["instance_id"])
-        if e["EventType"] == TASK_SCHEDULED and e["Name"] == "durable_graph_apply_event"
+        if e["EventType"] == TASK_SCHEDULED and e["Name"] == "durable_graph_event"
     ]
     assert applied == ["director_approval"]

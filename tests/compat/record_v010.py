@@ -28,6 +28,7 @@ def main() -> None:
         Path(f"{store}{suffix}").unlink(missing_ok=True)
     finished: dict[str, str] = {}
     with LocalHost(APP, store=":memory:", clock=VirtualClock()) as host:
+
         def start(graph: str, state: dict, instance_id: str) -> str:
             body = {"input": state, "instance_id": instance_id}
             r = host.post(f"/api/graphs/{graph}/runs", json=body)

@@ -158,7 +158,10 @@ def test_rejects_bad_max_steps():
 
 def test_rejects_handler_that_is_not_callable():
     b = graph().set_entrypoint("a").add_node("a", "increment", terminal=True)  # type: ignore[arg-type]
-    assert build_error(b) == "Graph 'g': node 'a' handler must be callable; got 'increment'"
+    assert build_error(b) == (
+        "Graph 'g': node 'a' handler must be callable or a GraphRegistration (a subgraph); "
+        "got 'increment'"
+    )
 
 
 def test_rejects_duplicate_event_handler():

@@ -14,7 +14,7 @@ from azure_functions_durable_graph.graph.orchestration import (
     NODE_ACTIVITY,
     ORCHESTRATOR_NAME,
 )
-from azure_functions_durable_graph.graph.steps import wrap_event_payload
+from azure_functions_durable_graph.graph.wire import wrap_event_payload
 from tests.graph.history import (
     CALL_ACTIVITY,
     CREATE_TIMER,

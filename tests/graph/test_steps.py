@@ -10,12 +10,8 @@ from pydantic import BaseModel
 
 from azure_functions_durable_graph import ManifestBuilder, RouteDecision
 from azure_functions_durable_graph.graph.registry import GraphRegistry
-from azure_functions_durable_graph.graph.steps import (
-    apply_event,
-    run_node_step,
-    unwrap_event_payload,
-    wrap_event_payload,
-)
+from azure_functions_durable_graph.graph.steps import apply_event, run_node_step
+from azure_functions_durable_graph.graph.wire import unwrap_event_payload, wrap_event_payload
 
 
 class State(BaseModel):

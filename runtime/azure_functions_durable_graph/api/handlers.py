@@ -16,11 +16,12 @@ from pydantic import ValidationError
 
 from ..errors import GraphNotFound, GraphRunFailed, GraphVersionNotRegistered
 from ..graph.diagram import to_mermaid
+from ..graph.inbox import INBOX_EVENT
 from ..graph.manifest import GraphRegistration
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
+from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
-from ..graph.state import dump_state
-from ..graph.steps import wrap_event_payload
+from ..graph.wire import wrap_event_payload
 from .errors import ApiError, error_response, json_response
 from .status import FINISHED, describe_run, runtime_status_name
 
@@ -104,7 +105,12 @@ class GraphApi:
                     f"{runtime_status_name(existing) or 'running'}; "
                     "pick another instance_id or wait for it to finish",
                 )
-        run = RunInput(registration.graph_name, registration.graph_hash, state)
+        run = RunInput(
+            registration.graph_name,
+            registration.graph_hash,
+            state,
+            steps_per_execution=registration.manifest.steps_per_execution,
+        )
         instance_id = await client.start_new(
             self.orchestrator_name, instance_id=instance_id, client_input=run.to_dict()
         )
@@ -151,7 +157,9 @@ class GraphApi:
                 f"its events: {handlers}",
                 {"event_handlers": handlers},
             )
-        await client.raise_event(instance_id, event_name, wrap_event_payload(event_name, payload))
+        # Engine-v2 runs read every event from their inbox; 0.1.0 runs wait by event name.
+        durable_name = INBOX_EVENT if run.engine >= ENGINE_V2 else event_name
+        await client.raise_event(instance_id, durable_name, wrap_event_payload(event_name, payload))
         base = _api_base(req, segments_after_base=4)
         return json_response(
             {
@@ -265,16 +273,15 @@ def _require_running(status: Any, instance_id: str) -> None:
 
 def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) -> dict[str, Any]:
     try:
-        model = registration.state_model.model_validate(raw_input)
+        return registration.codec.validate_input(raw_input)
     except ValidationError as exc:
         raise ApiError(
             422,
             "validation_error",
-            f"input is not a valid {registration.state_model.__name__} "
+            f"input is not a valid {registration.codec.model_name} "
             f"for graph {registration.graph_name!r}",
             json.loads(exc.json(include_url=False)),
         ) from exc
-    return dump_state(model)
 
 
 def _valid_instance_id(value: object) -> bool:

@@ -352,9 +352,7 @@ def build_openapi(
 def _hoist_state_schema(registration: GraphRegistration, schemas: dict[str, Any]) -> dict[str, str]:
     """Put the state model (and its $defs) under components; return a $ref to it."""
     prefix = registration.graph_name
-    schema = registration.state_model.model_json_schema(
-        ref_template=f"#/components/schemas/{prefix}.{{model}}"
-    )
+    schema = _state_schema(registration, f"#/components/schemas/{prefix}.{{model}}")
     for def_name, definition in schema.pop("$defs", {}).items():
         schemas[f"{prefix}.{def_name}"] = definition
     if set(schema) == {"$ref"}:  # a self-referencing model lives in $defs already
@@ -362,3 +360,10 @@ def _hoist_state_schema(registration: GraphRegistration, schemas: dict[str, Any]
     state_name = f"{prefix}.{registration.manifest.state_model_name}"
     schemas[state_name] = schema
     return _ref(state_name)
+
+
+def _state_schema(registration: GraphRegistration, ref_template: str) -> dict[str, Any]:
+    """A Pydantic state model's schema with our refs; another codec's schema as it gives it."""
+    if registration.state_model is not None:
+        return registration.state_model.model_json_schema(ref_template=ref_template)
+    return dict(registration.codec.json_schema())

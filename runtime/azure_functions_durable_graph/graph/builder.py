@@ -10,13 +10,16 @@ import inspect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, NoReturn
 
 from pydantic import BaseModel
 
 from ..errors import ManifestError
+from .codec import PydanticCodec, StateCodec, reducer_problems
 from .manifest import (
     DEFAULT_MAX_STEPS,
+    DEFAULT_STEPS_PER_EXECUTION,
     EventHandler,
     GraphManifest,
     GraphRegistration,
@@ -25,7 +28,19 @@ from .manifest import (
     RouteHandler,
     compute_graph_hash,
 )
+from .node_options import (
+    NodeOptions,
+    check_defer,
+    check_model,
+    check_next_nodes,
+    check_on_error,
+    check_retry,
+    check_timeout,
+    retry_manifest,
+    subgraph_manifest,
+)
 from .routing import COMPLETE
+from .types import RetryPolicy
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -33,11 +48,12 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 @dataclass(frozen=True)
 class _NodeSpec:
     name: str
-    handler: NodeHandler
-    next_node: str | None
+    handler: NodeHandler | GraphRegistration
+    next_node: object  # checked in build(): a node name or a list of them
     route: RouteHandler | None
     terminal: bool
     route_targets: object  # checked in build(): a list of node names and/or "__complete__"
+    options: NodeOptions
 
 
 class ManifestBuilder:
@@ -49,26 +65,36 @@ class ManifestBuilder:
         state_model: the Pydantic v2 model every step's state validates against.
         version: a label for people; the hash is what pins runs.
         metadata: JSON-serialisable data shown in the manifest (part of the hash).
-        max_steps: node steps a run may take before it fails (guards against loops).
+        max_steps: supersteps a run may take before it fails (guards against loops).
+        retry: the RetryPolicy of every node that does not set its own.
+        steps_per_execution: supersteps per Durable execution; past it the run
+            continues as new, invisibly, so its history stays bounded.
+        codec: a `StateCodec` to use instead of a Pydantic `state_model` (adapters).
     """
 
     def __init__(
         self,
         graph_name: str,
-        state_model: type[BaseModel],
+        state_model: type[BaseModel] | None = None,
         *,
         version: str = "1",
         metadata: Mapping[str, Any] | None = None,
         max_steps: int = DEFAULT_MAX_STEPS,
+        retry: RetryPolicy | None = None,
+        steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION,
+        codec: StateCodec | None = None,
     ) -> None:
         self.graph_name = graph_name
         self.state_model = state_model
         self.version = version
         self.metadata: dict[str, Any] = dict(metadata or {})
         self.max_steps = max_steps
+        self.retry = retry
+        self.steps_per_execution = steps_per_execution
+        self.codec = codec
         self._entrypoint: str | None = None
         self._nodes: list[_NodeSpec] = []
-        self._events: list[tuple[str, EventHandler]] = []
+        self._events: list[tuple[str, EventHandler, object]] = []
 
     def set_entrypoint(self, node: str) -> ManifestBuilder:
         """The node every run starts at."""
@@ -78,25 +104,48 @@ class ManifestBuilder:
     def add_node(
         self,
         name: str,
-        handler: NodeHandler,
+        handler: NodeHandler | GraphRegistration,
         *,
-        next_node: str | None = None,
+        next_node: str | Iterable[str] | None = None,
         route: RouteHandler | None = None,
         terminal: bool = False,
         route_targets: Iterable[str] | None = None,
+        input_model: type[BaseModel] | None = None,
+        defer: bool = False,
+        retry: RetryPolicy | None = None,
+        timeout: timedelta | None = None,
+        on_error: str | None = None,
     ) -> ManifestBuilder:
-        """Add a node; give it a static `next_node`, a `route`, or mark it `terminal`.
+        """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
+        mark it `terminal`.
 
         With both `next_node` and `route`, a route returning None falls back to `next_node`.
         `route_targets` optionally declares every node (or ``"__complete__"``) the route
         may choose, so diagrams can draw them and a run fails if the route strays.
+        A `GraphRegistration` as handler runs that graph as a subgraph. `input_model`
+        validates the argument of a `Send` to this node; `defer` holds the node until
+        nothing else is pending; `retry`, `timeout` and `on_error` say what happens when
+        it fails (docs/graphs.md).
         """
-        self._nodes.append(_NodeSpec(name, handler, next_node, route, terminal, route_targets))
+        options = NodeOptions(defer, retry, timeout, on_error, input_model)
+        self._nodes.append(
+            _NodeSpec(name, handler, next_node, route, terminal, route_targets, options)
+        )
         return self
 
-    def add_event_handler(self, event_name: str, handler: EventHandler) -> ManifestBuilder:
-        """Handle `event_name`: ``handler(state, payload)`` returns a state update."""
-        self._events.append((event_name, handler))
+    def add_event_handler(
+        self,
+        event_name: str,
+        handler: EventHandler,
+        *,
+        payload_model: type[BaseModel] | None = None,
+    ) -> ManifestBuilder:
+        """Handle `event_name`: ``handler(state, payload)`` returns a state update.
+
+        With `payload_model`, the HTTP API validates each event's payload (422 when
+        invalid) and the handler receives the model instance.
+        """
+        self._events.append((event_name, handler, payload_model))
         return self
 
     def build(self) -> GraphRegistration:
@@ -108,14 +157,14 @@ class ManifestBuilder:
                 "graph_name must be 1-64 letters, digits, '_' or '-' (it is part of URLs); "
                 f"got {self.graph_name!r}",
             )
-        if not (inspect.isclass(self.state_model) and issubclass(self.state_model, BaseModel)):
-            fail(f"state_model must be a Pydantic v2 BaseModel subclass; got {self.state_model!r}")
+        codec = self._codec()
         if not isinstance(self.version, str) or not self.version:
             fail(f"version must be a non-empty string; got {self.version!r}")
-        if isinstance(self.max_steps, bool) or not isinstance(self.max_steps, int):
-            fail(f"max_steps must be an integer >= 1; got {self.max_steps!r}")
-        if self.max_steps < 1:
-            fail(f"max_steps must be an integer >= 1; got {self.max_steps!r}")
+        for knob in ("max_steps", "steps_per_execution"):
+            value = getattr(self, knob)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                fail(f"{knob} must be an integer >= 1; got {value!r}")
+        default_retry = check_retry("", self.retry, fail)
 
         nodes: dict[str, _NodeSpec] = {}
         for spec in self._nodes:
@@ -126,8 +175,11 @@ class ManifestBuilder:
                 )
             if spec.name in nodes:
                 fail(f"node {spec.name!r} is added twice; node names must be unique")
-            if not callable(spec.handler):
-                fail(f"node {spec.name!r} handler must be callable; got {spec.handler!r}")
+            if not callable(spec.handler) and not isinstance(spec.handler, GraphRegistration):
+                fail(
+                    f"node {spec.name!r} handler must be callable or a GraphRegistration "
+                    f"(a subgraph); got {spec.handler!r}"
+                )
             if spec.route is not None and not callable(spec.route):
                 fail(f"node {spec.name!r} route must be callable; got {spec.route!r}")
             nodes[spec.name] = spec
@@ -152,24 +204,72 @@ class ManifestBuilder:
                     f"node {spec.name!r} is not terminal and has neither next_node nor route; "
                     "give it one, or mark it terminal=True"
                 )
-            if spec.next_node is not None and spec.next_node not in nodes:
-                fail(
-                    f"node {spec.name!r} has next_node {spec.next_node!r}, which is not a "
-                    f"node; nodes: {known}"
-                )
         targets = {name: self._route_targets(spec, nodes) for name, spec in nodes.items()}
+        for problem in reducer_problems(self.state_model) if self.state_model else []:
+            fail(problem)
 
         events: dict[str, EventHandler] = {}
-        for event_name, handler in self._events:
+        payload_models: dict[str, type[BaseModel]] = {}
+        for event_name, handler, payload_model in self._events:
             if not isinstance(event_name, str) or not event_name:
                 fail(f"event names must be non-empty strings; got {event_name!r}")
             if event_name in events:
                 fail(f"event handler {event_name!r} is added twice; event names must be unique")
             if not callable(handler):
                 fail(f"event handler {event_name!r} must be callable; got {handler!r}")
+            model = check_model(f"event handler {event_name!r} payload_model", payload_model, fail)
+            if model is not None:
+                payload_models[event_name] = model
             events[event_name] = handler
 
-        return self._registration(nodes, events, targets)
+        definitions = self._definitions(nodes, targets, codec, default_retry)
+        return self._registration(nodes, events, payload_models, definitions, codec, default_retry)
+
+    def _codec(self) -> StateCodec:
+        if self.codec is not None:
+            if self.state_model is not None:
+                self._fail("give either state_model or codec, not both")
+            return self.codec
+        if not (inspect.isclass(self.state_model) and issubclass(self.state_model, BaseModel)):
+            self._fail(
+                f"state_model must be a Pydantic v2 BaseModel subclass; got {self.state_model!r}"
+            )
+        return PydanticCodec(self.state_model, graph_name=self.graph_name)
+
+    def _definitions(
+        self,
+        nodes: Mapping[str, _NodeSpec],
+        targets: Mapping[str, tuple[str, ...] | None],
+        codec: StateCodec,
+        default_retry: RetryPolicy | None,
+    ) -> dict[str, NodeDefinition]:
+        fail = self._fail
+        names = list(nodes)
+        assert self._entrypoint is not None
+        parent_fields = list(self._schema(codec).get("properties", {}))
+        definitions = {}
+        for name, spec in nodes.items():
+            opts = spec.options
+            child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
+            input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
+            definitions[name] = NodeDefinition(
+                name=name,
+                next_node=check_next_nodes(name, spec.next_node, names, fail),
+                has_route=spec.route is not None,
+                terminal=spec.terminal,
+                route_targets=targets[name],
+                defer=check_defer(name, opts.defer, self._entrypoint, fail),
+                retry=retry_manifest(check_retry(name, opts.retry, fail) or default_retry),
+                timeout_seconds=check_timeout(name, opts.timeout, fail),
+                on_error=check_on_error(name, opts.on_error, names, fail),
+                subgraph=(
+                    subgraph_manifest(name, child, self.graph_name, parent_fields, fail)
+                    if child is not None
+                    else None
+                ),
+                input_model=input_model.__name__ if input_model is not None else None,
+            )
+        return definitions
 
     def _route_targets(
         self, spec: _NodeSpec, nodes: Mapping[str, _NodeSpec]
@@ -200,54 +300,79 @@ class ManifestBuilder:
             self._fail(f"{where} lists {', '.join(repr(d) for d in duplicates)} more than once")
         return targets
 
+    def _schema(self, codec: StateCodec) -> dict[str, Any]:
+        try:
+            return codec.json_schema()
+        except Exception as exc:  # pydantic raises several types for unschemable fields
+            self._fail(f"state_model {codec.model_name} has no JSON schema: {exc}")
+
     def _registration(
         self,
         nodes: dict[str, _NodeSpec],
         events: dict[str, EventHandler],
-        targets: Mapping[str, tuple[str, ...] | None],
+        payload_models: dict[str, type[BaseModel]],
+        definitions: dict[str, NodeDefinition],
+        codec: StateCodec,
+        default_retry: RetryPolicy | None,
     ) -> GraphRegistration:
         assert self._entrypoint is not None
-        try:
-            state_schema = self.state_model.model_json_schema()
-        except Exception as exc:  # pydantic raises several types for unschemable fields
-            self._fail(f"state_model {self.state_model.__name__} has no JSON schema: {exc}")
-        definitions = {
-            name: NodeDefinition(
-                name=name,
-                next_node=spec.next_node,
-                has_route=spec.route is not None,
-                terminal=spec.terminal,
-                route_targets=targets[name],
-            )
-            for name, spec in nodes.items()
-        }
         content: dict[str, Any] = {
             "graph_name": self.graph_name,
             "version": self.version,
-            "state_model_name": self.state_model.__name__,
-            "state_schema": state_schema,
+            "state_model_name": codec.model_name,
+            "state_schema": self._schema(codec),
             "entrypoint": self._entrypoint,
             "nodes": {name: d.hash_content() for name, d in definitions.items()},
-            "edges": [[n, spec.next_node] for n, spec in nodes.items() if spec.next_node],
+            "edges": [[n, t] for n, d in definitions.items() for t in d.next_nodes],
             "event_handlers": sorted(events),
             "metadata": self.metadata,
             "max_steps": self.max_steps,
         }
+        # Engine-v2 parts enter the hash only when used, so 0.1.0 graphs keep their hash.
+        reducers = codec.reducers()
+        if reducers:
+            content["reducers"] = reducers
+        event_payloads = {e: m.model_json_schema() for e, m in sorted(payload_models.items())}
+        if event_payloads:
+            content["event_payloads"] = event_payloads
         try:
             graph_hash = compute_graph_hash(content)
         except (TypeError, ValueError) as exc:
             self._fail(f"metadata must be JSON-serialisable: {exc}")
         content.pop("edges")
-        manifest = GraphManifest(graph_hash=graph_hash, **content)
+        content["nodes"] = definitions
+        manifest = GraphManifest(
+            graph_hash=graph_hash, steps_per_execution=self.steps_per_execution, **content
+        )
+        handlers = {n: s.handler for n, s in nodes.items()}
+        subgraphs = {n: h for n, h in handlers.items() if isinstance(h, GraphRegistration)}
+        callables = {n: h for n, h in handlers.items() if not isinstance(h, GraphRegistration)}
         return GraphRegistration(
             manifest=manifest,
             state_model=self.state_model,
-            node_handlers={name: spec.handler for name, spec in nodes.items()},
+            node_handlers=callables,
             route_handlers={
                 name: spec.route for name, spec in nodes.items() if spec.route is not None
             },
             event_handlers=events,
+            codec=codec,
+            input_models={
+                n: s.options.input_model
+                for n, s in nodes.items()
+                if isinstance(s.options.input_model, type)
+            },
+            event_payload_models=payload_models,
+            retry_policies={
+                n: policy
+                for n, s in nodes.items()
+                if (policy := _policy(s.options.retry, default_retry)) is not None
+            },
+            subgraphs=subgraphs,
         )
 
     def _fail(self, message: str) -> NoReturn:
         raise ManifestError(self.graph_name, message)
+
+
+def _policy(own: object, default: RetryPolicy | None) -> RetryPolicy | None:
+    return own if isinstance(own, RetryPolicy) else default

@@ -9,10 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from .codec import StateCodec
+    from .types import RetryPolicy
 
 #: A node handler: ``handler(state) -> dict | state model | None`` (sync or async).
 NodeHandler: TypeAlias = Callable[[Any], Any | Awaitable[Any]]
@@ -22,6 +26,9 @@ RouteHandler: TypeAlias = Callable[[Any], Any | Awaitable[Any]]
 EventHandler: TypeAlias = Callable[[Any, Any], Any | Awaitable[Any]]
 
 DEFAULT_MAX_STEPS = 1000
+#: Supersteps per Durable execution before the run continues as new (bounded history);
+#: chosen by measurement (docs/graphs.md, "Bounded history"). Pinned in each run's input.
+DEFAULT_STEPS_PER_EXECUTION = 100
 HASH_LENGTH = 16
 
 
@@ -35,21 +42,49 @@ class NodeDefinition(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
-    next_node: str | None = None
+    next_node: str | tuple[str, ...] | None = None
     has_route: bool = False
     terminal: bool = False
     route_targets: tuple[str, ...] | None = None
+    defer: bool = False
+    retry: dict[str, Any] | None = None
+    timeout_seconds: float | None = None
+    on_error: str | None = None
+    subgraph: dict[str, Any] | None = None
+    input_model: str | None = None
+
+    @property
+    def next_nodes(self) -> tuple[str, ...]:
+        """The static edges as a tuple (one, several for a fan-out, or none)."""
+        if self.next_node is None:
+            return ()
+        if isinstance(self.next_node, str):
+            return (self.next_node,)
+        return self.next_node
 
     def hash_content(self) -> dict[str, Any]:
         """The node's part of the graph hash.
 
-        An undeclared `route_targets` is left out so graphs that do not use it
-        keep the hash they had before the field existed (runs in flight stay valid).
+        Optional fields left at their defaults are left out, so graphs that do not
+        use them keep the hash they had before the field existed (runs in flight
+        stay valid).
         """
         content = self.model_dump(mode="json")
-        if content["route_targets"] is None:
-            del content["route_targets"]
+        for key in _OPTIONAL_NODE_FIELDS:
+            if content[key] in (None, False):
+                del content[key]
         return content
+
+
+_OPTIONAL_NODE_FIELDS = (
+    "route_targets",
+    "defer",
+    "retry",
+    "timeout_seconds",
+    "on_error",
+    "subgraph",
+    "input_model",
+)
 
 
 class GraphManifest(BaseModel):
@@ -67,11 +102,14 @@ class GraphManifest(BaseModel):
     event_handlers: list[str]
     metadata: dict[str, Any] = Field(default_factory=dict)
     max_steps: int = DEFAULT_MAX_STEPS
+    reducers: dict[str, str] = Field(default_factory=dict)
+    event_payloads: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION
 
     @property
     def edges(self) -> list[tuple[str, str]]:
-        """Static edges (node, next_node); routed edges are only known at run time."""
-        return [(n.name, n.next_node) for n in self.nodes.values() if n.next_node is not None]
+        """Static edges (node, next node); routed edges are only known at run time."""
+        return [(n.name, target) for n in self.nodes.values() for target in n.next_nodes]
 
 
 def compute_graph_hash(content: Mapping[str, Any]) -> str:
@@ -89,10 +127,25 @@ class GraphRegistration:
     """A built graph: its manifest plus the handlers the activities call by name."""
 
     manifest: GraphManifest
-    state_model: type[BaseModel]
+    state_model: type[BaseModel] | None
     node_handlers: Mapping[str, NodeHandler]
     route_handlers: Mapping[str, RouteHandler]
     event_handlers: Mapping[str, EventHandler]
+    codec: StateCodec = field(default=None)  # type: ignore[assignment]  # set in __post_init__
+    input_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    event_payload_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    retry_policies: Mapping[str, RetryPolicy] = field(default_factory=dict)
+    subgraphs: Mapping[str, GraphRegistration] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.codec is None:
+            if self.state_model is None:
+                raise TypeError("a GraphRegistration needs a state_model or a codec")
+            from .codec import PydanticCodec
+
+            object.__setattr__(
+                self, "codec", PydanticCodec(self.state_model, graph_name=self.graph_name)
+            )
 
     @property
     def graph_name(self) -> str:

@@ -1,158 +1,203 @@
-"""The one orchestrator every graph runs on.
+"""The one orchestrator every graph runs on (engine v2: LangGraph's supersteps).
 
-Deterministic by construction: it reads only the manifest and its input, sets
-custom status, calls activities, waits for events (racing a durable timer when
-the wait has a timeout) and decides termination from activity outputs. No user
-code, no wall clock (deadlines come from `context.current_utc_datetime`), no
-I/O, no randomness, so replay always takes the same path.
+Deterministic by construction: it reads only the manifest, its input and
+activity results; sets custom status; calls activities and sub-orchestrations;
+waits on durable timers and on the run's inbox. No user code, no wall clock,
+no I/O, no randomness, so replay always takes the same path.
+
+A run's life: supersteps until nothing is active. Between supersteps it may
+wait for a graph event (a route's `wait_for_event`), and every
+`steps_per_execution` supersteps it continues as new with its progress carried
+in the input, so no single history grows without bound. Runs started by 0.1.0
+(input without ``"engine"``) replay through the frozen loop in `legacy.py`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-from collections.abc import Callable, Generator, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Generator
+from datetime import timedelta, timezone
 from typing import Any
 
 from ..errors import GraphRunFailed, StepLimitExceeded
+from .inbox import Inbox
+from .legacy import EVENT_ACTIVITY, NODE_ACTIVITY, run_legacy
 from .manifest import GraphManifest
+from .progress import ENGINE_V2, Progress, RunInput
 from .registry import GraphRegistry
 from .routing import COMPLETE
+from .superstep import Superstep
+from .targets import plain, plan_next
+from .tasks import EVENT_ACTIVITY_V2
 
 # Prefixed so they cannot collide with the user's own functions in the same app.
 ORCHESTRATOR_NAME = "durable_graph_orchestrator"
-NODE_ACTIVITY = "durable_graph_run_node"
-EVENT_ACTIVITY = "durable_graph_apply_event"
 
-Orchestrator = Callable[[Any], Generator[Any, Any, dict[str, Any]]]
+__all__ = ["EVENT_ACTIVITY", "NODE_ACTIVITY", "ORCHESTRATOR_NAME", "RunInput", "make_orchestrator"]
 
-
-@dataclass(frozen=True)
-class RunInput:
-    """What a run pins: ``{"graph_name", "graph_hash", "state"}``."""
-
-    graph_name: str
-    graph_hash: str
-    state: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"graph_name": self.graph_name, "graph_hash": self.graph_hash, "state": self.state}
-
-    @classmethod
-    def parse(cls, value: Any) -> RunInput:
-        if isinstance(value, str):  # some clients hand the input over as JSON text
-            with contextlib.suppress(ValueError):
-                value = json.loads(value)
-        if (
-            not isinstance(value, Mapping)
-            or not isinstance(value.get("graph_name"), str)
-            or not isinstance(value.get("graph_hash"), str)
-            or not isinstance(value.get("state"), Mapping)
-        ):
-            raise GraphRunFailed(
-                "InvalidRunInput",
-                'a graph run\'s input must be {"graph_name": str, "graph_hash": str, '
-                f'"state": object}}; got {value!r}',
-            )
-        return cls(value["graph_name"], value["graph_hash"], dict(value["state"]))
-
-
-def custom_status(
-    manifest: GraphManifest, node: str, step: int, waiting: Mapping[str, str] | None
-) -> dict[str, Any]:
-    return {
-        "graph": manifest.graph_name,
-        "version": manifest.version,
-        "hash": manifest.graph_hash,
-        "node": node,
-        "step": step,
-        "waiting": waiting,
-    }
+Orchestrator = Callable[[Any], Generator[Any, Any, dict[str, Any] | None]]
 
 
 def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
     """The generator function registered as the orchestration trigger."""
 
-    def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any]]:
-        run = RunInput.parse(context.get_input(expected_type=dict))
+    def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any] | None]:
+        run = RunInput.parse(context.get_input(expected_type=object))
         manifest = registry.get(run.graph_name, run.graph_hash).manifest
-        pinned = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
-        state = run.state
-        node = manifest.entrypoint
-        step = 0
-        path: list[str] = []  # every node run, in order, repeats included
-        while True:
-            if step >= manifest.max_steps:
-                raise StepLimitExceeded(manifest.graph_name, manifest.max_steps, node)
-            step += 1
-            path.append(node)
-            context.set_custom_status(custom_status(manifest, node, step, None))
-            result = yield context.call_activity(
-                NODE_ACTIVITY, {**pinned, "node": node, "state": state}, expected_type=dict
-            )
-            state = _state_from(result)
-            decision = result["decision"]
-            if decision["kind"] == "complete":
-                break
-            if decision["kind"] == "next":
-                node = decision["next_node"]
-                continue
-            event_name, resume_node = decision["event_name"], decision["resume_node"]
-            waiting = {"event_name": event_name, "resume_node": resume_node}
-            event = context.wait_for_external_event(event_name, expected_type=object)
-            timeout_seconds = decision.get("timeout_seconds")  # absent in older histories
-            if timeout_seconds is None:
-                context.set_custom_status(custom_status(manifest, node, step, waiting))
-                payload = yield event
-            else:
-                deadline = _utc(context.current_utc_datetime) + timedelta(seconds=timeout_seconds)
-                timeout_node = decision["timeout_node"]
-                waiting |= {"timeout_node": timeout_node, "deadline": deadline.isoformat()}
-                context.set_custom_status(custom_status(manifest, node, step, waiting))
-                timer = context.create_timer(deadline)
-                winner = yield context.task_any([event, timer])
-                if winner is timer:  # the state stays as it is; no activity runs
-                    if timeout_node == COMPLETE:
-                        break
-                    node = timeout_node
-                    continue
-                timer.cancel()
-                payload = event.result
-            result = yield context.call_activity(
-                EVENT_ACTIVITY,
-                {**pinned, "event_name": event_name, "payload": payload, "state": state},
-                expected_type=dict,
-            )
-            state = _state_from(result)
-            node = resume_node
-        context.set_custom_status(custom_status(manifest, node, step, None))
-        return {
-            "graph": manifest.graph_name,
-            "version": manifest.version,
-            "hash": manifest.graph_hash,
-            "final_node": node,
-            "steps": step,
-            "path": path,
-            "state": state,
-        }
+        if run.engine < ENGINE_V2:
+            return (yield from run_legacy(context, manifest, run))
+        return (yield from _Run(context, manifest, run).execute())
 
     return orchestrator
 
 
-def _utc(moment: datetime) -> datetime:
-    """The orchestration's time as an aware UTC datetime (hosts send UTC, maybe without a zone)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+class _Run:
+    """One execution of an engine-v2 run."""
 
+    def __init__(self, context: Any, manifest: GraphManifest, run: RunInput) -> None:
+        self.context = context
+        self.manifest = manifest
+        self.run = run
+        self.pinned = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        if run.progress is not None:
+            self.progress = Progress.from_dict(run.progress)
+        else:
+            self.progress = Progress(state=run.state, active=[plain(manifest.entrypoint)])
+        self.per_execution = run.steps_per_execution or manifest.steps_per_execution
+        self.step: Superstep | None = None
+        self.waiting: dict[str, Any] | None = None
+        self.inbox = Inbox(context, self.progress.inbox, self.publish)
 
-def _state_from(result: Any) -> dict[str, Any]:
-    """Fail the run with the activity's own message when it reports an error."""
-    if not isinstance(result, Mapping) or "ok" not in result:
-        raise GraphRunFailed("InvalidActivityResult", f"unexpected activity result {result!r}")
-    if not result["ok"]:
-        err = result.get("error") or {}
-        raise GraphRunFailed(str(err.get("type", "Error")), str(err.get("message", err)))
-    return dict(result["state"])
+    def execute(self) -> Generator[Any, Any, dict[str, Any] | None]:
+        progress = self.progress
+        done_here = 0
+        while progress.active:
+            if done_here >= self.per_execution:
+                yield from self.inbox.drain_history()
+                progress.executions += 1
+                self.publish()
+                self.context.continue_as_new(self.run.continued(progress))
+                return None
+            if progress.superstep >= self.manifest.max_steps:
+                raise StepLimitExceeded(
+                    self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
+                )
+            progress.superstep += 1
+            done_here += 1
+            progress.path.extend(task["node"] for task in progress.active)
+            progress.last_node = progress.active[-1]["node"]
+            self.step = Superstep(
+                self.context, self.manifest, self.pinned, self.inbox, progress, self.publish
+            )
+            outcome = yield from self.step.run()
+            self.step = None
+            self._change(outcome.set, outcome.unset)
+            targets = outcome.targets
+            if outcome.wait is not None:
+                targets = yield from self._wait_for_event(outcome.wait)
+            progress.active, progress.deferred = plan_next(
+                targets, progress.deferred, self.manifest
+            )
+        self.publish()
+        return {
+            "graph": self.manifest.graph_name,
+            "version": self.manifest.version,
+            "hash": self.manifest.graph_hash,
+            "final_node": progress.last_node,
+            "steps": progress.superstep,
+            "supersteps": progress.superstep,
+            "path": progress.path,
+            "state": progress.state,
+        }
+
+    def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
+        state = self.progress.state
+        state.update(changed)
+        for key in removed:
+            state.pop(key, None)
+
+    def _wait_for_event(
+        self, decision: dict[str, Any]
+    ) -> Generator[Any, Any, list[dict[str, Any]]]:
+        """Consume the wait's event from the inbox (FIFO), racing the timeout if any."""
+        name = decision["event_name"]
+        timer = None
+        self.waiting = {"event_name": name, "resume_node": decision["resume_node"]}
+        if decision.get("timeout_seconds") is not None:
+            now = self.context.current_utc_datetime
+            now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now
+            deadline = now + timedelta(seconds=decision["timeout_seconds"])
+            self.waiting["timeout_node"] = decision["timeout_node"]
+            self.waiting["deadline"] = deadline.isoformat()
+            timer = self.context.create_timer(deadline)
+        try:
+            while True:
+                message = self.inbox.take(lambda m: m["kind"] == "event" and m["name"] == name)
+                if message is None:
+                    self._reject_resumes()
+                    self.publish()
+                    arrived = yield from self.inbox.next_message(timer)
+                    if not arrived:
+                        target = decision["timeout_node"]
+                        return [] if target == COMPLETE else [plain(target)]
+                    continue
+                if (yield from self._apply_event(name, message)):
+                    if timer is not None:
+                        timer.cancel()
+                    return [plain(decision["resume_node"])]
+        finally:
+            self.waiting = None
+
+    def _apply_event(self, name: str, message: dict[str, Any]) -> Generator[Any, Any, bool]:
+        request = {
+            **self.pinned,
+            "event_name": name,
+            "payload": message.get("payload"),
+            "state": self.progress.state,
+        }
+        call = self.context.call_activity(EVENT_ACTIVITY_V2, request, expected_type=dict)
+        yield from self.inbox.wait_for(call)
+        result = call.result
+        if call.state.name == "FAILED" or not isinstance(result, dict):
+            raise GraphRunFailed("ActivityFailed", str(result).strip())
+        if result.get("ok"):
+            self._change(dict(result.get("set") or {}), list(result.get("unset") or []))
+            return True
+        error = result.get("error") or {}
+        if not result.get("rejected"):
+            raise GraphRunFailed(str(error.get("type", "Error")), str(error.get("message", "")))
+        self.progress.reject(message, str(error.get("message", "rejected")))
+        return False
+
+    def _reject_resumes(self) -> None:
+        while (message := self.inbox.take(lambda m: m["kind"] != "event")) is not None:
+            resume = message["kind"] == "resume"
+            reason = "no interrupt is pending" if resume else "not a graph event"
+            self.progress.reject(message, reason)
+
+    def publish(self) -> None:
+        """The custom status: where the run is and what it holds (shape in docs/graphs.md)."""
+        progress = self.progress
+        step = self.step
+        pending: dict[str, int] = {}
+        for message in progress.inbox:
+            if message["kind"] == "event":
+                pending[message["name"]] = pending.get(message["name"], 0) + 1
+        active = [task["node"] for task in progress.active]
+        self.context.set_custom_status(
+            {
+                "graph": self.manifest.graph_name,
+                "version": self.manifest.version,
+                "hash": self.manifest.graph_hash,
+                "engine": ENGINE_V2,
+                "node": active[0] if active else progress.last_node,
+                "step": progress.superstep,
+                "active": active,
+                "waiting": self.waiting,
+                "interrupts": step.interrupts if step is not None else [],
+                "retry": step.retrying if step is not None else None,
+                "children": step.children if step is not None else [],
+                "pending_events": [{"name": n, "count": c} for n, c in pending.items()],
+                "rejected": progress.rejected[-5:],
+                "executions": progress.executions,
+            }
+        )

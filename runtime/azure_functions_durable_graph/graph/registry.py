@@ -23,9 +23,15 @@ class GraphRegistry:
                 "register_registration() takes the GraphRegistration returned by "
                 f"ManifestBuilder.build(); got {type(registration).__name__}"
             )
-        key = (registration.graph_name, registration.graph_hash)
-        self._by_key[key] = registration
+        self._register_by_key(registration)
         self._latest[registration.graph_name] = registration
+
+    def _register_by_key(self, registration: GraphRegistration) -> None:
+        """Subgraphs are resolvable by (name, hash) for their runs, but do not take over
+        their name for new runs: only a graph registered itself does."""
+        self._by_key[(registration.graph_name, registration.graph_hash)] = registration
+        for child in registration.subgraphs.values():
+            self._register_by_key(child)
 
     def latest(self, graph_name: str) -> GraphRegistration:
         """The registration new runs of `graph_name` use."""
