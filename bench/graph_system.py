@@ -5,7 +5,8 @@
 - http: `POST /api/graphs/{graph}/runs` and polling the run's `status_url`
   every 2 ms, as a client of the graph API would.
 
-Both read the run's history from the store for the history figures.
+Both count the history events the store appends for the run (over every
+execution: a graph run continues as new every `steps_per_execution` supersteps).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class GraphSystem(System):
         self._path = path
         self._host = host
         self._registry = host_registry(host)
+        self._written: dict[str, list[Any]] = {}
+        self._record_history(host.engine.store)
 
     def run(self, workload: Workload) -> RunFacts:
         graph = workload.kind
@@ -55,11 +58,17 @@ class GraphSystem(System):
         return self._facts(instance_id, workload)
 
     def _run_engine(self, graph: str, state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        from azure_functions_durable_graph.graph.orchestration import RunInput
+        from azure_functions_durable_graph.graph.progress import RunInput
 
         registration = self._registry.latest(graph)
         engine = self._host.engine
-        run_input = json.dumps(RunInput(graph, registration.graph_hash, state).to_dict())
+        run = RunInput(  # what POST /api/graphs/{graph}/runs starts
+            graph,
+            registration.graph_hash,
+            registration.codec.validate_input(state),
+            steps_per_execution=registration.manifest.steps_per_execution,
+        )
+        run_input = json.dumps(run.to_dict())
 
         async def go() -> tuple[str, dict[str, Any] | None]:
             instance_id = await engine.start_orchestration(ORCHESTRATOR_NAME, run_input)
@@ -92,14 +101,25 @@ class GraphSystem(System):
         return links["instance_id"], final if isinstance(final, dict) else {}
 
     def _facts(self, instance_id: str, workload: Workload) -> RunFacts:
-        events = self._host.history(instance_id)
-        scheduled = sum(1 for e in events if e.get("EventType") == EventType.TASK_SCHEDULED)
+        written = self._written.pop(instance_id, [])
+        scheduled = sum(1 for e in written if e.get("EventType") == EventType.TASK_SCHEDULED)
         return RunFacts(
             node_calls=workload.steps,
             activity_calls=scheduled,
-            history_events=len(events),
-            history_bytes=sum(len(json.dumps(e)) for e in events),
+            history_events=len(written),
+            history_bytes=sum(len(json.dumps(e)) for e in written),
         )
+
+    def _record_history(self, store: Any) -> None:
+        """Keep every event the store appends, per instance: a run continues as new every
+        `steps_per_execution` supersteps, so its current history is only the last part."""
+        append = store.append_history
+
+        def recording(instance_id: str, execution_id: str, events: list[Any]) -> None:
+            append(instance_id, execution_id, events)
+            self._written.setdefault(instance_id, []).extend(events)
+
+        store.append_history = recording
 
 
 def host_registry(host: LocalHost) -> Any:
