@@ -9,6 +9,7 @@ goes to stderr, the tables to stdout (bench/README.md explains every column).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -120,6 +121,16 @@ def _one(system: System, cell: Result, *, record: bool) -> None:
         cell.facts = facts
 
 
+def period() -> str:
+    """The continue-as-new period the bench graphs were built with."""
+    chosen = os.environ.get("BENCH_STEPS_PER_EXECUTION")
+    if chosen:
+        return f"steps_per_execution={chosen} (--steps-per-execution)"
+    from azure_functions_durable_graph.graph.manifest import DEFAULT_STEPS_PER_EXECUTION
+
+    return f"steps_per_execution={DEFAULT_STEPS_PER_EXECUTION} (the builder's default)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke mode: tiny workloads, 2 rounds")
@@ -127,10 +138,19 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", default=None, help="run only this system (repeatable)"
     )
     parser.add_argument(
+        "--steps-per-execution",
+        type=int,
+        default=None,
+        help="build the bench graphs with this continue-as-new period (default: the builder's)",
+    )
+    parser.add_argument(
         "--no-import-time", action="store_true", help="skip the function_app.py import timing"
     )
     args = parser.parse_args(argv)
     from bench.report_compare import render
+
+    if args.steps_per_execution is not None:
+        os.environ["BENCH_STEPS_PER_EXECUTION"] = str(args.steps_per_execution)
 
     factories = _factories()
     if args.only:
@@ -155,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         progress("import time of a generated function_app.py")
         imports = import_time.measure(2 if args.quick else 9)
     elapsed = time.perf_counter() - started
-    print(render(results, quick=args.quick, elapsed=elapsed, imports=imports))
+    print(render(results, quick=args.quick, elapsed=elapsed, imports=imports, period=period()))
     failed = [r for r in results if r.error is not None]
     return 2 if failed else 0
 

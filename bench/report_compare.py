@@ -111,7 +111,12 @@ def targets_table(results: Sequence[Result], reference: str) -> str:
 
 
 def render(
-    results: Sequence[Result], *, quick: bool, elapsed: float, imports: ImportTime | None
+    results: Sequence[Result],
+    *,
+    quick: bool,
+    elapsed: float,
+    imports: ImportTime | None,
+    period: str,
 ) -> str:
     from bench.compare import REFERENCE
 
@@ -119,6 +124,7 @@ def render(
     parts = [
         f"Side-by-side benchmark, {mode}",
         environment(),
+        f"This project's bench graphs: {period}",
         "",
         f"Every workload, every system (ref = {REFERENCE}; spread = (slowest - fastest) / median)",
         "",

@@ -5,7 +5,8 @@ not registered and bench/durable_graph.py fails that workload with a message.
 """
 
 import operator
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 from pydantic import BaseModel
 
@@ -18,6 +19,12 @@ app = runtime.function_app
 LINEAR_NODES = 10
 MAX_STEPS = 5000
 
+# `python -m bench.compare --steps-per-execution N` sets this; unset, the builder's default.
+_PERIOD = os.environ.get("BENCH_STEPS_PER_EXECUTION")
+OPTIONS: dict[str, Any] = {"max_steps": MAX_STEPS}
+if _PERIOD:
+    OPTIONS["steps_per_execution"] = int(_PERIOD)
+
 
 class Counter(BaseModel):
     count: int = 0
@@ -29,7 +36,7 @@ def increment(state: Counter) -> dict:
     return {"count": state.count + 1}
 
 
-linear = ManifestBuilder("linear", Counter, max_steps=MAX_STEPS)
+linear = ManifestBuilder("linear", Counter, **OPTIONS)
 linear.set_entrypoint("n0")
 for index in range(LINEAR_NODES):
     last = index == LINEAR_NODES - 1
@@ -43,7 +50,7 @@ def again(state: Counter) -> str:
     return "step" if state.count < state.limit else "__complete__"
 
 
-loop = ManifestBuilder("loop", Counter, max_steps=MAX_STEPS)
+loop = ManifestBuilder("loop", Counter, **OPTIONS)
 loop.set_entrypoint("step")
 loop.add_node("step", increment, route=again, route_targets=["step", "__complete__"])
 runtime.register_registration(loop.build())
@@ -72,7 +79,7 @@ if Send is not None:  # engine v2
     def join(state: MapReduce) -> dict:
         return {"total": sum(state.results)}
 
-    fanout = ManifestBuilder("fanout", MapReduce, max_steps=MAX_STEPS)
+    fanout = ManifestBuilder("fanout", MapReduce, **OPTIONS)
     fanout.set_entrypoint("split")
     fanout.add_node("split", split, route=scatter, route_targets=["work"])
     fanout.add_node("work", work, next_node="join", input_model=Item)
