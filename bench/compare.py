@@ -1,20 +1,23 @@
 """Compare this project with LangGraph and durabletask on identical workloads.
 
-`python -m bench.compare [--quick] [--rounds-scale X]` (or `make bench`). Every system is
-opened once; for each workload the systems take turns within every round (the
-order rotates), so a change in machine load hits all of them alike. Progress
-goes to stderr, the tables to stdout (bench/README.md explains every column).
+`python -m bench.compare [--quick] [--only SYSTEM] [--steps-per-execution N]`
+(`make bench`). Every system is opened once; for each workload the systems take
+turns within every round (the order rotates), so a change in machine load hits
+all of them alike. Progress goes to stderr, the tables to stdout
+(bench/README.md explains every column).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 
 from bench import workloads as w
 from bench.systems import RunFacts, System
@@ -33,11 +36,9 @@ def _factories() -> dict[str, Factory]:
     found: dict[str, Factory] = {}
     for path in ("engine", "http"):
         for store in ("memory", "sqlite"):
-            found[f"durable-graph {path} {store}"] = (
-                lambda p=path, s=store: graph_system(p, s)  # type: ignore[misc]
-            )
+            found[f"durable-graph {path} {store}"] = partial(graph_system, path, store)
     for name in VARIANTS:
-        found[name] = lambda n=name: langgraph_system(n)  # type: ignore[misc]
+        found[name] = partial(langgraph_system, name)
     found["durabletask"] = durabletask_system
     return found
 
@@ -61,7 +62,7 @@ class Result:
     def quantile(self, q: float) -> float:
         """Nearest-rank quantile (with few runs, p99 is the slowest run)."""
         ordered = sorted(self.seconds)
-        rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 1))))
+        rank = max(1, min(len(ordered), math.ceil(q * len(ordered))))
         return ordered[rank - 1]
 
     @property
