@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
 
-.PHONY: help venv lint typecheck pytest test test-313 demo bench clean
+.PHONY: help venv lint typecheck pytest test test-313 demo bench bench-venv clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
@@ -48,8 +48,19 @@ test: lint typecheck pytest test-313
 demo: venv
 	$(BIN)/python tools/demo.py
 
-bench: venv
-	$(BIN)/python -m bench.compare
+# LangGraph and durabletask get their own venv (under build/, so lint and clean cover it).
+BENCH_VENV ?= build/venv-bench
+
+$(BENCH_VENV)/bin/.installed: pyproject.toml
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench-venv: $(BENCH_VENV)/bin/.installed
+
+bench: bench-venv
+	$(BENCH_VENV)/bin/python -m bench.compare
 
 clean:
 	rm -rf $(VENV) $(VENV313) build .pytest_cache .mypy_cache .ruff_cache
