@@ -143,3 +143,15 @@ def test_run_episode_reuses_the_instances_actions_with_the_real_sdk() -> None:
             h.task_completed(AT, episode, str(episode + 1)),
         ]
     assert seen == [["0"], ["0", "1"], ["0", "1", "2"]]
+
+
+def test_a_finished_execution_is_forgotten() -> None:
+    prefixes = StatePrefixes(_flatten)
+    running = [{"actionType": 0, "functionName": "a", "input": "0"}]
+    assert prefixes.parse(_state_text(running), "i") is not None
+    assert len(prefixes) == 1
+    parsed = prefixes.parse(_state_text(running, done=True, output=1), "i")
+
+    assert parsed is not None
+    assert parsed[0]["isDone"] is True
+    assert len(prefixes) == 0

@@ -194,6 +194,9 @@ class StateCodec:
 
 T = TypeVar("T")
 
+#: Running instances whose parsed actions are kept (each holds its state text's prefix).
+MAX_PARSED_INSTANCES = 64
+
 #: How the SDK (1.7, `OrchestratorState.to_json_string`) starts the state text of schema v2.
 _STATE_HEAD = re.compile(
     r'\{"isDone": (true|false), "schemaVersion": (-?(?:0|[1-9][0-9]*)), "actions": \[\['
@@ -221,7 +224,7 @@ class StatePrefixes(Generic[T]):
     """
 
     def __init__(
-        self, flatten: Callable[[Any, list[T]], None], capacity: int = MAX_CACHED_INSTANCES
+        self, flatten: Callable[[Any, list[T]], None], capacity: int = MAX_PARSED_INSTANCES
     ) -> None:
         self._flatten = flatten
         self._capacity = capacity
@@ -251,13 +254,16 @@ class StatePrefixes(Generic[T]):
             return None
         if rest is None or rest.keys() & {"isDone", "schemaVersion", "actions"}:
             return None
-        prefix = _Prefix(text[:end], actions, count)
+        done = head.group(1) == "true"
         with self._lock:
-            self._entries[key] = prefix
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
-        state = {"isDone": head.group(1) == "true", "schemaVersion": int(head.group(2)), **rest}
+            if done:  # the execution is over: no episode of it follows
+                self._entries.pop(key, None)
+            else:
+                self._entries[key] = _Prefix(text[:end], actions, count)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self._capacity:
+                    self._entries.popitem(last=False)
+        state = {"isDone": done, "schemaVersion": int(head.group(2)), **rest}
         return state, actions
 
     def forget(self, key: str) -> None:
