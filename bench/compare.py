@@ -43,7 +43,7 @@ def _factories() -> dict[str, Factory]:
     return found
 
 
-#: Longer workloads are not warmed up again (the shorter ones before them did it).
+#: Long workloads get no warm-up run (the short ones warm the same code).
 WARM_UP_BELOW = 200
 
 #: Rounds per workload in the full run (quick mode runs 2 of each).
@@ -89,24 +89,34 @@ def measure(
     rounds: Callable[[w.Workload], int],
     progress: Callable[[str], None],
 ) -> list[Result]:
-    results: list[Result] = []
+    """Round r runs every workload that has more than r rounds, on every system.
+
+    Workloads are interleaved as well as systems, so a ratio between two
+    workloads (loop-800 / loop-50) is not skewed by load that changed between them.
+    """
+    cells: dict[tuple[str, str], Result] = {}
     with ExitStack() as stack:
         systems = {name: stack.enter_context(make()) for name, make in factories.items()}
         names = list(systems)
         for workload in plan:
-            cells = {name: Result(name, workload) for name in names}
-            count = rounds(workload)
-            progress(f"{workload.name}: {count} rounds x {len(names)} systems")
-            if workload.steps < WARM_UP_BELOW:  # a warm-up run each: imports, caches
-                for name in names:
-                    _one(systems[name], cells[name], record=False)
-            for index in range(count):
-                shift = index % len(names)
+            for name in names:
+                cells[(workload.name, name)] = Result(name, workload)
+        warm = [wl for wl in plan if wl.steps < WARM_UP_BELOW]
+        progress(f"warm-up: {', '.join(wl.name for wl in warm)} x {len(names)} systems")
+        for workload in warm:  # a warm-up run each: imports, caches
+            for name in names:
+                _one(systems[name], cells[(workload.name, name)], record=False)
+        total = max(rounds(wl) for wl in plan)
+        for index in range(total):
+            due = [wl for wl in plan if index < rounds(wl)]
+            progress(f"round {index + 1}/{total}: {', '.join(wl.name for wl in due)}")
+            shift = index % len(names)
+            for workload in due:
                 for name in names[shift:] + names[:shift]:
-                    if cells[name].error is None:
-                        _one(systems[name], cells[name], record=True)
-            results.extend(cells.values())
-    return results
+                    cell = cells[(workload.name, name)]
+                    if cell.error is None:
+                        _one(systems[name], cell, record=True)
+    return list(cells.values())
 
 
 def _one(system: System, cell: Result, *, record: bool) -> None:
