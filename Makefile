@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
 
-.PHONY: help venv lint typecheck pytest test test-313 demo bench bench-venv clean
+.PHONY: help venv browser lint typecheck pytest test test-313 demo bench bench-venv clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
@@ -28,7 +28,12 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-pytest: venv
+# Debian's Chromium for the inspector page tests and `draw --format svg|png`
+# (Playwright drives it; nothing downloads a browser).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+pytest: venv browser
 	$(BIN)/pytest
 
 $(VENV313)/bin/.installed: pyproject.toml
@@ -40,7 +45,7 @@ $(VENV313)/bin/.installed: pyproject.toml
 
 # The other end of Azure's range: the runtime, the local host and the
 # conformance suite again on 3.13 (template tests run once, on the default).
-test-313: $(VENV313)/bin/.installed
+test-313: $(VENV313)/bin/.installed browser
 	$(VENV313)/bin/pytest tests --ignore=tests/template
 
 test: lint typecheck pytest test-313
@@ -54,7 +59,7 @@ BENCH_VENV ?= build/venv-bench
 $(BENCH_VENV)/bin/.installed: pyproject.toml
 	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[dev,bench]'
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
 	@touch $@
 
 bench-venv: $(BENCH_VENV)/bin/.installed

@@ -5,7 +5,32 @@ from __future__ import annotations
 import azure.functions as func
 
 import azure_functions_durable_graph
-from tests.graph.history import Replay, functions_by_name, run_until_blocked
+from azure_functions_durable_graph.testing import LocalHost, VirtualClock
+
+#: The issue's snippet, verbatim.
+SNIPPET = """
+from pydantic import BaseModel
+from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
+
+class MyState(BaseModel):
+    message: str
+    processed: bool = False
+
+def process(state: MyState) -> dict:
+    return {"processed": True}
+
+def finalize(state: MyState) -> dict:
+    return {"message": f"Done: {state.message}"}
+
+builder = ManifestBuilder(graph_name="my_graph", state_model=MyState)
+builder.set_entrypoint("process")
+builder.add_node("process", process, next_node="finalize")
+builder.add_node("finalize", finalize, terminal=True)
+
+runtime = DurableGraphApp()
+runtime.register_registration(builder.build())
+app = runtime.function_app
+"""
 
 
 def test_exported_members():
@@ -59,36 +84,19 @@ def test_errors_share_one_root():
     assert all(issubclass(e, DurableGraphError) for e in errors)
 
 
-def test_issue_snippet_runs_as_written_and_completes():
-    from pydantic import BaseModel  # noqa: I001 - the issue snippet, verbatim
-    from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
+def test_issue_snippet_runs_as_written_and_completes(tmp_path):
+    namespace: dict = {"__name__": "issue_snippet"}
+    exec(compile(SNIPPET, "issue snippet", "exec", dont_inherit=True), namespace)
+    assert isinstance(namespace["app"], func.FunctionRegister)
+    graph_hash = namespace["runtime"].registry.latest("my_graph").graph_hash
 
-    class MyState(BaseModel):
-        message: str
-        processed: bool = False
+    # The same code as a function_app.py, served by the local host, completes a run.
+    (tmp_path / "function_app.py").write_text(SNIPPET, encoding="utf-8")
+    with LocalHost(tmp_path, store=":memory:", clock=VirtualClock()) as host:
+        links = host.post("/api/graphs/my_graph/runs", json={"input": {"message": "hi"}}).json()
+        host.wait_for_status(links["instance_id"], "Completed")
+        run = host.get(links["status_url"]).json()
 
-    def process(state: MyState) -> dict:
-        return {"processed": True}
-
-    def finalize(state: MyState) -> dict:
-        return {"message": f"Done: {state.message}"}
-
-    builder = ManifestBuilder(graph_name="my_graph", state_model=MyState)
-    builder.set_entrypoint("process")
-    builder.add_node("process", process, next_node="finalize")
-    builder.add_node("finalize", finalize, terminal=True)
-
-    runtime = DurableGraphApp()
-    runtime.register_registration(builder.build())
-    app = runtime.function_app
-
-    assert isinstance(app, func.FunctionRegister)
-    assert RouteDecision.complete().kind == "complete"
-    functions = functions_by_name(app)
-    graph_hash = runtime.registry.latest("my_graph").graph_hash
-    run_input = {"graph_name": "my_graph", "graph_hash": graph_hash, "state": {"message": "hi"}}
-    replay = Replay(
-        functions["durable_graph_orchestrator"], "durable_graph_orchestrator", run_input
-    )
-    final = run_until_blocked(replay, functions)
-    assert final.output["state"] == {"message": "Done: hi", "processed": True}
+    assert run["graph_hash"] == graph_hash
+    assert run["output"] == {"message": "Done: hi", "processed": True}
+    assert run["path"] == ["process", "finalize"]

@@ -11,6 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from .api.handlers import GraphApi
+from .api.runs_list import list_runs as _list_runs
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.orchestration import (
@@ -20,6 +21,7 @@ from .graph.orchestration import (
     make_orchestrator,
 )
 from .graph.registry import GraphRegistry
+from .graph.steplog import STEPS_ENTITY, record_step
 from .graph.steps import apply_event, run_node_step
 from .graph.tasks import (
     APPLY_ACTIVITY,
@@ -39,8 +41,11 @@ from .graph.wire import decode_json_text
 HTTP_FUNCTIONS = {
     "start_run": "durable_graph_http_start_run",
     "get_run": "durable_graph_http_get_run",
+    "list_runs": "durable_graph_http_list_runs",
     "raise_event": "durable_graph_http_raise_event",
     "cancel_run": "durable_graph_http_cancel_run",
+    "resume_run": "durable_graph_http_resume_run",
+    "get_steps": "durable_graph_http_get_steps",
     "health": "durable_graph_http_health",
     "list_graphs": "durable_graph_http_list_graphs",
     "get_graph": "durable_graph_http_get_graph",
@@ -59,6 +64,9 @@ class DurableGraphApp:
             (so a graph service can have other functions); a new ``df.DFApp`` if None.
         http_auth_level: auth level of the graph HTTP routes. FUNCTION (keys required
             on Azure) by default; ANONYMOUS must be chosen explicitly.
+        step_log: record every superstep in a Durable entity (GET /api/runs/{id}/steps,
+            the running state, forks). Costs one entity signal per superstep; turn it
+            off for throughput. Pinned in each run's input when it starts.
     """
 
     def __init__(
@@ -66,6 +74,7 @@ class DurableGraphApp:
         app: func.FunctionRegister | None = None,
         *,
         http_auth_level: func.AuthLevel | str = func.AuthLevel.FUNCTION,
+        step_log: bool = True,
     ) -> None:
         if app is None:
             app = df.DFApp(http_auth_level=http_auth_level)
@@ -76,7 +85,7 @@ class DurableGraphApp:
             )
         self._app = app
         self._registry = GraphRegistry()
-        self._api = GraphApi(self._registry)
+        self._api = GraphApi(self._registry, step_log=step_log)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
         self._register_http_functions(blueprint, http_auth_level)
@@ -122,6 +131,11 @@ class DurableGraphApp:
                 bp.function_name(name),
                 bp.activity_trigger(input_name="request", activity=name),
             )
+        _apply(
+            record_step,
+            bp.function_name(STEPS_ENTITY),
+            bp.entity_trigger(context_name="context", entity_name=STEPS_ENTITY),
+        )
 
     def _register_http_functions(self, bp: Any, auth: func.AuthLevel | str) -> None:
         api = self._api
@@ -138,11 +152,25 @@ class DurableGraphApp:
         async def cancel_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
             return await api.cancel_run(req, client)
 
+        async def resume_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.resume_run(req, client)
+
+        async def get_steps(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await api.get_steps(req, client)
+
+        registry = self._registry
+
+        async def list_runs(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            return await _list_runs(req, client, registry)
+
         routes_with_client = [
+            (list_runs, "runs", "GET"),
             (start_run, "graphs/{graph_name}/runs", "POST"),
             (get_run, "runs/{instance_id}", "GET"),
             (raise_event, "runs/{instance_id}/events/{event_name}", "POST"),
             (cancel_run, "runs/{instance_id}/cancel", "POST"),
+            (resume_run, "runs/{instance_id}/resume", "POST"),
+            (get_steps, "runs/{instance_id}/steps", "GET"),
         ]
         for handler, route, method in routes_with_client:
             _apply(

@@ -7,6 +7,7 @@ from typing import Any
 
 import azure.functions as func
 from azure.durable_functions.models.DurableOrchestrationStatus import DurableOrchestrationStatus
+from azure.durable_functions.models.EntityStateResponse import EntityStateResponse
 
 from azure_functions_durable_graph import DurableGraphApp
 
@@ -19,6 +20,8 @@ class FakeDurableClient:
 
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     started: list[tuple[str, str | None, Any]] = field(default_factory=list)
+    #: Entity states by entity id ("@name@key"), as read_entity_state returns them.
+    entities: dict[str, Any] = field(default_factory=dict)
     events: list[tuple[str, str, Any]] = field(default_factory=list)
     terminated: list[tuple[str, str]] = field(default_factory=list)
     fail_with: Exception | None = None
@@ -53,6 +56,10 @@ class FakeDurableClient:
         body = self.statuses.get(instance_id)
         # The real client turns the extension's empty 404 body into an empty status.
         return DurableOrchestrationStatus.from_json(body if body is not None else "")
+
+    async def read_entity_state(self, entity_id: Any) -> EntityStateResponse:
+        state = self.entities.get(str(entity_id))
+        return EntityStateResponse(state is not None, state)
 
     async def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
         self.events.append((instance_id, event_name, event_data))

@@ -49,10 +49,14 @@ def run_status(host: LocalHost, links: dict[str, Any]) -> dict[str, Any]:
     return run
 
 
-def wait_for_run(host: LocalHost, links: dict[str, Any], *statuses: str) -> dict[str, Any]:
+def wait_for_run(
+    host: LocalHost, links: dict[str, Any], *statuses: str, timeout: float = 10.0
+) -> dict[str, Any]:
     """Poll the run until its status is one of `statuses` (default: any finished status)."""
     wanted = statuses or ("Completed", "Failed", "Terminated")
-    return eventually(lambda: (run := run_status(host, links))["status"] in wanted and run)
+    return eventually(
+        lambda: (run := run_status(host, links))["status"] in wanted and run, timeout=timeout
+    )
 
 
 def wait_until_waiting(host: LocalHost, links: dict[str, Any], event_name: str) -> dict[str, Any]:

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 
 from azure_functions_durable_graph import RouteError
-from azure_functions_durable_graph.graph.legacy import custom_status
-from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
 from azure_functions_durable_graph.graph.routing import normalize_route, validate_against_manifest
-from tests.graph.history import Replay, functions_by_name, run_until_blocked
+from azure_functions_durable_graph.testing import LocalHost, VirtualClock
+from tests.helpers import eventually
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "graphs.md"
 FENCE = re.compile(r"^( *)```(\w+)\n(.*?)^\1```$", re.DOTALL | re.MULTILINE)
@@ -43,7 +42,10 @@ def run_session(runtimes: list[Any] | None = None) -> dict[str, Any]:
     for number, code in enumerate(blocks("python"), start=1):
         if is_testing_example(code):
             continue
-        exec(compile(code, f"docs/graphs.md python block {number}", "exec"), namespace)
+        exec(
+            compile(code, f"docs/graphs.md python block {number}", "exec", dont_inherit=True),
+            namespace,
+        )
         if runtimes is not None and namespace["runtime"] not in runtimes:
             runtimes.append(namespace["runtime"])
     return namespace
@@ -54,9 +56,22 @@ def test_the_python_examples_run_in_order(capsys):
     namespace = run_session(runtimes)
 
     graphs, user_app = runtimes  # the page's service, and the "add to your own app" example
-    assert graphs.registry.names() == ["counter", "expenses", "my_graph", "timed_expenses"]
-    versions = [r.manifest.version for r in graphs.registry.latest_registrations()]
-    assert versions == ["1", "1", "2", "1"]
+    assert graphs.registry.names() == [
+        "checked_expenses",
+        "commanded",
+        "counter",
+        "expenses",
+        "map_reduce",
+        "my_graph",
+        "payments",
+        "signup",
+        "timed_expenses",
+        "trip",
+        "uneven",
+        "with_research",
+    ]
+    versions = {r.graph_name: r.manifest.version for r in graphs.registry.latest_registrations()}
+    assert versions["my_graph"] == "2"
     assert user_app.function_app is namespace["app"]
     assert capsys.readouterr().out.startswith("flowchart TD\n")  # the to_mermaid example
 
@@ -70,13 +85,33 @@ def test_the_mermaid_picture_is_what_to_mermaid_draws(capsys):
     assert picture.rstrip("\n") == namespace["to_mermaid"](manifest)
 
 
-def test_the_documented_status_and_output_have_the_real_keys():
-    status_doc, output_doc = (json.loads(b) for b in blocks("json")[:2])
-    namespace = run_session()
-    manifest = namespace["expenses"].build().manifest
+def service_app(folder: Path) -> Path:
+    """The page's service as a function_app.py: every block but the testing and own-app ones."""
+    code = [c for c in blocks("python") if not is_testing_example(c) and "FunctionApp()" not in c]
+    (folder / "function_app.py").write_text("\n".join(code), encoding="utf-8")
+    return folder
 
-    assert set(status_doc) == set(custom_status(manifest, "classify", 1, None))
-    assert list(output_doc) == ["graph", "version", "hash", "final_node", "steps", "path", "state"]
+
+@pytest.mark.slow
+def test_the_documented_status_and_output_have_the_real_keys(tmp_path):
+    status_doc, output_doc = (json.loads(b) for b in blocks("json")[:2])
+    with LocalHost(service_app(tmp_path), store=":memory:", clock=VirtualClock()) as host:
+        body = {"input": {"amount": 500}, "instance_id": "documented"}
+        assert host.post("/api/graphs/expenses/runs", json=body).status == 202
+        waiting = eventually(
+            lambda: (
+                ((host.status("documented") or {}).get("customStatus") or {}).get("waiting")
+                and host.status("documented")["customStatus"]
+            )  # type: ignore[index]
+        )
+        host.post("/api/runs/documented/events/manager_approval", json={"approved": True})
+        done = host.wait_for_status("documented", "Completed")
+
+    assert list(waiting) == list(status_doc)
+    assert waiting["waiting"] == status_doc["waiting"]
+    assert list(done["output"]) == list(output_doc)
+    assert done["output"]["path"] == output_doc["path"]
+    assert done["output"]["state"] == output_doc["state"]
 
 
 def test_the_timeout_example_routes_to_declared_targets_and_its_error_is_real():
@@ -100,28 +135,27 @@ def test_the_timeout_example_routes_to_declared_targets_and_its_error_is_real():
     assert str(info.value) == documented
 
 
-def test_the_documented_timed_wait_is_what_a_waiting_run_shows():
+@pytest.mark.slow
+def test_the_documented_timed_wait_is_what_a_waiting_run_shows(tmp_path):
     (waiting_doc,) = (json.loads(b) for b in blocks("json")[2:])
-    runtimes: list[Any] = []
-    run_session(runtimes)
-    graphs = runtimes[0]
-    functions = functions_by_name(graphs.function_app)
-    run_input = {
-        "graph_name": "timed_expenses",
-        "graph_hash": graphs.registry.latest("timed_expenses").graph_hash,
-        "state": {"amount": 500},
-    }
-    replay = Replay(functions[ORCHESTRATOR_NAME], ORCHESTRATOR_NAME, run_input)
-
-    waiting = run_until_blocked(replay, functions).custom_status["waiting"]
+    clock = VirtualClock()
+    with LocalHost(service_app(tmp_path), store=":memory:", clock=clock) as host:
+        body = {"input": {"amount": 500}, "instance_id": "timed"}
+        assert host.post("/api/graphs/timed_expenses/runs", json=body).status == 202
+        run = eventually(
+            lambda: (
+                host.get("/api/runs/timed").json()["waiting_for"]
+                and host.get("/api/runs/timed").json()
+            )
+        )
+    waiting = run["waiting_for"]
 
     assert list(waiting) == list(waiting_doc)
     assert {k: v for k, v in waiting.items() if k != "deadline"} == {
         k: v for k, v in waiting_doc.items() if k != "deadline"
     }
-    assert datetime.fromisoformat(waiting["deadline"]) == replay.episode_started_at() + timedelta(
-        hours=72
-    )
+    started = datetime.fromisoformat(run["created_at"])
+    assert datetime.fromisoformat(waiting["deadline"]) - started == timedelta(hours=72)
     assert waiting["deadline"][-6:] == waiting_doc["deadline"][-6:] == "+00:00"
 
 
@@ -139,3 +173,39 @@ def test_the_testing_example_passes_against_the_first_graph(tmp_path, monkeypatc
     assert len(tests) == 1
     for test in tests:
         test()
+
+
+@pytest.mark.slow
+def test_the_superstep_examples_give_the_documented_results(tmp_path):
+    with LocalHost(service_app(tmp_path), store=":memory:", clock=VirtualClock()) as host:
+
+        def run(graph: str, state: dict) -> dict:
+            links = host.post(f"/api/graphs/{graph}/runs", json={"input": state}).json()
+            host.wait_for_status(links["instance_id"])
+            return host.get(links["status_url"]).json()
+
+        trip = run("trip", {"city": "Oslo"})
+        assert trip["output"]["plan"] == "sunny in Oslo; 3 hotels in Oslo"
+        assert run("map_reduce", {"docs": ["a", "b", "c"]})["output"]["report"] == "A | B | C"
+        uneven = run("uneven", {"city": "x"})
+        assert uneven["output"]["plan"] == "quick, slow 1, slow 2"
+        assert uneven["path"] == ["start", "quick", "slow_1", "slow_2", "report"]
+        assert run("commanded", {"city": "x"})["output"]["plan"] == "triaged"
+        assert run("with_research", {"city": "Rome"})["output"]["plan"] == "museums in Rome"
+        assert run("payments", {"amount": 5})["output"]["log"] == ["charged 5"]
+
+        links = host.post("/api/graphs/signup/runs", json={"input": {}}).json()
+        asked: list[str] = []
+        for answer in ("Ada", "pro"):
+            pending = eventually(
+                lambda: [
+                    i
+                    for i in host.get(links["status_url"]).json()["interrupts"]
+                    if i["id"] not in asked
+                ]
+            )
+            asked.append(pending[0]["id"])
+            resumed = host.post(f"{links['status_url']}/resume", json={"resume": answer})
+            assert resumed.status == 202
+        host.wait_for_status(links["instance_id"])
+        assert host.get(links["status_url"]).json()["output"] == {"name": "Ada", "plan": "pro"}

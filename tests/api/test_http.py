@@ -111,6 +111,7 @@ def test_start_returns_202_with_links_and_pins_the_hash(runtime, fns, client):
                 "state": {"title": "printer", "priority": 1, "approved": None},
                 "engine": 2,
                 "steps_per_execution": reg.manifest.steps_per_execution,
+                "record_steps": True,
             },
         )
     ]
@@ -140,7 +141,7 @@ def test_start_unknown_graph_is_404(fns, client):
         (
             b'{"inputs": {}}',
             "invalid_body",
-            "unknown keys ['inputs'] in request body; allowed keys: ['input', 'instance_id']",
+            "unknown keys ['inputs'] in request body; allowed keys: ['input', 'instance_id', 'from_run', 'from_step', 'state_patch']",
         ),
         (b'{"input": "text"}', "invalid_body", "'input' must be a JSON object; got str"),
     ],
@@ -237,6 +238,14 @@ def test_status_of_a_pending_run_comes_from_its_input(runtime, fns, client):
         "error": None,
         "created_at": "2026-01-01T00:00:00+00:00",
         "updated_at": "2026-01-01T00:00:00+00:00",
+        "superstep": None,
+        "active": [],
+        "interrupts": [],
+        "pending_events": [],
+        "rejected": [],
+        "retry": None,
+        "children": [],
+        "state": {"title": "x", "priority": 1, "approved": None},
     }
 
 

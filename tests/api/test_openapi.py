@@ -62,9 +62,11 @@ def test_document_is_openapi_3_1_with_every_route(document):
         "/graphs/orders/runs",
         "/graphs/trees/runs",
         "/graphs/points/runs",
+        "/runs",
         "/runs/{instance_id}",
         "/runs/{instance_id}/events/{event_name}",
         "/runs/{instance_id}/cancel",
+        "/runs/{instance_id}/resume",
         "/openapi.json",
     }
     operation_ids = [

@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 
 from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
-from azure_functions_durable_graph.local.episode import replay_history
-from azure_functions_durable_graph.testing import LocalHost, VirtualClock
+from azure_functions_durable_graph.testing import LocalHost, VirtualClock, replay_history
 
 HERE = Path(__file__).parent
 APP = HERE / "app_v010"

@@ -144,3 +144,40 @@ def test_an_invalid_send_argument_fails_the_run_naming_the_task(host: LocalHost)
     assert run["error"].startswith(
         "Graph 'typed_send', node 'price' (task 0): Send argument is not a valid Item: qty:"
     )
+
+
+def test_a_handler_that_mutates_its_state_in_place_is_revalidated_and_kept(host: LocalHost):
+    run = wait_for_run(host, start_run(host, "mutate", {"mode": "plain"}))
+
+    assert run["status"] == "Completed", run["error"]
+    assert (run["output"]["title"], run["output"]["count"]) == ("edited", 1)
+
+
+def test_an_in_place_change_that_breaks_the_state_is_blamed_on_the_node(host: LocalHost):
+    run = wait_for_run(host, start_run(host, "mutate", {"mode": "invalid"}))
+
+    assert run["status"] == "Failed"
+    assert run["error"].startswith(
+        "Graph 'mutate', node 'edit': returned an update that makes the state invalid for Doc: "
+        "count:"
+    )
+
+
+def test_an_in_place_change_to_a_reducer_field_is_refused(host: LocalHost):
+    run = wait_for_run(host, start_run(host, "mutate", {"mode": "reduced"}))
+
+    assert run["status"] == "Failed"
+    assert run["error"] == (
+        "Graph 'mutate', node 'edit': changed field(s) ['tags'] of its state in place; they "
+        "have reducers, so return the new items instead, e.g. {'tags': [...]}"
+    )
+
+
+def test_a_route_returning_something_else_fails_naming_node_and_value(host: LocalHost):
+    run = wait_for_run(host, start_run(host, "mutate", {"mode": "route"}))
+
+    assert run["status"] == "Failed"
+    assert run["error"] == (
+        "Graph 'mutate', node 'edit': route must return a RouteDecision, a node name, "
+        "'__complete__', a dict or None; got int 42"
+    )

@@ -85,3 +85,37 @@ def test_names_with_mermaid_syntax_are_escaped_labels():
     b.add_node('say "hi" #1', lambda s: None, terminal=True)
 
     assert '    n0(["say #quot;hi#quot; #35;1"])' in to_mermaid(b.build().manifest).splitlines()
+
+
+def test_fan_out_send_targets_subgraphs_deferred_nodes_and_error_routes_are_drawn():
+    child = ManifestBuilder(graph_name="child", state_model=Expense).set_entrypoint("x")
+    child.add_node("x", lambda s: None, terminal=True)
+    b = ManifestBuilder(graph_name="parallel", state_model=Expense)
+    b.set_entrypoint("split")
+    b.add_node("split", lambda s: None, next_node=["left", "right"])
+    b.add_node("left", lambda s: None, route=lambda s: [], route_targets=["work"])
+    b.add_node("right", child.build(), next_node="join", on_error="join")
+    b.add_node("work", lambda s: None, next_node="join")
+    b.add_node("join", lambda s: None, next_node="end", defer=True)
+    b.add_node("end", lambda s: None, terminal=True)
+
+    assert to_mermaid(b.build().manifest) == (
+        "flowchart TD\n"
+        '    start(("start"))\n'
+        '    n0["split"]\n'
+        '    n1["left"]\n'
+        '    n2[["right"]]\n'
+        '    n3["work"]\n'
+        '    n4[/"join"/]\n'
+        '    n5(["end"])\n'
+        '    complete(("complete"))\n'
+        "    start --> n0\n"
+        "    n0 --> n1\n"
+        "    n0 --> n2\n"
+        "    n1 -.-> n3\n"
+        "    n2 --> n4\n"
+        '    n2 -. "on error" .-> n4\n'
+        "    n3 --> n4\n"
+        "    n4 --> n5\n"
+        "    n5 --> complete"
+    )

@@ -46,11 +46,14 @@ def approve_order(context: df.DurableOrchestrationContext):
 def test_public_names_are_frozen() -> None:
     assert testing.__all__ == [
         "Clock",
+        "EpisodeOutcome",
         "FunctionInfo",
         "LocalHost",
+        "NonDeterminismError",
         "Response",
         "VirtualClock",
         "WallClock",
+        "replay_history",
     ]
 
 

@@ -138,9 +138,10 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return template, project
 
 
-def files_of(folder: Path) -> dict[str, str]:
+def files_of(folder: Path) -> dict[str, bytes]:
+    # Bytes: the runtime ships binary package data (the inspector's gzipped Mermaid bundle).
     return {
-        path.relative_to(folder).as_posix(): path.read_text()
+        path.relative_to(folder).as_posix(): path.read_bytes()
         for path in folder.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }

@@ -21,9 +21,11 @@ from ..graph.manifest import GraphRegistration
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
-from ..graph.wire import wrap_event_payload
+from ..graph.wire import decode_json_text, wrap_event_payload, wrap_resume
 from .errors import ApiError, error_response, json_response
+from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
+from .steps import all_steps, fork_progress, page, running_state
 
 logger = logging.getLogger("azure_functions_durable_graph")
 
@@ -34,9 +36,16 @@ _FORBIDDEN_ID_CHARS = "/\\#?"
 class GraphApi:
     """The HTTP API of one `DurableGraphApp`: reads graphs from its registry at request time."""
 
-    def __init__(self, registry: GraphRegistry, *, orchestrator_name: str = ORCHESTRATOR_NAME):
+    def __init__(
+        self,
+        registry: GraphRegistry,
+        *,
+        orchestrator_name: str = ORCHESTRATOR_NAME,
+        step_log: bool = True,
+    ):
         self.registry = registry
         self.orchestrator_name = orchestrator_name
+        self.step_log = step_log
 
     # -- routes that need the durable client -------------------------------------------
 
@@ -51,6 +60,12 @@ class GraphApi:
 
     async def cancel_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         return await _guard_async(self._cancel_run, req, client)
+
+    async def resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._resume_run, req, client)
+
+    async def get_steps(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await _guard_async(self._get_steps, req, client)
 
     # -- routes that only read the registry ----------------------------------------------
 
@@ -78,13 +93,16 @@ class GraphApi:
                 f'request body must be a JSON object like {{"input": {{...}}}}; '
                 f"got {type(body).__name__}",
             )
-        unknown = sorted(set(body) - {"input", "instance_id"})
+        unknown = sorted(set(body) - {"input", "instance_id", *FORK_KEYS})
         if unknown:
             raise ApiError(
                 400,
                 "invalid_body",
-                f"unknown keys {unknown} in request body; allowed keys: ['input', 'instance_id']",
+                f"unknown keys {unknown} in request body; allowed keys: "
+                f"{['input', 'instance_id', *FORK_KEYS]}",
             )
+        if any(key in body for key in FORK_KEYS):
+            return await self._fork(req, client, registration, body)
         raw_input = body.get("input", {})
         if not isinstance(raw_input, dict):
             raise ApiError(
@@ -110,7 +128,80 @@ class GraphApi:
             registration.graph_hash,
             state,
             steps_per_execution=registration.manifest.steps_per_execution,
+            record_steps=self.step_log,
         )
+        return await self._started(req, client, registration, run, instance_id)
+
+    async def _fork(
+        self,
+        req: func.HttpRequest,
+        client: Any,
+        registration: GraphRegistration,
+        body: dict[str, Any],
+    ) -> func.HttpResponse:
+        """LangGraph's time travel as a new durable run: the state after a step, what came next."""
+        if "input" in body:
+            raise ApiError(
+                400, "invalid_body", "a fork takes 'from_run' and 'from_step', not 'input'"
+            )
+        source_id, from_step = body.get("from_run"), body.get("from_step")
+        if (
+            not isinstance(source_id, str)
+            or isinstance(from_step, bool)
+            or not isinstance(from_step, int)
+        ):
+            raise ApiError(
+                400,
+                "invalid_body",
+                "a fork needs 'from_run' (a run's instance id) and 'from_step' "
+                "(a superstep number)",
+            )
+        status = await self._graph_run_status(client, source_id)
+        source = RunInput.parse(status.input_)
+        if source.graph_name != registration.graph_name:
+            raise ApiError(
+                409,
+                "graph_mismatch",
+                f"run {source_id!r} is a run of graph {source.graph_name!r}, not "
+                f"{registration.graph_name!r}",
+            )
+        try:
+            pinned = self.registry.get(source.graph_name, source.graph_hash)
+        except GraphVersionNotRegistered as exc:
+            raise ApiError(409, "graph_version_not_registered", str(exc)) from exc
+        custom = _custom(status)
+        steps = await all_steps(client, source_id, int(custom.get("executions") or 1))
+        progress = fork_progress(steps, from_step, body.get("state_patch"))
+        try:
+            progress["state"] = pinned.codec.validate_input(progress["state"])
+        except ValidationError as exc:
+            raise ApiError(
+                422,
+                "validation_error",
+                "the forked state is not valid for the graph",
+                json.loads(exc.json(include_url=False)),
+            ) from exc
+        instance_id = body.get("instance_id")
+        if instance_id is not None:
+            _check_instance_id(instance_id)
+        run = RunInput(
+            pinned.graph_name,
+            pinned.graph_hash,
+            {},
+            steps_per_execution=source.steps_per_execution or pinned.manifest.steps_per_execution,
+            progress=progress,
+            record_steps=self.step_log,
+        )
+        return await self._started(req, client, pinned, run, instance_id)
+
+    async def _started(
+        self,
+        req: func.HttpRequest,
+        client: Any,
+        registration: GraphRegistration,
+        run: RunInput,
+        instance_id: str | None,
+    ) -> func.HttpResponse:
         instance_id = await client.start_new(
             self.orchestrator_name, instance_id=instance_id, client_input=run.to_dict()
         )
@@ -130,7 +221,18 @@ class GraphApi:
     async def _get_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
-        return json_response(describe_run(status, instance_id, self.registry))
+        run = describe_run(status, instance_id, self.registry)
+        executions = int(_custom(status).get("executions") or 1)
+        if run["status"] == "Completed":
+            run["state"] = run["output"]
+        else:
+            run["state"] = await running_state(client, status, executions)
+        for child in run.get("children") or []:
+            child_status = await _status(client, child["instance_id"])
+            child_run = describe_run(child_status, child["instance_id"], self.registry)
+            child["status"] = child_run["status"] if child_status is not None else None
+            child["current_node"] = child_run["current_node"] if child_status is not None else None
+        return json_response(run)
 
     async def _raise_event(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
@@ -157,6 +259,17 @@ class GraphApi:
                 f"its events: {handlers}",
                 {"event_handlers": handlers},
             )
+        model = registration.event_payload_models.get(event_name)
+        if model is not None:
+            try:
+                model.model_validate(payload)
+            except ValidationError as exc:
+                raise ApiError(
+                    422,
+                    "validation_error",
+                    f"event {event_name!r} payload is not a valid {model.__name__}",
+                    json.loads(exc.json(include_url=False)),
+                ) from exc
         # Engine-v2 runs read every event from their inbox; 0.1.0 runs wait by event name.
         durable_name = INBOX_EVENT if run.engine >= ENGINE_V2 else event_name
         await client.raise_event(instance_id, durable_name, wrap_event_payload(event_name, payload))
@@ -198,6 +311,31 @@ class GraphApi:
             {
                 "instance_id": instance_id,
                 "reason": reason,
+                "status_url": f"{base}runs/{instance_id}",
+            },
+            status=202,
+        )
+
+    async def _get_steps(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        instance_id = req.route_params.get("instance_id", "")
+        status = await self._graph_run_status(client, instance_id)
+        executions = int(_custom(status).get("executions") or 1)
+        steps = await all_steps(client, instance_id, executions)
+        return json_response({"instance_id": instance_id, **page(steps, dict(req.params))})
+
+    async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        instance_id = req.route_params.get("instance_id", "")
+        body = _json_body(req, allow_empty=False)
+        status = await self._graph_run_status(client, instance_id)
+        _require_running(status, instance_id)
+        run = describe_run(status, instance_id, self.registry)
+        answers = answers_for(body, run["interrupts"], instance_id)
+        await client.raise_event(instance_id, INBOX_EVENT, wrap_resume(answers))
+        base = _api_base(req, segments_after_base=3)
+        return json_response(
+            {
+                "instance_id": instance_id,
+                "answered": sorted(answers),
                 "status_url": f"{base}runs/{instance_id}",
             },
             status=202,
@@ -352,3 +490,12 @@ def _internal_error(req: func.HttpRequest) -> func.HttpResponse:
     return error_response(
         ApiError(500, "internal_error", "internal server error; the details are in the logs")
     )
+
+
+#: Body keys of POST /api/graphs/{name}/runs that start a fork of an earlier run.
+FORK_KEYS = ("from_run", "from_step", "state_patch")
+
+
+def _custom(status: Any) -> dict[str, Any]:
+    custom = decode_json_text(getattr(status, "custom_status", None))
+    return custom if isinstance(custom, dict) else {}

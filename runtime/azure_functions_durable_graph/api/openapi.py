@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..graph.manifest import GraphRegistration
+from .openapi_runs import add_runs_list
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -135,7 +136,58 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "error": _NULLABLE_STR,
             "created_at": _NULLABLE_STR,
             "updated_at": _NULLABLE_STR,
+            "superstep": {"type": ["integer", "null"]},
+            "active": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Nodes of the current superstep (empty once finished).",
+            },
+            "interrupts": {
+                "type": "array",
+                "items": _ref("Interrupt"),
+                "description": "Questions interrupt() asked that wait for POST .../resume.",
+            },
+            "pending_events": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "count": {"type": "integer"}},
+                },
+                "description": "Events the run holds but has not consumed yet.",
+            },
+            "rejected": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "The latest events and resumes the run refused, with a reason.",
+            },
+            "retry": {
+                "type": ["object", "null"],
+                "description": "While a node backs off: node, attempt, next_attempt_at, "
+                "last_error.",
+            },
+            "children": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "Subgraph runs of the current superstep: node, instance_id, "
+                "status, current_node.",
+            },
         },
+    },
+    "Interrupt": {
+        "type": "object",
+        "required": ["id", "node", "value"],
+        "properties": {"id": {"type": "string"}, "node": {"type": "string"}, "value": {}},
+    },
+    "ResumeRequest": {
+        "type": "object",
+        "required": ["resume"],
+        "properties": {
+            "resume": {
+                "description": "The answer to the one pending interrupt, or an object "
+                "mapping interrupt ids to answers."
+            }
+        },
+        "additionalProperties": False,
     },
     "Accepted": {
         "type": "object",
@@ -143,6 +195,7 @@ _COMMON_SCHEMAS: dict[str, Any] = {
             "instance_id": {"type": "string"},
             "event_name": {"type": "string"},
             "reason": {"type": "string"},
+            "answered": {"type": "array", "items": {"type": "string"}},
             "status_url": {"type": "string"},
         },
     },
@@ -189,7 +242,11 @@ _COMMON_SCHEMAS: dict[str, Any] = {
         "required": ["name", "next_node", "has_route", "terminal", "route_targets"],
         "properties": {
             "name": {"type": "string"},
-            "next_node": _NULLABLE_STR,
+            "next_node": {
+                "type": ["string", "array", "null"],
+                "items": {"type": "string"},
+                "description": "The static edge, or a list of them (a fan-out).",
+            },
             "has_route": {"type": "boolean"},
             "terminal": {"type": "boolean"},
             "route_targets": {
@@ -294,6 +351,18 @@ def build_openapi(
                 "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
             }
         },
+        "/runs/{instance_id}/resume": {
+            "post": {
+                "operationId": "resumeRun",
+                "summary": "Answer a run's pending interrupt(s)",
+                "parameters": [_path_param("instance_id", "The run's instance id")],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("ResumeRequest")}},
+                },
+                "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
+            }
+        },
         "/openapi.json": {
             "get": {
                 "operationId": "openapi",
@@ -302,6 +371,7 @@ def build_openapi(
             }
         },
     }
+    add_runs_list(paths, schemas)
     for registration in registrations:
         name = registration.graph_name
         state_ref = _hoist_state_schema(registration, schemas)

@@ -119,7 +119,8 @@ class PydanticCodec:
 
     def dump(self, loaded: Any) -> dict[str, Any]:
         if isinstance(loaded, BaseModel):
-            return loaded.model_dump(mode="json")
+            # A handler may have assigned a wrong type in place; apply() reports it as invalid.
+            return loaded.model_dump(mode="json", warnings=False)
         return dict(loaded)
 
     def apply(self, data: Mapping[str, Any], updates: Sequence[Update]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ EventHandler: TypeAlias = Callable[[Any, Any], Any | Awaitable[Any]]
 DEFAULT_MAX_STEPS = 1000
 #: Supersteps per Durable execution before the run continues as new (bounded history);
 #: chosen by measurement (docs/graphs.md, "Bounded history"). Pinned in each run's input.
-DEFAULT_STEPS_PER_EXECUTION = 100
+DEFAULT_STEPS_PER_EXECUTION = 10
 HASH_LENGTH = 16
 
 

@@ -14,9 +14,12 @@ in the input, so no single history grows without bound. Runs started by 0.1.0
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Generator
 from datetime import timedelta, timezone
 from typing import Any
+
+from azure.durable_functions import EntityId
 
 from ..errors import GraphRunFailed, StepLimitExceeded
 from .inbox import Inbox
@@ -25,6 +28,7 @@ from .manifest import GraphManifest
 from .progress import ENGINE_V2, Progress, RunInput
 from .registry import GraphRegistry
 from .routing import COMPLETE
+from .steplog import STEPS_ENTITY, entity_key
 from .superstep import Superstep
 from .targets import plain, plan_next
 from .tasks import EVENT_ACTIVITY_V2
@@ -65,11 +69,15 @@ class _Run:
         self.per_execution = run.steps_per_execution or manifest.steps_per_execution
         self.step: Superstep | None = None
         self.waiting: dict[str, Any] | None = None
+        self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
         self.inbox = Inbox(context, self.progress.inbox, self.publish)
 
     def execute(self) -> Generator[Any, Any, dict[str, Any] | None]:
         progress = self.progress
         done_here = 0
+        if not progress.log_started:
+            self._log({"kind": "start", "superstep": progress.superstep, "state": progress.state})
+            progress.log_started = True
         while progress.active:
             if done_here >= self.per_execution:
                 yield from self.inbox.drain_history()
@@ -88,15 +96,33 @@ class _Run:
             self.step = Superstep(
                 self.context, self.manifest, self.pinned, self.inbox, progress, self.publish
             )
+            started_at = self._now()
             outcome = yield from self.step.run()
+            tasks = self.step.summary()
             self.step = None
             self._change(outcome.set, outcome.unset)
             targets = outcome.targets
+            record = {
+                "kind": "step",
+                "superstep": progress.superstep,
+                "execution": progress.executions,
+                "nodes": [task["node"] for task in tasks],
+                "tasks": tasks,
+                "started_at": started_at,
+                "ended_at": self._now(),
+                "set": outcome.set,
+                "unset": outcome.unset,
+                "wait": outcome.wait,
+            }
             if outcome.wait is not None:
+                # Logged before the wait, so the running state shows what the step did.
+                self._log(record)
                 targets = yield from self._wait_for_event(outcome.wait)
+                record = {"kind": "event", "superstep": progress.superstep, "event": self.event}
             progress.active, progress.deferred = plan_next(
                 targets, progress.deferred, self.manifest
             )
+            self._log({**record, "next": progress.active, "deferred": progress.deferred})
         self.publish()
         return {
             "graph": self.manifest.graph_name,
@@ -108,6 +134,18 @@ class _Run:
             "path": progress.path,
             "state": progress.state,
         }
+
+    def _now(self) -> str:
+        moment = self.context.current_utc_datetime
+        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+        return str(moment.isoformat())
+
+    def _log(self, record: dict[str, Any]) -> None:
+        """Signal the step log entity of this execution (fire and forget; see steplog.py)."""
+        if not self.run.record_steps:
+            return
+        key = entity_key(self.context.instance_id, self.progress.executions)
+        self.context.signal_entity(EntityId(STEPS_ENTITY, key), "add", record)
 
     def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
         state = self.progress.state
@@ -138,6 +176,7 @@ class _Run:
                     arrived = yield from self.inbox.next_message(timer)
                     if not arrived:
                         target = decision["timeout_node"]
+                        self.event = {"name": name, "timed_out": True, "at": self._now()}
                         return [] if target == COMPLETE else [plain(target)]
                     continue
                 if (yield from self._apply_event(name, message)):
@@ -160,7 +199,15 @@ class _Run:
         if call.state.name == "FAILED" or not isinstance(result, dict):
             raise GraphRunFailed("ActivityFailed", str(result).strip())
         if result.get("ok"):
-            self._change(dict(result.get("set") or {}), list(result.get("unset") or []))
+            changed, removed = dict(result.get("set") or {}), list(result.get("unset") or [])
+            self._change(changed, removed)
+            self.event = {
+                "name": name,
+                "payload": message.get("payload"),
+                "at": self._now(),
+                "set": changed,
+                "unset": removed,
+            }
             return True
         error = result.get("error") or {}
         if not result.get("rejected"):
@@ -184,20 +231,42 @@ class _Run:
                 pending[message["name"]] = pending.get(message["name"], 0) + 1
         active = [task["node"] for task in progress.active]
         self.context.set_custom_status(
-            {
-                "graph": self.manifest.graph_name,
-                "version": self.manifest.version,
-                "hash": self.manifest.graph_hash,
-                "engine": ENGINE_V2,
-                "node": active[0] if active else progress.last_node,
-                "step": progress.superstep,
-                "active": active,
-                "waiting": self.waiting,
-                "interrupts": step.interrupts if step is not None else [],
-                "retry": step.retrying if step is not None else None,
-                "children": step.children if step is not None else [],
-                "pending_events": [{"name": n, "count": c} for n, c in pending.items()],
-                "rejected": progress.rejected[-5:],
-                "executions": progress.executions,
-            }
+            bounded_status(
+                {
+                    "graph": self.manifest.graph_name,
+                    "version": self.manifest.version,
+                    "hash": self.manifest.graph_hash,
+                    "engine": ENGINE_V2,
+                    "node": active[0] if active else progress.last_node,
+                    "step": progress.superstep,
+                    "active": active,
+                    "waiting": self.waiting,
+                    "interrupts": step.interrupts if step is not None else [],
+                    "retry": step.retrying if step is not None else None,
+                    "children": step.children if step is not None else [],
+                    "pending_events": [{"name": n, "count": c} for n, c in pending.items()],
+                    "rejected": progress.rejected[-5:],
+                    "executions": progress.executions,
+                }
+            )
         )
+
+
+#: Azure Durable Functions refuses a custom status over 16 KB; stay under it.
+STATUS_LIMIT = 15_000
+
+
+def bounded_status(status: dict[str, Any]) -> dict[str, Any]:
+    """The status, with interrupt values and rejections elided when it would be too large.
+
+    An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's
+    id and node stay, so it can still be answered.
+    """
+    if len(json.dumps(status, default=str)) <= STATUS_LIMIT:
+        return status
+    status = {**status, "rejected": []}
+    status["interrupts"] = [
+        {**i, "value": {"elided": True, "bytes": len(json.dumps(i.get("value"), default=str))}}
+        for i in status.get("interrupts") or []
+    ]
+    return status

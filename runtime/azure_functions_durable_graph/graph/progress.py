@@ -34,6 +34,7 @@ class Progress:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     executions: int = 1
     last_node: str = ""
+    log_started: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,6 +60,7 @@ class RunInput:
     engine: int = ENGINE_V2
     steps_per_execution: int | None = None
     progress: dict[str, Any] | None = None
+    record_steps: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -69,6 +71,7 @@ class RunInput:
         if self.engine >= ENGINE_V2:
             data["engine"] = self.engine
             data["steps_per_execution"] = self.steps_per_execution
+            data["record_steps"] = self.record_steps
         if self.progress is not None:
             data["progress"] = self.progress
         return data
@@ -101,4 +104,5 @@ class RunInput:
             engine=engine if isinstance(engine, int) else 1,
             steps_per_execution=per_execution if isinstance(per_execution, int) else None,
             progress=dict(progress) if isinstance(progress, Mapping) else None,
+            record_steps=value.get("record_steps") is True,
         )

@@ -76,6 +76,23 @@ class Superstep:
         self.retrying: dict[str, Any] | None = None
         self.children: list[dict[str, Any]] = []
 
+    def summary(self) -> list[dict[str, Any]]:
+        """What each task did, for the step log: node, attempts, resumes and its update."""
+        tasks = []
+        for slot in self.slots:
+            result = slot.result or {}
+            entry: dict[str, Any] = {"node": slot.task["node"], "attempts": slot.attempt}
+            if "arg" in slot.task:
+                entry["arg"] = slot.task["arg"]
+            if slot.resume:
+                entry["resumes"] = list(slot.resume)
+            if "handoff" in result:
+                entry["error"] = result["handoff"]["error"]
+            else:
+                entry["update"] = result.get("set", {}) if self.alone else result.get("update", {})
+            tasks.append(entry)
+        return tasks
+
     @property
     def interrupts(self) -> list[dict[str, Any]]:
         return [s.interrupt for s in self.slots if s.interrupt is not None]
@@ -141,7 +158,7 @@ class Superstep:
                 "steps_per_execution": self.manifest.steps_per_execution,
             }
             work = context.call_sub_orchestrator(
-                "durable_graph_orchestrator", child_input, instance_id=child_id
+                "durable_graph_orchestrator", child_input, instance_id=child_id, expected_type=dict
             )
         else:
             request: dict[str, Any] = {
@@ -248,6 +265,10 @@ class Superstep:
 
     def _wait_for_resume_or_retry(self) -> Generator[Any, Any, None]:
         """Nothing can run now: wait for a resume (if interrupted) or the next retry time."""
+        pending = len(self.interrupts)
+        self._take_resumes()  # answers that arrived while other tasks were running
+        if len(self.interrupts) < pending:
+            return
         dues = [s.due for s in self.slots if s.result is None and s.due is not None]
         timer = self.context.create_timer(min(dues)) if dues else None
         self.publish()

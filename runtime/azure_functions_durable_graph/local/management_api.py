@@ -10,6 +10,8 @@ client reads `ExceptionMessage` when a start is refused.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import logging
 import math
@@ -31,6 +33,8 @@ from .errors import (
 logger = logging.getLogger("azure_functions_durable_graph.local")
 
 WEBHOOK_PATH = "/runtime/webhooks/durabletask"
+#: The extension pages instance queries with `top` and this header, both ways.
+CONTINUATION_HEADER = "x-ms-continuation-token"
 RUNNING_STATUSES = frozenset({"Running", "Pending", "Suspended", "ContinuedAsNew"})
 RUNTIME_STATUSES = (
     "Running",
@@ -369,12 +373,22 @@ class ManagementApi:
         )
         if not _flag(request, "showInput", True):
             statuses = [{k: v for k, v in s.items() if k != "input"} for s in statuses]
+        token = request.headers.get(CONTINUATION_HEADER)
         top = request.query.get("top")
+        if token or top:
+            # Pages follow a total order on what the listing shows (the time is in seconds).
+            statuses = sorted(statuses, key=_list_key)
+        if token:
+            after = _token_key(token)
+            statuses = [s for s in statuses if _list_key(s) > after]
+        headers: dict[str, str] = {}
         if top:
-            if not top.isdigit():
+            if not top.isdigit() or int(top) == 0:
                 raise BadRequest(f"query parameter top must be a positive integer, found {top!r}")
-            statuses = statuses[: int(top)]
-        return web.json_response(statuses, status=200)
+            if len(statuses) > int(top):
+                statuses = statuses[: int(top)]
+                headers[CONTINUATION_HEADER] = _key_token(_list_key(statuses[-1]))
+        return web.json_response(statuses, status=200, headers=headers)
 
     async def _purge(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         deleted = await self._engine.purge(parts[1])
@@ -455,6 +469,26 @@ class ManagementApi:
         input_json = start_input(await _body_text(request), "operation input")
         await signal(parts[1].lower(), parts[2], operation, input_json)
         return web.Response(status=202)
+
+
+def _list_key(status: dict[str, Any]) -> tuple[str, str]:
+    """Where an instance sits in the listing's order (created time, then id)."""
+    return (str(status.get("createdTime", "")), str(status.get("instanceId", "")))
+
+
+def _key_token(key: tuple[str, str]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
+
+
+def _token_key(token: str) -> tuple[str, str]:
+    """The key a continuation token names; tokens are opaque to clients, so a bad one is a 400."""
+    try:
+        created, instance_id = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return (str(created), str(instance_id))
+    except (ValueError, TypeError, binascii.Error):
+        raise BadRequest(
+            f"header {CONTINUATION_HEADER} is not a continuation token this host issued: {token!r}"
+        ) from None
 
 
 def _not_supported(operation: str) -> web.Response:

@@ -17,6 +17,7 @@ import azure.functions as func
 from aiohttp import web
 from multidict import CIMultiDict
 
+from ..inspector import server as inspector
 from .errors import LocalHostError
 from .http_functions import HttpFunction, HttpResult, error_result, invoke
 from .management_api import ManagementApi
@@ -124,6 +125,8 @@ class AppServer:
         raw_path = request.rel_url.raw_path
         if self._management.owns(raw_path):
             return await self._management.handle(request)
+        if inspector.owns(raw_path):
+            return await inspector.handle(request, self._prefix)
         below = _strip_prefix(raw_path, self._prefix)
         matches = list(self._router.match(below)) if below is not None else []
         if not matches:

@@ -144,3 +144,38 @@ typed.add_node("check", check, route=per_item, route_targets=["price"])
 typed.add_node("price", price, input_model=Item, terminal=True)
 typed.add_node("sum_up", lambda s: {"lines": ["summed"]}, terminal=True)
 runtime.register_registration(typed.build())
+
+
+# -- "mutate": handlers that change their state in place -------------------------------------
+
+
+class Doc(BaseModel):
+    title: str = ""
+    count: int = 0
+    tags: Annotated[list[str], operator.add] = []
+    mode: str = "plain"
+
+
+def edit_in_place(state: Doc) -> None:
+    if state.mode == "plain":
+        state.title = "edited"
+    elif state.mode == "invalid":
+        state.count = "many"  # type: ignore[assignment]
+    elif state.mode == "reduced":
+        state.tags.append("oops")
+
+
+def bad_route(state: Doc) -> object:
+    return 42
+
+
+mutate = ManifestBuilder(graph_name="mutate", state_model=Doc)
+mutate.set_entrypoint("edit")
+mutate.add_node(
+    "edit",
+    edit_in_place,
+    route=lambda s: "done" if s.mode != "route" else bad_route(s),
+    route_targets=["done"],
+)
+mutate.add_node("done", lambda s: {"count": s.count + 1}, terminal=True)
+runtime.register_registration(mutate.build())

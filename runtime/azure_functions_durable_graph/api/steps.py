@@ -1,0 +1,121 @@
+"""A run's steps, its running state, and forks, read from the step log entities.
+
+The orchestrator signals one record per superstep to
+``durable_graph_steps@<instance id>|<execution>`` (graph/steplog.py); this module
+reads them back through the Durable client, so it works on Azure as on the local
+host, across continue-as-new boundaries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from azure.durable_functions import EntityId
+
+from ..graph.progress import Progress, RunInput
+from ..graph.steplog import STEPS_ENTITY, entity_key, fold, replay_changes
+from ..graph.wire import decode_json_text
+from .errors import ApiError
+
+MAX_PAGE = 500
+
+
+async def read_records(client: Any, instance_id: str, execution: int) -> list[dict[str, Any]]:
+    """The records of one execution (empty when its entity does not exist yet)."""
+    response = await client.read_entity_state(
+        EntityId(STEPS_ENTITY, entity_key(instance_id, execution))
+    )
+    if not response.entity_exists:
+        return []
+    records = decode_json_text(response.entity_state)
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+async def all_steps(client: Any, instance_id: str, executions: int) -> list[dict[str, Any]]:
+    """Every recorded step of the run, in order, each with the state after it."""
+    records: list[dict[str, Any]] = []
+    for execution in range(1, executions + 1):
+        records.extend(await read_records(client, instance_id, execution))
+    return fold(records)
+
+
+async def running_state(client: Any, status: Any, executions: int) -> dict[str, Any] | None:
+    """The state now: where the current execution started, plus its recorded steps.
+
+    Steps are recorded asynchronously (an entity signal), so this may lag the run
+    by the step in flight.
+    """
+    try:
+        run = RunInput.parse(getattr(status, "input_", None))
+    except Exception:
+        return None
+    if run.engine < 2 or not run.record_steps:
+        return None
+    state = dict((run.progress or {}).get("state") or run.state)
+    return replay_changes(state, await read_records(client, str(status.instance_id), executions))
+
+
+def page(steps: list[dict[str, Any]], query: Mapping[str, str]) -> dict[str, Any]:
+    """``?from_step=n&page_size=m``: steps with superstep >= n, at most m of them."""
+    from_step = _int(query, "from_step", 1, minimum=0)
+    size = _int(query, "page_size", 100, minimum=1, maximum=MAX_PAGE)
+    chosen = [s for s in steps if int(s.get("superstep", 0)) >= from_step][: size + 1]
+    more = len(chosen) > size
+    chosen = chosen[:size]
+    return {
+        "steps": chosen,
+        "next_from_step": int(chosen[-1]["superstep"]) + 1 if more and chosen else None,
+    }
+
+
+def fork_progress(steps: list[dict[str, Any]], from_step: int, patch: Any) -> dict[str, Any]:
+    """The progress a forked run starts from: the state after `from_step`, at what came next."""
+    chosen = next((s for s in steps if s.get("superstep") == from_step), None)
+    if chosen is None:
+        known = [s.get("superstep") for s in steps]
+        raise ApiError(
+            404,
+            "step_not_found",
+            f"the run has no recorded step {from_step}; recorded steps: {known[:20]}",
+            {"recorded": known},
+        )
+    if not chosen.get("next"):
+        raise ApiError(
+            409,
+            "nothing_after_step",
+            f"step {from_step} ended the run; fork from an earlier step",
+        )
+    state = dict(chosen["state"])
+    if patch is not None:
+        if not isinstance(patch, dict):
+            raise ApiError(400, "invalid_body", "'state_patch' must be a JSON object")
+        state.update(patch)
+    path = [node for s in steps if int(s["superstep"]) <= from_step for node in s["nodes"]]
+    progress = Progress(
+        state=state,
+        active=list(chosen["next"]),
+        deferred=list(chosen.get("deferred") or []),
+        superstep=from_step,
+        path=path,
+        last_node=path[-1] if path else "",
+    )
+    return progress.to_dict()
+
+
+def _int(
+    query: Mapping[str, str], name: str, default: int, *, minimum: int, maximum: int | None = None
+) -> int:
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f" and <= {maximum}" if maximum is not None else ""
+        raise ApiError(
+            400, "invalid_query", f"{name} must be an integer >= {minimum}{bound}; got {raw!r}"
+        )
+    return value

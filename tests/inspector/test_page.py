@@ -1,0 +1,137 @@
+"""The run inspector page in a real headless Chromium against a local host serving an app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from azure_functions_durable_graph.testing import LocalHost
+from tests.api.local_apps import FEATURES_APP, start_run, wait_for_run, wait_until_waiting
+from tests.helpers import eventually
+
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def host() -> Iterator[LocalHost]:
+    with LocalHost(FEATURES_APP, store=":memory:") as running:
+        yield running
+
+
+def test_list_open_run_highlight_send_events_and_see_it_complete(
+    host: LocalHost, page: Any
+) -> None:
+    done = start_run(host, "my_graph", {"message": "hi"})
+    wait_for_run(host, done, "Completed")
+    links = start_run(host, "approvals", {"amount": 500})
+    waiting = wait_until_waiting(host, links, "manager_approval")
+    run_id = links["instance_id"]
+
+    page.goto(f"{host.base_url}/_inspector/")
+    row = page.locator(f'tr[data-run="{run_id}"]')
+    row.wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(f'tr[data-run="{done["instance_id"]}"]').count() == 1
+    assert "manager_approval" in row.inner_text()
+
+    row.locator("a").click()
+    current = page.locator("#diagram svg g.node.current")
+    current.wait_for(timeout=TIMEOUT_MS)
+    assert (current.text_content() or "").strip() == waiting["current_node"] == "classify"
+    assert "event manager_approval" in page.locator("#pending").inner_text()
+
+    page.select_option("#event-form [name=event]", "manager_approval")
+    page.fill("#event-form [name=payload]", '{"approved": true}')
+    page.click("#event-form button")
+    page.wait_for_function(
+        "document.querySelector('#pending').innerText.includes('finance_comment')",
+        timeout=TIMEOUT_MS,
+    )
+    page.select_option("#event-form [name=event]", "finance_comment")
+    page.fill("#event-form [name=payload]", '"looks fine"')
+    page.click("#event-form button")
+
+    page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+    assert '"outcome": "paid"' in page.locator("#state").inner_text()
+    visited = page.locator("#diagram svg g.node.visited")
+    eventually(lambda: visited.count() == 3)
+    assert sorted([t.strip() for t in visited.all_text_contents()]) == [
+        "apply_decision",
+        "classify",
+        "review",
+    ]
+    assert page.locator("#event-form button").is_disabled()
+
+
+def test_cancel_from_the_form_terminates_the_run(host: LocalHost, page: Any) -> None:
+    links = start_run(host, "approvals", {"amount": 900})
+    wait_until_waiting(host, links, "manager_approval")
+    page.goto(f"{host.base_url}/_inspector/#/runs/{links['instance_id']}")
+    page.locator("#diagram svg g.node.current").wait_for(timeout=TIMEOUT_MS)
+    page.fill("#cancel-form [name=reason]", "not needed")
+    page.click("#cancel-form button")
+    page.locator("#run-status.Terminated").wait_for(timeout=TIMEOUT_MS)
+    assert "not needed" in page.locator("#run-facts").inner_text()
+
+
+def test_list_filters_by_graph_and_status(host: LocalHost, page: Any) -> None:
+    done = start_run(host, "my_graph", {"message": "filter me"})
+    wait_for_run(host, done, "Completed")
+    page.goto(f"{host.base_url}/_inspector/")
+    page.locator(f'tr[data-run="{done["instance_id"]}"]').wait_for(timeout=TIMEOUT_MS)
+    page.select_option("#filters [name=graph]", "approvals")
+    page.wait_for_function(
+        f"!document.querySelector('tr[data-run=\"{done['instance_id']}\"]')", timeout=TIMEOUT_MS
+    )
+    graphs = set(page.locator("#runs tbody tr td:nth-child(2)").all_inner_texts())
+    assert graphs <= {"approvals"}
+    page.select_option("#filters [name=graph]", "my_graph")
+    page.select_option("#filters [name=status]", "Completed")
+    page.locator(f'tr[data-run="{done["instance_id"]}"]').wait_for(timeout=TIMEOUT_MS)
+    statuses = set(page.locator("#runs tbody tr td:nth-child(3)").all_inner_texts())
+    assert statuses == {"Completed"}
+
+
+RELIABILITY_APP = FEATURES_APP.parent.parent.parent / "engine" / "apps" / "reliability"
+
+
+def test_resume_form_answers_the_pending_interrupt(page: Any) -> None:
+    with LocalHost(RELIABILITY_APP, store=":memory:") as other:
+        links = start_run(other, "interview", {})
+        run_id = links["instance_id"]
+        eventually(lambda: other.get(f"/api/runs/{run_id}").json()["interrupts"])
+        page.goto(f"{other.base_url}/_inspector/#/runs/{run_id}")
+        form = page.locator("#resume-form")
+        form.wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert "name?" in page.locator("#pending").inner_text()
+        page.fill("#resume-form [name=value]", '"ada"')
+        page.click("#resume-form button")
+        page.wait_for_function(
+            "document.querySelector('#pending').innerText.includes('age?')", timeout=TIMEOUT_MS
+        )
+        page.fill("#resume-form [name=value]", "36")
+        page.click("#resume-form button")
+        page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+        assert page.locator("#resume-form").is_hidden()
+        assert '"ada"' in page.locator("#state").inner_text()
+
+
+SHAPES_APP = Path(__file__).parent / "apps" / "shapes"
+
+
+def test_the_path_is_drawn_on_every_node_shape(page: Any) -> None:
+    nodes = {"start", "quick", "sub", "gather", "finish"}
+    with LocalHost(SHAPES_APP, store=":memory:") as other:
+        diagram = other.get("/api/graphs/shapes").json()["diagram"]["mermaid"]
+        for shape in ('[["sub"]]', '[/"gather"/]', '(["finish"])', '["quick"]'):
+            assert shape in diagram
+        links = start_run(other, "shapes", {})
+        run = wait_for_run(other, links, "Completed")
+        assert set(run["path"]) == nodes
+        page.goto(f"{other.base_url}/_inspector/#/runs/{links['instance_id']}")
+        page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+        visited = page.locator("#diagram svg g.node.visited")
+        eventually(lambda: visited.count() == len(nodes))
+        assert {t.strip() for t in visited.all_text_contents()} == nodes

@@ -1,0 +1,141 @@
+"""Make the README's screenshots: the run inspector page and `durable-graph run` on a terminal.
+
+    .venv/bin/python tools/screenshots.py        # writes docs/images/*.png
+
+Needs the dev extras and Chromium (`make browser`). Uses the features test app.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pyte
+from playwright.sync_api import sync_playwright
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+
+from azure_functions_durable_graph.cli.render import chromium_path
+from azure_functions_durable_graph.testing import LocalHost
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "tests" / "api" / "apps" / "features"
+IMAGES = ROOT / "docs" / "images"
+
+
+def _wait(host: LocalHost, run_id: str, event: str) -> None:
+    import time
+
+    for _ in range(500):
+        run = host.get(f"/api/runs/{run_id}").json()
+        if (run.get("waiting_for") or {}).get("event_name") == event:
+            return
+        time.sleep(0.02)
+    raise SystemExit(f"run {run_id} never waited for {event}")
+
+
+def page_shots(browser: object) -> None:
+    with LocalHost(APP, store=":memory:") as host:
+        for message in ("first", "second"):
+            host.post("/api/graphs/my_graph/runs", json={"input": {"message": message}})
+        run_id = host.post("/api/graphs/approvals/runs", json={"input": {"amount": 500}}).json()[
+            "instance_id"
+        ]
+        _wait(host, run_id, "manager_approval")
+        host.post(f"/api/runs/{run_id}/events/manager_approval", json={"approved": True})
+        _wait(host, run_id, "finance_comment")
+        page = browser.new_page(viewport={"width": 1280, "height": 860})  # type: ignore[attr-defined]
+        page.goto(f"{host.base_url}/_inspector/")
+        page.locator(f'tr[data-run="{run_id}"]').wait_for()
+        page.screenshot(path=str(IMAGES / "inspector-list.png"))
+        page.goto(f"{host.base_url}/_inspector/#/runs/{run_id}")
+        page.locator("#diagram svg g.node.current").wait_for()
+        page.select_option("#event-form [name=event]", "finance_comment")
+        page.fill("#event-form [name=payload]", '"looks fine"')
+        page.screenshot(path=str(IMAGES / "inspector-run.png"), full_page=True)
+
+
+def terminal_shot(browser: object) -> None:
+    """`durable-graph run` in a pseudo-terminal, answering the approval at its prompt."""
+    child = pexpect.spawn(
+        sys.executable,
+        [
+            "-m",
+            "azure_functions_durable_graph",
+            "run",
+            "approvals",
+            str(APP),
+            "--input",
+            json.dumps({"amount": 500}),
+            "--event",
+            'finance_comment="looks fine"',
+        ],
+        dimensions=(30, 90),
+        encoding="utf-8",
+        env={"TERM": "xterm-256color", "COLUMNS": "90", "PATH": "/usr/bin:/bin"},
+    )
+    child.logfile_read = transcript = io.StringIO()
+    child.expect("payload")
+    child.sendline('{"approved": true}')
+    child.expect(pexpect.EOF, timeout=60)
+    screen = pyte.Screen(90, 30)
+    pyte.Stream(screen).feed(transcript.getvalue())
+    console = Console(
+        record=True, width=90, force_terminal=True, color_system="truecolor", file=io.StringIO()
+    )
+    command = (
+        "$ durable-graph run approvals --input '{\"amount\": 500}' "
+        "--event finance_comment='\"looks fine\"'"
+    )
+    console.print(command, style="bold", highlight=False)
+    rows = [_row(screen.buffer[y], screen.columns) for y in range(screen.lines)]
+    while rows and not rows[-1].plain.strip():
+        rows.pop()
+    for row in rows:
+        console.print(row, soft_wrap=True)
+    svg = console.export_svg(title="durable-graph run")
+    page = browser.new_page(viewport={"width": 900, "height": 200})  # type: ignore[attr-defined]
+    page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
+    page.locator("svg").screenshot(path=str(IMAGES / "cli-run.png"))
+
+
+def _row(line: dict[int, Any], columns: int) -> Text:
+    """One pyte screen line as rich Text with its colours and weight."""
+    text = Text()
+    for x in range(columns):
+        char = line[x]
+        style = Style(
+            color=None if char.fg == "default" else _colour(char.fg),
+            bold=char.bold,
+            dim=False,
+        )
+        text.append(char.data, style)
+    text.rstrip()
+    return text
+
+
+def _colour(name: str) -> str:
+    if name == "brown":  # pyte's name for ANSI yellow
+        return "yellow"
+    return f"#{name}" if len(name) == 6 and all(c in "0123456789abcdef" for c in name) else name
+
+
+def main() -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True)
+        try:
+            page_shots(browser)
+            terminal_shot(browser)
+        finally:
+            browser.close()
+    print(f"wrote {', '.join(p.name for p in sorted(IMAGES.glob('*.png')))}")
+
+
+if __name__ == "__main__":
+    main()
