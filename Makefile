@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
 
-.PHONY: help venv browser lint typecheck pytest test test-313 demo bench bench-venv clean
+.PHONY: help venv browser lint typecheck pytest test test-313 demo bench bench-venv soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
 	@echo "make test   lint, type-check and run every test (Python 3.11 and 3.13)"
 	@echo "make bench  compare with LangGraph and durabletask (bench/README.md)"
+	@echo "make soak   long fuzz, load and crash suites; figures to docs/reliability.md"
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +67,9 @@ bench-venv: $(BENCH_VENV)/bin/.installed
 
 bench: bench-venv
 	$(BENCH_VENV)/bin/python -m bench.compare
+
+soak: venv
+	$(BIN)/python -m tests.soak.run
 
 clean:
 	rm -rf $(VENV) $(VENV313) build .pytest_cache .mypy_cache .ruff_cache

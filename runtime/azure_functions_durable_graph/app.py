@@ -11,6 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from .api.handlers import GraphApi
+from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.runs_list import list_runs as _list_runs
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
@@ -67,6 +68,9 @@ class DurableGraphApp:
         step_log: record every superstep in a Durable entity (GET /api/runs/{id}/steps,
             the running state, forks). Costs one entity signal per superstep; turn it
             off for throughput. Pinned in each run's input when it starts.
+        max_request_bytes: largest request body the graph routes accept (a JSON 413
+            beyond it); 1 MiB by default, since a run's state travels through every
+            step's history.
     """
 
     def __init__(
@@ -75,6 +79,7 @@ class DurableGraphApp:
         *,
         http_auth_level: func.AuthLevel | str = func.AuthLevel.FUNCTION,
         step_log: bool = True,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     ) -> None:
         if app is None:
             app = df.DFApp(http_auth_level=http_auth_level)
@@ -85,7 +90,7 @@ class DurableGraphApp:
             )
         self._app = app
         self._registry = GraphRegistry()
-        self._api = GraphApi(self._registry, step_log=step_log)
+        self._api = GraphApi(self._registry, step_log=step_log, max_request_bytes=max_request_bytes)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
         self._register_http_functions(blueprint, http_auth_level)

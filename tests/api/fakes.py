@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,14 @@ BASE = "http://localhost:7071/api/"
 
 @dataclass
 class FakeDurableClient:
-    """Records calls; `statuses` holds the status bodies the extension would return."""
+    """Records calls; `statuses` holds the status bodies the extension would return.
+
+    It answers as the SDK's client does over the extension: `start_new` raises on an
+    id that is still Pending or Running, `raise_event` raises on a finished (410) or
+    unknown (404) instance, `terminate` silently accepts a finished one (410). A hook
+    in `before` (keyed by method name) runs first, so a test can finish a run between
+    the handler's status check and its call: the races the API must answer truthfully.
+    """
 
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
     started: list[tuple[str, str | None, Any]] = field(default_factory=list)
@@ -25,6 +33,16 @@ class FakeDurableClient:
     events: list[tuple[str, str, Any]] = field(default_factory=list)
     terminated: list[tuple[str, str]] = field(default_factory=list)
     fail_with: Exception | None = None
+    before: dict[str, Callable[[], None]] = field(default_factory=dict)
+
+    def _hook(self, method: str) -> None:
+        hook = self.before.pop(method, None)
+        if hook is not None:
+            hook()
+
+    def finish(self, instance_id: str, runtime_status: str = "Completed") -> Callable[[], None]:
+        """A hook that moves the run to `runtime_status` (for `before`)."""
+        return lambda: self.statuses[instance_id].update(runtimeStatus=runtime_status)
 
     async def start_new(
         self,
@@ -32,8 +50,13 @@ class FakeDurableClient:
         instance_id: str | None = None,
         client_input: Any = None,
     ) -> str:
+        self._hook("start_new")
         if self.fail_with:
             raise self.fail_with
+        existing = self.statuses.get(instance_id or "")
+        if existing is not None and existing["runtimeStatus"] in ("Pending", "Running"):
+            message = f"an orchestration instance with id {instance_id!r} already exists"
+            raise Exception({"Message": message, "ExceptionMessage": message})
         instance_id = instance_id or f"generated-{len(self.started)}"
         self.started.append((orchestration_function_name, instance_id, client_input))
         self.statuses[instance_id] = {
@@ -62,9 +85,21 @@ class FakeDurableClient:
         return EntityStateResponse(state is not None, state)
 
     async def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
+        self._hook("raise_event")
+        body = self.statuses.get(instance_id)
+        if body is None:
+            raise Exception(f"No instance with ID {instance_id} found.")
+        if body["runtimeStatus"] in ("Completed", "Failed", "Terminated"):
+            raise Exception(f"Instance with ID {instance_id} is gone: either completed or failed")
         self.events.append((instance_id, event_name, event_data))
 
     async def terminate(self, instance_id: str, reason: str) -> None:
+        self._hook("terminate")
+        body = self.statuses.get(instance_id)
+        if body is None:
+            raise Exception(f"No instance with ID '{instance_id}' found.")
+        if body["runtimeStatus"] in ("Completed", "Failed", "Terminated"):
+            return  # the extension answers 410, which the SDK's client swallows
         self.terminated.append((instance_id, reason))
 
 

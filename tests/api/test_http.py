@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel, Field
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
+from azure_functions_durable_graph.api.errors import shown
 from azure_functions_durable_graph.graph.inbox import INBOX_EVENT
 from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
 from azure_functions_durable_graph.graph.wire import wrap_event_payload
@@ -141,7 +142,8 @@ def test_start_unknown_graph_is_404(fns, client):
         (
             b'{"inputs": {}}',
             "invalid_body",
-            "unknown keys ['inputs'] in request body; allowed keys: ['input', 'instance_id', 'from_run', 'from_step', 'state_patch']",
+            "unknown keys ['inputs'] in request body; allowed keys: "
+            "['input', 'instance_id', 'from_run', 'from_step', 'state_patch']",
         ),
         (b'{"input": "text"}', "invalid_body", "'input' must be a JSON object; got str"),
     ],
@@ -172,7 +174,7 @@ def test_start_rejects_invalid_instance_ids(fns, client, bad_id):
         400,
         "invalid_instance_id",
     )
-    assert err["message"].endswith(f"got {bad_id!r}")
+    assert err["message"].endswith(f"got {shown(bad_id)}")
 
 
 def test_start_conflicts_with_a_running_instance(fns, client):

@@ -67,6 +67,7 @@ def test_document_is_openapi_3_1_with_every_route(document):
         "/runs/{instance_id}/events/{event_name}",
         "/runs/{instance_id}/cancel",
         "/runs/{instance_id}/resume",
+        "/runs/{instance_id}/steps",
         "/openapi.json",
     }
     operation_ids = [
@@ -136,7 +137,33 @@ def test_nested_models_are_namespaced_by_graph(document):
 
 def test_error_responses_use_the_error_schema(document):
     start = document["paths"]["/graphs/orders/runs"]["post"]["responses"]
-    assert set(start) == {"202", "400", "404", "409", "422", "500"}
+    assert set(start) == {"202", "400", "403", "404", "409", "413", "422", "500"}
     error_ref = {"$ref": "#/components/schemas/Error"}
     for code in ("400", "404", "409", "422", "500"):
         assert start[code]["content"]["application/json"]["schema"] == error_ref
+
+
+def test_start_request_states_the_id_rules_and_when_input_is_required(document):
+    orders = start_body_validator(document, "orders")
+    assert not orders.is_valid({"input": {"sku": "A1"}, "instance_id": None})
+    for bad_id in ("a%2Fb", ".", "..", "a/b", "x" * 101, ""):
+        assert not orders.is_valid({"input": {"sku": "A1"}, "instance_id": bad_id}), bad_id
+    for good_id in ("a:b@c~d", "...", "run-1_2.3"):
+        assert orders.is_valid({"input": {"sku": "A1"}, "instance_id": good_id}), good_id
+    assert not orders.is_valid({})  # sku is required, so the input is too
+
+
+def test_instance_id_path_parameters_carry_the_id_pattern(document):
+    from azure_functions_durable_graph.api.inputs import INSTANCE_ID_PATTERN
+
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            for param in operation.get("parameters", []):
+                if param["name"] == "instance_id":
+                    assert param["schema"]["pattern"] == INSTANCE_ID_PATTERN, path
+
+
+def test_every_post_documents_403_and_413(document):
+    for path, operations in document["paths"].items():
+        if "post" in operations:
+            assert {"400", "403", "413"} <= set(operations["post"]["responses"]), path

@@ -139,6 +139,11 @@ def test_runs_show_send_and_cancel_drive_a_served_run(served: Served) -> None:
 
     done = remote(served, "show", run_id, "--json")
     assert json.loads(done.stdout)["output"]["outcome"] == "paid"
+    timeline = eventually(
+        lambda: (shown := remote(served, "show", run_id)).stdout.count("\n  #") == 3 and shown
+    )
+    assert "  #1 classify -> " in timeline.stdout
+    assert "| event manager_approval" in timeline.stdout
 
     again = remote(served, "cancel", run_id)
     assert again.returncode == 1

@@ -91,15 +91,20 @@ def test_a_fork_starts_a_new_run_after_a_step_with_a_patched_state():
         wait_for_run(host, links)
         all_recorded(host, links, 3)
 
-        body = {"from_run": links["instance_id"], "from_step": 1, "state_patch": {"left": "x"}}
-        forked = host.post("/api/graphs/fan/runs", json=body)
+        again = {"from_run": links["instance_id"], "from_step": 1, "state_patch": {"left": "x"}}
+        rerun = wait_for_run(host, host.post("/api/graphs/fan/runs", json=again).json())
+        patched = {"from_run": links["instance_id"], "from_step": 2, "state_patch": {"left": "x"}}
+        forked = host.post("/api/graphs/fan/runs", json=patched)
         assert forked.status == 202, forked.text
         run = wait_for_run(host, forked.json())
 
+    # From step 1, left and right run again (and overwrite the patch).
+    assert rerun["output"]["joined"] == "LR"
+    assert rerun["output"]["seen"] == ["start", "left", "right", "join"]
+    # From step 2, only join is left to run, on the patched state.
     assert run["status"] == "Completed", run["error"]
     assert run["path"] == ["start", "left", "right", "join"]
-    assert run["output"]["seen"] == ["start", "left", "right", "join"]
-    assert run["output"]["joined"] == "LR"  # left and right ran again after the fork point
+    assert run["output"]["joined"] == "xR"
     assert run["step"] == 3
 
 

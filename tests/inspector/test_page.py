@@ -135,3 +135,36 @@ def test_the_path_is_drawn_on_every_node_shape(page: Any) -> None:
         visited = page.locator("#diagram svg g.node.visited")
         eventually(lambda: visited.count() == len(nodes))
         assert {t.strip() for t in visited.all_text_contents()} == nodes
+
+
+SUPERSTEPS_APP = FEATURES_APP.parent.parent.parent / "engine" / "apps" / "supersteps"
+
+
+def test_the_timeline_lists_steps_and_the_fork_form_starts_a_new_run(page: Any) -> None:
+    with LocalHost(SUPERSTEPS_APP, store=":memory:") as other:
+        links = start_run(other, "fan", {})
+        wait_for_run(other, links, "Completed")
+        run_id = links["instance_id"]
+        eventually(lambda: len(other.get(f"/api/runs/{run_id}/steps").json()["steps"]) == 3)
+
+        page.goto(f"{other.base_url}/_inspector/#/runs/{run_id}")
+        page.locator("#fork-form").wait_for(state="visible", timeout=TIMEOUT_MS)
+        steps = page.locator("#timeline li")
+        eventually(lambda: steps.count() == 3)
+        assert steps.nth(1).inner_text() == (
+            '#2 left → {"seen":["left"],"left":"L"}; right → {"seen":["right"],"right":"R"}'
+        )
+        page.select_option("#fork-form [name=step]", "2")
+        page.fill("#fork-form [name=patch]", '{"left": "patched"}')
+        page.click("#fork-form button")
+
+        page.wait_for_function(
+            f"document.querySelector('#run-id').innerText !== {run_id!r} && "
+            "document.querySelector('#run-status').innerText === 'Completed'",
+            timeout=TIMEOUT_MS,
+        )
+        forked_id = page.locator("#run-id").inner_text()
+        forked = other.get(f"/api/runs/{forked_id}").json()
+        assert forked_id != run_id
+        assert forked["path"] == ["start", "left", "right", "join"]
+        assert forked["output"]["joined"] == "patchedR"  # the patch, then join ran

@@ -172,3 +172,23 @@ def test_packages_of_the_app_are_unloaded_but_not_a_venv_inside_it(tmp_path: Pat
     finally:
         sys.path.remove(str(venv_pkg))
         sys.modules.pop("vendored_lib", None)
+
+
+def test_a_graph_module_that_fails_to_import_is_named_with_its_line(tmp_path: Path) -> None:
+    write_app(
+        tmp_path,
+        "import graphs.orders\n",
+        **{"graphs.__init__.py": "", "graphs.orders.py": "x = 1\nraise RuntimeError('no db')\n"},
+    )
+    with pytest.raises(AppLoadError) as info:
+        load_app(tmp_path)
+    assert str(info.value) == (
+        f"importing {tmp_path.resolve() / 'function_app.py'} failed at graphs/orders.py, "
+        "line 2: RuntimeError: no db"
+    )
+
+
+def test_a_syntax_error_in_a_graph_module_is_named_with_its_line(tmp_path: Path) -> None:
+    write_app(tmp_path, "import broken\n", **{"broken.py": "x = 1\ndef f(:\n"})
+    with pytest.raises(AppLoadError, match=r"failed at broken\.py, line 2: "):
+        load_app(tmp_path)

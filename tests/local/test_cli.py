@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -138,12 +139,12 @@ def test_port_in_use_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 class Served:
     """A `python -m azure_functions_durable_graph serve` child process and its output."""
 
-    def __init__(self, app_dir: Path, port: int) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, app_dir: Path, port: int, *extra: str, **env_vars: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **env_vars}
         self.process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "azure_functions_durable_graph", "serve", str(app_dir)),
-                *("--port", str(port), "--in-memory"),
+                *("--port", str(port), "--in-memory", *extra),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -207,5 +208,36 @@ def test_serve_subprocess_serves_and_stops_cleanly(tmp_path: Path, stop_signal: 
         assert served.process.wait(30) == 0, served.output
         assert "Stopping..." in served.output
         assert "Traceback" not in served.output
+    finally:
+        served.close()
+
+
+@pytest.mark.slow
+def test_serve_with_keys_wants_the_key_on_the_durable_api(tmp_path: Path) -> None:
+    """The app's anonymous route stays open; the management API wants the key, and the
+    URLs it hands out carry it, so the SDK's own calls and a client following them work."""
+    app_dir = write_app(tmp_path)
+    port = free_port()
+    served = Served(app_dir, port, "--keys", DURABLE_GRAPH_FUNCTION_KEY="k-123")
+    try:
+        eventually(lambda: "Press Ctrl+C to stop." in served.output or served.process.poll(), 30)
+        assert "Function key (?code= or x-functions-key): k-123" in served.output
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        base = f"http://127.0.0.1:{port}"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(f"{base}/runtime/webhooks/durabletask/instances")
+        assert refused.value.code == 401
+        refused.value.close()
+        request = urllib.request.Request(f"{base}/api/start/greet", data=b'"Ada"', method="POST")
+        with opener.open(request) as reply:
+            status_url = json.loads(reply.read())["statusQueryGetUri"]
+        assert "code=k-123" in status_url
+
+        def completed() -> dict[str, object] | None:
+            with opener.open(status_url) as reply:
+                body: dict[str, object] = json.loads(reply.read())
+            return body if body["runtimeStatus"] == "Completed" else None
+
+        assert eventually(completed, 30)["output"] == "Hello Ada"
     finally:
         served.close()

@@ -190,6 +190,7 @@ def test_exception_is_a_500_json_and_a_logged_traceback(
         "error": {
             "code": "function_failed",
             "message": "Function 'broken' failed: ValueError: the database is on fire",
+            "details": None,
         }
     }
     assert b"Traceback" not in result.body

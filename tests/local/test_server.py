@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import socket
 import textwrap
 from collections.abc import Iterator
@@ -135,7 +136,11 @@ def test_unknown_route_is_a_json_404(host: LocalHost) -> None:
     reply = host.get("/api/nothing/here")
     assert reply.status == 404
     assert reply.json() == {
-        "error": {"code": "not_found", "message": "no function serves /api/nothing/here"}
+        "error": {
+            "code": "not_found",
+            "message": "no function serves /api/nothing/here",
+            "details": None,
+        }
     }
     assert host.get("/items/1").status == 404  # outside the route prefix
 
@@ -217,3 +222,15 @@ def test_the_host_listens_on_loopback_only_unless_told_otherwise(tmp_path: Path)
         assert everywhere.base_url.startswith("http://127.0.0.1:")  # what it prints stays usable
         assert reachable_from_another_loopback_address(everywhere)
         assert everywhere.get("/api/items/new").json()["function"] == "new_item"
+
+
+def test_paths_in_logs_are_escaped_and_cut(
+    host: LocalHost, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = "a%00b%0A" + "x" * 5000
+    with caplog.at_level(logging.INFO, logger="azure_functions_durable_graph.local"):
+        assert host.get(f"/api/items/{name}").status == 200
+    (line,) = [r.getMessage() for r in caplog.records if "item_by_name" in r.getMessage()]
+    assert "/api/items/a\\x00b\\nxxx" in line
+    assert "\n" not in line and "\0" not in line
+    assert len(line) < 300

@@ -7,6 +7,21 @@ from typing import Any
 
 import azure.functions as func
 
+#: How much of a user-supplied string goes into a message or a log line.
+SHOWN_CHARS = 80
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """`value` for a message: repr-escaped (NUL, newlines) and cut to `limit` characters.
+
+    Ids and names come from the request; echoing 5,000 characters or control
+    bytes into messages and logs helps nobody and can forge log lines.
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= limit + 2 else f"{text[:limit]}... ({len(text)} characters)"
+
 
 class ApiError(Exception):
     """Raised inside handlers; turned into ``{"error": {"code", "message", "details"}}``."""
@@ -30,6 +45,10 @@ def json_response(
     )
 
 
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The one error shape of the HTTP API (and of every error `serve` answers)."""
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
 def error_response(error: ApiError) -> func.HttpResponse:
-    body = {"error": {"code": error.code, "message": error.message, "details": error.details}}
-    return json_response(body, status=error.status)
+    return json_response(error_body(error.code, error.message, error.details), status=error.status)

@@ -21,16 +21,16 @@ from ..graph.manifest import GraphRegistration
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
-from ..graph.wire import decode_json_text, wrap_event_payload, wrap_resume
-from .errors import ApiError, error_response, json_response
+from ..graph.wire import wrap_event_payload, wrap_resume
+from . import durable_calls as calls
+from .errors import ApiError, error_response, json_response, shown
+from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
-from .steps import all_steps, fork_progress, page, running_state
+from .steps import FORK_KEYS, all_steps, fork_input, page, running_state, step_count
+from .urls import api_base, run_url
 
 logger = logging.getLogger("azure_functions_durable_graph")
-
-MAX_INSTANCE_ID_LENGTH = 100
-_FORBIDDEN_ID_CHARS = "/\\#?"
 
 
 class GraphApi:
@@ -41,10 +41,14 @@ class GraphApi:
         registry: GraphRegistry,
         *,
         orchestrator_name: str = ORCHESTRATOR_NAME,
+        max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         step_log: bool = True,
     ):
+        if max_request_bytes < 1:
+            raise ValueError(f"max_request_bytes must be at least 1, got {max_request_bytes}")
         self.registry = registry
         self.orchestrator_name = orchestrator_name
+        self.max_request_bytes = max_request_bytes
         self.step_log = step_log
 
     # -- routes that need the durable client -------------------------------------------
@@ -85,7 +89,7 @@ class GraphApi:
 
     async def _start_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         registration = self._latest(req.route_params.get("graph_name", ""))
-        body = _json_body(req, allow_empty=False)
+        body = json_body(req, allow_empty=False, max_bytes=self.max_request_bytes)
         if not isinstance(body, dict):
             raise ApiError(
                 400,
@@ -98,11 +102,16 @@ class GraphApi:
             raise ApiError(
                 400,
                 "invalid_body",
-                f"unknown keys {unknown} in request body; allowed keys: "
-                f"{['input', 'instance_id', *FORK_KEYS]}",
+                f"unknown keys {shown(unknown)} in request body; "
+                f"allowed keys: {['input', 'instance_id', *FORK_KEYS]}",
             )
         if any(key in body for key in FORK_KEYS):
-            return await self._fork(req, client, registration, body)
+            source = await self._graph_run_status(client, str(body.get("from_run", "")))
+            registration, run = await fork_input(
+                client, self.registry, registration, source, body, step_log=self.step_log
+            )
+            instance_id = check_instance_id(body["instance_id"]) if "instance_id" in body else None
+            return await self._started(req, client, registration, run, instance_id)
         raw_input = body.get("input", {})
         if not isinstance(raw_input, dict):
             raise ApiError(
@@ -111,18 +120,9 @@ class GraphApi:
                 f"'input' must be a JSON object; got {type(raw_input).__name__}",
             )
         state = _validate_input(registration, raw_input)
-        instance_id = body.get("instance_id")
-        if instance_id is not None:
-            _check_instance_id(instance_id)
-            existing = await _status(client, instance_id)
-            if existing is not None and runtime_status_name(existing) not in FINISHED:
-                raise ApiError(
-                    409,
-                    "instance_exists",
-                    f"instance {instance_id!r} is already "
-                    f"{runtime_status_name(existing) or 'running'}; "
-                    "pick another instance_id or wait for it to finish",
-                )
+        instance_id = None
+        if "instance_id" in body:
+            instance_id = check_instance_id(body["instance_id"])
         run = RunInput(
             registration.graph_name,
             registration.graph_hash,
@@ -132,68 +132,6 @@ class GraphApi:
         )
         return await self._started(req, client, registration, run, instance_id)
 
-    async def _fork(
-        self,
-        req: func.HttpRequest,
-        client: Any,
-        registration: GraphRegistration,
-        body: dict[str, Any],
-    ) -> func.HttpResponse:
-        """LangGraph's time travel as a new durable run: the state after a step, what came next."""
-        if "input" in body:
-            raise ApiError(
-                400, "invalid_body", "a fork takes 'from_run' and 'from_step', not 'input'"
-            )
-        source_id, from_step = body.get("from_run"), body.get("from_step")
-        if (
-            not isinstance(source_id, str)
-            or isinstance(from_step, bool)
-            or not isinstance(from_step, int)
-        ):
-            raise ApiError(
-                400,
-                "invalid_body",
-                "a fork needs 'from_run' (a run's instance id) and 'from_step' "
-                "(a superstep number)",
-            )
-        status = await self._graph_run_status(client, source_id)
-        source = RunInput.parse(status.input_)
-        if source.graph_name != registration.graph_name:
-            raise ApiError(
-                409,
-                "graph_mismatch",
-                f"run {source_id!r} is a run of graph {source.graph_name!r}, not "
-                f"{registration.graph_name!r}",
-            )
-        try:
-            pinned = self.registry.get(source.graph_name, source.graph_hash)
-        except GraphVersionNotRegistered as exc:
-            raise ApiError(409, "graph_version_not_registered", str(exc)) from exc
-        custom = _custom(status)
-        steps = await all_steps(client, source_id, int(custom.get("executions") or 1))
-        progress = fork_progress(steps, from_step, body.get("state_patch"))
-        try:
-            progress["state"] = pinned.codec.validate_input(progress["state"])
-        except ValidationError as exc:
-            raise ApiError(
-                422,
-                "validation_error",
-                "the forked state is not valid for the graph",
-                json.loads(exc.json(include_url=False)),
-            ) from exc
-        instance_id = body.get("instance_id")
-        if instance_id is not None:
-            _check_instance_id(instance_id)
-        run = RunInput(
-            pinned.graph_name,
-            pinned.graph_hash,
-            {},
-            steps_per_execution=source.steps_per_execution or pinned.manifest.steps_per_execution,
-            progress=progress,
-            record_steps=self.step_log,
-        )
-        return await self._started(req, client, pinned, run, instance_id)
-
     async def _started(
         self,
         req: func.HttpRequest,
@@ -202,11 +140,8 @@ class GraphApi:
         run: RunInput,
         instance_id: str | None,
     ) -> func.HttpResponse:
-        instance_id = await client.start_new(
-            self.orchestrator_name, instance_id=instance_id, client_input=run.to_dict()
-        )
-        base = _api_base(req, segments_after_base=3)
-        status_url = f"{base}runs/{instance_id}"
+        instance_id = await calls.start(client, self.orchestrator_name, instance_id, run.to_dict())
+        status_url = run_url(api_base(req, segments_after_base=3), instance_id)
         body_out = {
             "instance_id": instance_id,
             "graph_name": registration.graph_name,
@@ -222,13 +157,12 @@ class GraphApi:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
         run = describe_run(status, instance_id, self.registry)
-        executions = int(_custom(status).get("executions") or 1)
         if run["status"] == "Completed":
             run["state"] = run["output"]
         else:
-            run["state"] = await running_state(client, status, executions)
+            run["state"] = await running_state(client, status, step_count(status))
         for child in run.get("children") or []:
-            child_status = await _status(client, child["instance_id"])
+            child_status = await calls.current_status(client, child["instance_id"])
             child_run = describe_run(child_status, child["instance_id"], self.registry)
             child["status"] = child_run["status"] if child_status is not None else None
             child["current_node"] = child_run["current_node"] if child_status is not None else None
@@ -237,14 +171,14 @@ class GraphApi:
     async def _raise_event(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         event_name = req.route_params.get("event_name", "")
-        payload = _json_body(req, allow_empty=True)
+        payload = json_body(req, allow_empty=True, max_bytes=self.max_request_bytes)
         status = await self._graph_run_status(client, instance_id)
         _require_running(status, instance_id)
         try:
             run = RunInput.parse(status.input_)
         except GraphRunFailed as exc:
             raise ApiError(
-                404, "instance_not_found", f"instance {instance_id!r} is not a graph run"
+                404, "instance_not_found", f"instance {shown(instance_id)} is not a graph run"
             ) from exc
         try:
             registration = self.registry.get(run.graph_name, run.graph_hash)
@@ -255,7 +189,7 @@ class GraphApi:
             raise ApiError(
                 400,
                 "unknown_event",
-                f"graph {run.graph_name!r} has no handler for event {event_name!r}; "
+                f"graph {run.graph_name!r} has no handler for event {shown(event_name)}; "
                 f"its events: {handlers}",
                 {"event_handlers": handlers},
             )
@@ -272,20 +206,22 @@ class GraphApi:
                 ) from exc
         # Engine-v2 runs read every event from their inbox; 0.1.0 runs wait by event name.
         durable_name = INBOX_EVENT if run.engine >= ENGINE_V2 else event_name
-        await client.raise_event(instance_id, durable_name, wrap_event_payload(event_name, payload))
-        base = _api_base(req, segments_after_base=4)
+        await calls.raise_event(
+            client, instance_id, durable_name, wrap_event_payload(event_name, payload)
+        )
+        base = api_base(req, segments_after_base=4)
         return json_response(
             {
                 "instance_id": instance_id,
                 "event_name": event_name,
-                "status_url": f"{base}runs/{instance_id}",
+                "status_url": run_url(base, instance_id),
             },
             status=202,
         )
 
     async def _cancel_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
-        body = _json_body(req, allow_empty=True)
+        body = json_body(req, allow_empty=True, max_bytes=self.max_request_bytes)
         reason = "cancelled through the HTTP API"
         if body is not None:
             if not isinstance(body, dict) or set(body) - {"reason"}:
@@ -293,7 +229,7 @@ class GraphApi:
                     400,
                     "invalid_body",
                     'cancel body must be empty or a JSON object like {"reason": "..."}; '
-                    f"got {body!r}",
+                    f"got {shown(body)}",
                 )
             if "reason" in body:
                 if not isinstance(body["reason"], str):
@@ -305,13 +241,13 @@ class GraphApi:
                 reason = body["reason"]
         status = await self._graph_run_status(client, instance_id)
         _require_running(status, instance_id)
-        await client.terminate(instance_id, reason)
-        base = _api_base(req, segments_after_base=3)
+        await calls.terminate(client, instance_id, reason)
+        base = api_base(req, segments_after_base=3)
         return json_response(
             {
                 "instance_id": instance_id,
                 "reason": reason,
-                "status_url": f"{base}runs/{instance_id}",
+                "status_url": run_url(base, instance_id),
             },
             status=202,
         )
@@ -319,24 +255,23 @@ class GraphApi:
     async def _get_steps(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
-        executions = int(_custom(status).get("executions") or 1)
-        steps = await all_steps(client, instance_id, executions)
+        steps = await all_steps(client, instance_id, step_count(status))
         return json_response({"instance_id": instance_id, **page(steps, dict(req.params))})
 
     async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
-        body = _json_body(req, allow_empty=False)
+        body = json_body(req, allow_empty=False, max_bytes=self.max_request_bytes)
         status = await self._graph_run_status(client, instance_id)
         _require_running(status, instance_id)
         run = describe_run(status, instance_id, self.registry)
         answers = answers_for(body, run["interrupts"], instance_id)
-        await client.raise_event(instance_id, INBOX_EVENT, wrap_resume(answers))
-        base = _api_base(req, segments_after_base=3)
+        await calls.raise_event(client, instance_id, INBOX_EVENT, wrap_resume(answers))
+        base = api_base(req, segments_after_base=3)
         return json_response(
             {
                 "instance_id": instance_id,
                 "answered": sorted(answers),
-                "status_url": f"{base}runs/{instance_id}",
+                "status_url": run_url(base, instance_id),
             },
             status=202,
         )
@@ -367,7 +302,7 @@ class GraphApi:
     def _openapi(self, req: func.HttpRequest) -> func.HttpResponse:
         from .openapi import build_openapi  # built on request: not part of cold start
 
-        server_url = _api_base(req, segments_after_base=1).rstrip("/")
+        server_url = api_base(req, segments_after_base=1).rstrip("/")
         return json_response(
             build_openapi(self.registry.latest_registrations(), server_url=server_url)
         )
@@ -378,16 +313,20 @@ class GraphApi:
         try:
             return self.registry.latest(graph_name)
         except GraphNotFound as exc:
-            raise ApiError(404, "graph_not_found", str(exc)) from exc
+            known = ", ".join(repr(r.graph_name) for r in self.registry.latest_registrations())
+            raise ApiError(
+                404,
+                "graph_not_found",
+                f"No graph named {shown(graph_name)} is registered; registered graphs: "
+                f"{known or 'none'}",
+            ) from exc
 
     async def _graph_run_status(self, client: Any, instance_id: str) -> Any:
         """The Durable status of a run of this app's orchestrator, else 404."""
-        not_found = ApiError(
-            404, "instance_not_found", f"no graph run with instance id {instance_id!r}"
-        )
-        if not _valid_instance_id(instance_id):
+        not_found = calls.not_found(instance_id)
+        if not valid_instance_id(instance_id):
             raise not_found
-        status = await _status(client, instance_id)
+        status = await calls.current_status(client, instance_id)
         if status is None:
             raise not_found
         name = getattr(status, "name", None)
@@ -396,17 +335,10 @@ class GraphApi:
         return status
 
 
-async def _status(client: Any, instance_id: str) -> Any | None:
-    status = await client.get_status(instance_id, show_input=True)
-    if status is None or not runtime_status_name(status):
-        return None
-    return status
-
-
 def _require_running(status: Any, instance_id: str) -> None:
     name = runtime_status_name(status)
     if name in FINISHED:
-        raise ApiError(409, "run_finished", f"run {instance_id!r} has already finished ({name})")
+        raise calls.run_finished(instance_id, name)
 
 
 def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) -> dict[str, Any]:
@@ -420,45 +352,6 @@ def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) 
             f"for graph {registration.graph_name!r}",
             json.loads(exc.json(include_url=False)),
         ) from exc
-
-
-def _valid_instance_id(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= MAX_INSTANCE_ID_LENGTH
-        and value.isprintable()
-        and value.strip() == value
-        and not any(c in value for c in _FORBIDDEN_ID_CHARS)
-    )
-
-
-def _check_instance_id(value: object) -> None:
-    if not _valid_instance_id(value):
-        raise ApiError(
-            400,
-            "invalid_instance_id",
-            f"instance_id must be a string of 1-{MAX_INSTANCE_ID_LENGTH} printable characters "
-            "without surrounding spaces or any of '/', '\\', '#', '?'; got "
-            f"{value!r}",
-        )
-
-
-def _json_body(req: func.HttpRequest, *, allow_empty: bool) -> Any:
-    raw = req.get_body()
-    if not raw.strip():
-        if allow_empty:
-            return None
-        raise ApiError(400, "invalid_json", "request body is empty; expected a JSON object")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "invalid_json", f"request body is not valid JSON: {exc}") from exc
-
-
-def _api_base(req: func.HttpRequest, *, segments_after_base: int) -> str:
-    """The URL up to and including the route prefix ('.../api/'), from the request's own URL."""
-    path = str(req.url).split("?", 1)[0].rstrip("/")
-    return path.rsplit("/", segments_after_base)[0] + "/"
 
 
 async def _guard_async(
@@ -486,16 +379,7 @@ def _guard(
 
 
 def _internal_error(req: func.HttpRequest) -> func.HttpResponse:
-    logger.exception("unhandled error in %s %s", req.method, req.url)
+    logger.exception("unhandled error in %s %s", req.method, shown(str(req.url), 200))
     return error_response(
         ApiError(500, "internal_error", "internal server error; the details are in the logs")
     )
-
-
-#: Body keys of POST /api/graphs/{name}/runs that start a fork of an earlier run.
-FORK_KEYS = ("from_run", "from_step", "state_patch")
-
-
-def _custom(status: Any) -> dict[str, Any]:
-    custom = decode_json_text(getattr(status, "custom_status", None))
-    return custom if isinstance(custom, dict) else {}

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..graph.manifest import GraphRegistration
+from .inputs import INSTANCE_ID_PATTERN, INSTANCE_ID_RULE, MAX_JSON_DEPTH
 from .openapi_runs import add_runs_list
+from .openapi_steps import add_steps, fork_request
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -25,23 +27,39 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
+    """Error responses: `codes`, plus 400 (a Host header the server does not answer)
+    and 500 on every operation."""
     reasons = {
-        400: "Bad request (invalid JSON, body, instance id or event name)",
-        404: "Not found",
-        409: "Conflict with the run's current state",
-        422: "Input does not validate against the graph's state model",
+        400: "Bad request: invalid_json (not JSON, NaN/Infinity, nested deeper than "
+        f"{MAX_JSON_DEPTH}), invalid_body, invalid_instance_id, unknown_event; on the local "
+        "host also host_not_allowed",
+        403: "origin_not_allowed: a state-changing request from another site (local host)",
+        404: "graph_not_found or instance_not_found (an id that breaks the id rules is never "
+        "found)",
+        409: "instance_exists (the instance_id is in use) or run_finished (the run finished, "
+        "also when it finished while this request was made)",
+        413: "request_too_large: the body is over the app's max_request_bytes",
+        422: "validation_error: the input does not validate against the graph's state model "
+        "(or an event payload against the event's payload model)",
         500: "Unexpected server error (details are in the logs)",
     }
-    return {str(c): _json(_ref("Error"), reasons[c]) for c in (*codes, 500)}
+    return {str(c): _json(_ref("Error"), reasons[c]) for c in sorted({*codes, 400, 500})}
+
+
+_POSTED = (403, 413)  # every POST: a foreign origin, a body over the limit
 
 
 def _path_param(name: str, description: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if name == "instance_id":
+        schema = {"type": "string", "pattern": INSTANCE_ID_PATTERN}
+        description = f"{description}: {INSTANCE_ID_RULE}"
     return {
         "name": name,
         "in": "path",
         "required": True,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": schema,
     }
 
 
@@ -336,7 +354,10 @@ def build_openapi(
                     "required": False,
                     "content": {"application/json": {"schema": {}}},
                 },
-                "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
+                "responses": {
+                    "202": _json(_ref("Accepted"), "Accepted"),
+                    **_errors(404, 409, 422, *_POSTED),
+                },
             }
         },
         "/runs/{instance_id}/cancel": {
@@ -348,7 +369,10 @@ def build_openapi(
                     "required": False,
                     "content": {"application/json": {"schema": _ref("CancelRequest")}},
                 },
-                "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
+                "responses": {
+                    "202": _json(_ref("Accepted"), "Accepted"),
+                    **_errors(404, 409, *_POSTED),
+                },
             }
         },
         "/runs/{instance_id}/resume": {
@@ -360,7 +384,10 @@ def build_openapi(
                     "required": True,
                     "content": {"application/json": {"schema": _ref("ResumeRequest")}},
                 },
-                "responses": {"202": _json(_ref("Accepted"), "Accepted"), **_errors(400, 404, 409)},
+                "responses": {
+                    "202": _json(_ref("Accepted"), "Accepted"),
+                    **_errors(404, 409, *_POSTED),
+                },
             }
         },
         "/openapi.json": {
@@ -372,18 +399,32 @@ def build_openapi(
         },
     }
     add_runs_list(paths, schemas)
+    add_steps(paths, schemas, _path_param("instance_id", "The run's instance id"))
     for registration in registrations:
         name = registration.graph_name
         state_ref = _hoist_state_schema(registration, schemas)
         request_name = f"{name}.StartRequest"
+        required_fields = _has_required_fields(registration)
         schemas[request_name] = {
             "type": "object",
             "properties": {
-                "input": state_ref,
-                "instance_id": {"type": "string", "minLength": 1, "maxLength": 100},
+                "input": {
+                    **state_ref,
+                    "description": "The run's initial state; may be left out when every "
+                    "field of the state model has a default.",
+                },
+                "instance_id": {
+                    "type": "string",
+                    "pattern": INSTANCE_ID_PATTERN,
+                    "description": f"Optional id for the run: {INSTANCE_ID_RULE}. A new id "
+                    "or one whose run finished; one still in use is a 409.",
+                },
             },
             "additionalProperties": False,
         }
+        if required_fields:  # left out, the input is {} and fails validation (422)
+            schemas[request_name]["required"] = ["input"]
+        schemas[request_name] = {"oneOf": [schemas[request_name], fork_request()]}
         paths[f"/graphs/{name}/runs"] = {
             "post": {
                 "operationId": f"startRun_{name}",
@@ -402,7 +443,7 @@ def build_openapi(
                             }
                         },
                     },
-                    **_errors(400, 404, 409, 422),
+                    **_errors(404, 409, 422, *_POSTED),
                 },
             }
         }
@@ -437,3 +478,12 @@ def _state_schema(registration: GraphRegistration, ref_template: str) -> dict[st
     if registration.state_model is not None:
         return registration.state_model.model_json_schema(ref_template=ref_template)
     return dict(registration.codec.json_schema())
+
+
+def _has_required_fields(registration: GraphRegistration) -> bool:
+    """Whether an empty input fails the state model (then the schema requires `input`)."""
+    schema = _state_schema(registration, "#/$defs/{model}")
+    ref = schema.get("$ref")
+    if isinstance(ref, str):  # a self-referencing model: the model itself is in $defs
+        schema = schema.get("$defs", {}).get(ref.rsplit("/", 1)[-1], {})
+    return bool(schema.get("required"))

@@ -8,17 +8,89 @@ host, across continue-as-new boundaries.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from azure.durable_functions import EntityId
+from pydantic import ValidationError
 
+from ..errors import GraphVersionNotRegistered
+from ..graph.manifest import GraphRegistration
 from ..graph.progress import Progress, RunInput
+from ..graph.registry import GraphRegistry
 from ..graph.steplog import STEPS_ENTITY, entity_key, fold, replay_changes
 from ..graph.wire import decode_json_text
 from .errors import ApiError
 
 MAX_PAGE = 500
+#: Body keys of POST /api/graphs/{name}/runs that start a fork of an earlier run.
+FORK_KEYS = ("from_run", "from_step", "state_patch")
+
+
+def step_count(status: Any) -> int:
+    """How many executions the run has had (each keeps its own step log entity)."""
+    custom = decode_json_text(getattr(status, "custom_status", None))
+    executions = custom.get("executions") if isinstance(custom, dict) else None
+    return executions if isinstance(executions, int) and executions > 0 else 1
+
+
+async def fork_input(
+    client: Any,
+    registry: GraphRegistry,
+    registration: GraphRegistration,
+    source_status: Any,
+    body: Mapping[str, Any],
+    *,
+    step_log: bool,
+) -> tuple[GraphRegistration, RunInput]:
+    """LangGraph's time travel as a new durable run: the state after a step, what came next.
+
+    The fork runs on the source run's graph version (its hash), as long as it is
+    still registered, so it continues the graph it forked from.
+    """
+    if "input" in body:
+        raise ApiError(400, "invalid_body", "a fork takes 'from_run' and 'from_step', not 'input'")
+    from_step = body.get("from_step")
+    if isinstance(from_step, bool) or not isinstance(from_step, int):
+        raise ApiError(
+            400,
+            "invalid_body",
+            "a fork needs 'from_run' (a run's instance id) and 'from_step' (a superstep number)",
+        )
+    source = RunInput.parse(source_status.input_)
+    if source.graph_name != registration.graph_name:
+        raise ApiError(
+            409,
+            "graph_mismatch",
+            f"run {body.get('from_run')!r} is a run of graph {source.graph_name!r}, "
+            f"not {registration.graph_name!r}",
+        )
+    try:
+        pinned = registry.get(source.graph_name, source.graph_hash)
+    except GraphVersionNotRegistered as exc:
+        raise ApiError(409, "graph_version_not_registered", str(exc)) from exc
+    instance_id = str(source_status.instance_id)
+    steps = await all_steps(client, instance_id, step_count(source_status))
+    progress = fork_progress(steps, from_step, body.get("state_patch"))
+    try:
+        progress["state"] = pinned.codec.validate_input(progress["state"])
+    except ValidationError as exc:
+        raise ApiError(
+            422,
+            "validation_error",
+            "the forked state is not valid for the graph",
+            json.loads(exc.json(include_url=False)),
+        ) from exc
+    run = RunInput(
+        pinned.graph_name,
+        pinned.graph_hash,
+        {},
+        steps_per_execution=source.steps_per_execution or pinned.manifest.steps_per_execution,
+        progress=progress,
+        record_steps=step_log,
+    )
+    return pinned, run
 
 
 async def read_records(client: Any, instance_id: str, execution: int) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any, TextIO
 
 from ._common import (
@@ -164,7 +165,32 @@ def show_run(args: argparse.Namespace, out: TextIO) -> int:
     state = run.get("output") if run.get("output") is not None else run.get("state")
     if state is not None:
         print(f"state:\n{dumps(state)}", file=out)
+    steps = _client(args).get(f"runs/{quoted(args.run_id)}/steps?page_size=500")["steps"]
+    if steps:
+        print("steps:", file=out)
+        for step in steps:
+            print(f"  {describe_step(step)}", file=out)
     return EXIT_OK
+
+
+def describe_step(step: dict[str, Any]) -> str:
+    """One line per superstep: each task's update (or failure), and the event it waited for."""
+    parts = []
+    for task in step.get("tasks") or []:
+        what = (
+            f"failed: {task['error']['error_type']}"
+            if task.get("error")
+            else dumps_line(task.get("update") or {})
+        )
+        tries = f" ({task['attempts']} attempts)" if task.get("attempts", 1) > 1 else ""
+        parts.append(f"{task['node']}{tries} -> {what}")
+    event = step.get("event") or {}
+    waited = f" | event {event['name']}" if event.get("name") else ""
+    return f"#{step['superstep']} {'; '.join(parts)}{waited}"
+
+
+def dumps_line(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 def send_event(args: argparse.Namespace, out: TextIO) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import secrets
 import signal
 import sys
 import threading
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
     from ..local.host import LocalHost
 
 _QUIET_LOGGERS = ("aiohttp", "asyncio", "urllib3", "azure", "watchfiles")
+#: The key `serve --keys` wants; a fresh random one at each start when unset.
+KEY_VARIABLE = "DURABLE_GRAPH_FUNCTION_KEY"
 INSPECTOR_PATH = "/_inspector/"
 
 
@@ -34,9 +38,10 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         description=(
             "Serve a Python v2 Functions app: its HTTP triggers under the host.json route "
             "prefix, its orchestrators and activities, and the Durable management API under "
-            "/runtime/webhooks/durabletask/. No function keys are required. State is kept in "
-            "SQLite, so a restart resumes unfinished orchestrations. The run inspector page "
-            f"is at {INSPECTOR_PATH} (answers requests from this machine only)."
+            "/runtime/webhooks/durabletask/. No function keys are required unless --keys. "
+            "State is kept in SQLite, so a restart resumes unfinished orchestrations. "
+            f"The run inspector page is at {INSPECTOR_PATH} "
+            "(answers requests from this machine only)."
         ),
         epilog="examples:\n  durable-graph serve\n  durable-graph serve my_service --port 8080\n"
         "  durable-graph serve --reload            # restart on *.py changes\n\n" + EXIT_CODES_HELP,
@@ -61,6 +66,13 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         "--host",
         default="127.0.0.1",
         help="address to bind (default: 127.0.0.1, this machine only)",
+    )
+    serve.add_argument(
+        "--keys",
+        action="store_true",
+        help="require the function key (?code= or x-functions-key) on routes that are not "
+        f"anonymous and on the Durable API, as on Azure; the key is ${KEY_VARIABLE} or a "
+        "random one printed at start (default: no keys, like func start)",
     )
     store = serve.add_mutually_exclusive_group()
     store.add_argument(
@@ -109,6 +121,8 @@ def _print_banner(host: LocalHost, out: TextIO) -> None:
             )
         print(f"\nRun inspector: {host.base_url}{INSPECTOR_PATH}", file=out)
     print(f"Durable management API: {host.base_url}/runtime/webhooks/durabletask/", file=out)
+    if host.function_key is not None:
+        print(f"Function key (?code= or x-functions-key): {host.function_key}", file=out)
     print("Press Ctrl+C to stop.", file=out, flush=True)
 
 
@@ -163,6 +177,9 @@ def serve_command(args: argparse.Namespace, out: TextIO) -> int:
     def request_stop(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
+    # One key for the whole serve session, so --reload keeps it.
+    key = (os.environ.get(KEY_VARIABLE) or secrets.token_urlsafe(24)) if args.keys else None
+
     def new_host() -> LocalHost:
         host = LocalHost(
             app_dir,
@@ -170,6 +187,7 @@ def serve_command(args: argparse.Namespace, out: TextIO) -> int:
             host=args.host,
             port=args.port,
             max_activity_concurrency=args.max_activities,
+            function_key=key,
         )
         try:
             host.start()

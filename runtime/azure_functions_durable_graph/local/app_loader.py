@@ -127,7 +127,9 @@ def load_app(app_dir: str | Path) -> LoadedApp:
         raise
     except (Exception, SystemExit) as exc:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        raise AppLoadError(f"importing {script} failed: {detail}") from exc
+        where = _failing_line(exc, folder)
+        at = f" at {where}" if where else ""
+        raise AppLoadError(f"importing {script} failed{at}: {detail}") from exc
     finally:
         if loaded is None:
             _forget(folder, before, added_path, displaced)
@@ -142,6 +144,26 @@ def _forget(folder: Path, before: set[str], added_path: bool, displaced: ModuleT
         with contextlib.suppress(ValueError):
             sys.path.remove(str(folder))
     importlib.invalidate_caches()
+
+
+def _failing_line(exc: BaseException, folder: Path) -> str | None:
+    """'graphs/orders.py, line 12': the app's own frame nearest the error, so a graph
+    module that fails to import is named, not just function_app.py."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{_relative(exc.filename, folder) or exc.filename}, line {exc.lineno}"
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        relative = _relative(frame.filename, folder)
+        if relative is not None:
+            found = f"{relative}, line {frame.lineno}"
+    return found
+
+
+def _relative(filename: str, folder: Path) -> str | None:
+    try:
+        return Path(filename).resolve().relative_to(folder).as_posix()
+    except (ValueError, OSError):
+        return None
 
 
 def unload_app(loaded: LoadedApp) -> None:

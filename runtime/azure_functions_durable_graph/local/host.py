@@ -24,10 +24,11 @@ from typing import Any
 from .app_loader import LoadedApp, load_app, unload_app
 from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
+from .durable_urls import DurableUrls
 from .engine import Engine
 from .errors import LocalHostError
 from .http_functions import HttpFunction, index_http_functions
-from .management_api import DurableUrls, ManagementApi
+from .management_api import ManagementApi
 from .server import AppServer
 from .settings import HostSettings, apply_local_settings, read_host_settings
 from .store import Store
@@ -95,6 +96,32 @@ def _advertised(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def prepare_private_store(path: Path) -> None:
+    """Create the store's folder and file readable by this user only (0700/0600).
+
+    Runs hold inputs and outputs; on a shared machine they are nobody else's.
+    A folder we create, or the default `.durable-graph`, is made private; a
+    folder the user chose that already exists is left as it is.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+        folder.chmod(0o700)  # mkdir's mode is masked by the umask
+    if folder.name == STORE_DIR:
+        folder.chmod(0o700)
+        if not (folder / ".gitignore").exists():
+            # The store is local state, never something to commit.
+            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    _make_private(path)
+
+
+def _make_private(path: Path) -> None:
+    for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        if file.exists():
+            file.chmod(0o600)
+
+
 class LocalHost:
     """Serve one Functions app folder: HTTP triggers, orchestrations and the Durable API.
 
@@ -106,6 +133,10 @@ class LocalHost:
         clock: WallClock (default) or a VirtualClock that `advance()` moves.
         host, port: where to listen; port 0 picks a free port.
         max_activity_concurrency: activities that may run at the same time.
+        allowed_hosts: host names the port answers (`Host` header); None means the
+            loopback names and the bound address.
+        function_key: when set, HTTP functions that are not anonymous and the Durable
+            management API want this key (`?code=` or `x-functions-key`), as on Azure.
     """
 
     def __init__(
@@ -117,6 +148,8 @@ class LocalHost:
         host: str = "127.0.0.1",
         port: int = 0,
         max_activity_concurrency: int = 8,
+        allowed_hosts: frozenset[str] | None = None,
+        function_key: str | None = None,
     ) -> None:
         if max_activity_concurrency < 1:
             raise ValueError(
@@ -133,6 +166,8 @@ class LocalHost:
         self._host = host
         self._port = port
         self._max_activity_concurrency = max_activity_concurrency
+        self._allowed_hosts = allowed_hosts
+        self.function_key = function_key
         self.settings = HostSettings()
         self._applied_env: dict[str, str] = {}
         self._loaded: LoadedApp | None = None
@@ -178,6 +213,8 @@ class LocalHost:
             starter=lambda: self._urls().starter_json(),
             host=self._host,
             port=self._port,
+            allowed_hosts=self._allowed_hosts,
+            function_key=self.function_key,
         )
         run_sync(server.start())
         self._server = server
@@ -189,11 +226,10 @@ class LocalHost:
         if self.store_path == MEMORY:
             return Store(MEMORY)
         path = Path(self.store_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.parent.name == STORE_DIR and not (path.parent / ".gitignore").exists():
-            # The store is local state, never something to commit.
-            (path.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        return Store(path)
+        prepare_private_store(path)
+        store = Store(path)
+        _make_private(path)  # the journal files SQLite has just created
+        return store
 
     def stop(self) -> None:
         """Stop serving, stop the engine, close the store, unload the app. Idempotent."""
@@ -258,7 +294,7 @@ class LocalHost:
         return self._server
 
     def _urls(self) -> DurableUrls:
-        return DurableUrls(self.base_url, self.settings.hub_name)
+        return DurableUrls(self.base_url, self.settings.hub_name, self.function_key)
 
     def _describe(self, loaded: LoadedApp) -> list[FunctionInfo]:
         server = self._require_server()

@@ -161,9 +161,9 @@ def _from_response(value: object, fn: HttpFunction) -> HttpResult:
     )
 
 
-def error_result(status: int, code: str, message: str) -> HttpResult:
-    """A JSON error body in the shape every local-host error uses."""
-    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+def error_result(status: int, code: str, message: str, details: Any = None) -> HttpResult:
+    """A JSON error body in the shape every local-host error uses (the graph API's too)."""
+    body = json.dumps({"error": {"code": code, "message": message, "details": details}}).encode()
     return HttpResult(status, [("Content-Type", "application/json; charset=utf-8")], body)
 
 

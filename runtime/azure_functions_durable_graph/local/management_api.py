@@ -14,38 +14,42 @@ import base64
 import binascii
 import json
 import logging
-import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Protocol
-from urllib.parse import quote, unquote
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import unquote
 
 from aiohttp import web
 
+from .durable_urls import RPC_SEGMENT, WEBHOOK_PATH, DurableUrls
 from .errors import (
     InstanceAlreadyExists,
     InstanceNotFound,
     InstanceNotRunning,
     OrchestratorNotFound,
 )
+from .management_requests import (
+    BadRequest,
+    body_text,
+    error,
+    flag,
+    json_text,
+    seconds,
+    start_input,
+    statuses_param,
+    time_param,
+)
+
+if TYPE_CHECKING:
+    from .http_guard import HttpGuard
+
+__all__ = ["DurableUrls", "ManagementApi", "ManagementEngine", "start_input"]
 
 logger = logging.getLogger("azure_functions_durable_graph.local")
 
-WEBHOOK_PATH = "/runtime/webhooks/durabletask"
 #: The extension pages instance queries with `top` and this header, both ways.
 CONTINUATION_HEADER = "x-ms-continuation-token"
 RUNNING_STATUSES = frozenset({"Running", "Pending", "Suspended", "ContinuedAsNew"})
-RUNTIME_STATUSES = (
-    "Running",
-    "Pending",
-    "Completed",
-    "Failed",
-    "Terminated",
-    "ContinuedAsNew",
-    "Canceled",
-    "Suspended",
-)
 
 
 class ManagementEngine(Protocol):
@@ -84,170 +88,6 @@ class ManagementEngine(Protocol):
     ) -> int: ...
 
 
-@dataclass(frozen=True)
-class DurableUrls:
-    """The URLs the extension hands out, rooted at the app's own origin."""
-
-    origin: str  # e.g. http://127.0.0.1:7071
-    hub_name: str
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.origin}{WEBHOOK_PATH}"
-
-    def _query(self) -> str:
-        return f"taskHub={quote(self.hub_name)}&connection=Storage"
-
-    def management_urls(self, instance_id: str) -> dict[str, str]:
-        base = f"{self.base_url}/instances/{quote(instance_id, safe='')}"
-        q = self._query()
-        return {
-            "id": instance_id,
-            "statusQueryGetUri": f"{base}?{q}",
-            "sendEventPostUri": f"{base}/raiseEvent/{{eventName}}?{q}",
-            "terminatePostUri": f"{base}/terminate?reason={{text}}&{q}",
-            "rewindPostUri": f"{base}/rewind?reason={{text}}&{q}",
-            "purgeHistoryDeleteUri": f"{base}?{q}",
-            "restartPostUri": f"{base}/restart?{q}",
-            "suspendPostUri": f"{base}/suspend?reason={{text}}&{q}",
-            "resumePostUri": f"{base}/resume?reason={{text}}&{q}",
-        }
-
-    def starter(self) -> dict[str, Any]:
-        """The durable client binding's value (protocol §4)."""
-        orchestrators = f"{self.base_url}/orchestrators/{{functionName}}[/{{instanceId}}]"
-        urls = self.management_urls("INSTANCEID")
-        # The placeholder id must survive verbatim for the client to substitute it.
-        return {
-            "taskHubName": self.hub_name,
-            "creationUrls": {
-                "createNewInstancePostUri": f"{orchestrators}?{self._query()}",
-                "createAndWaitOnNewInstancePostUri": (
-                    f"{orchestrators}?timeout={{timeoutInSeconds}}"
-                    f"&pollingInterval={{intervalInSeconds}}&{self._query()}"
-                ),
-            },
-            "managementUrls": urls,
-            "baseUrl": self.base_url,
-            "requiredQueryStringParameters": "",
-            "rpcBaseUrl": f"{self.base_url}/",
-        }
-
-    def starter_json(self) -> str:
-        return json.dumps(self.starter())
-
-
-def error(status: int, message: str) -> web.Response:
-    """The extension's error shape; the client reads `ExceptionMessage`."""
-    return web.json_response({"Message": message, "ExceptionMessage": message}, status=status)
-
-
-class BadRequest(Exception):
-    """Input the API cannot accept; becomes a 400."""
-
-
-def _flag(request: web.Request, name: str, default: bool) -> bool:
-    raw = request.query.get(name)
-    if raw is None or raw == "":
-        return default
-    if raw.lower() in ("true", "1"):
-        return True
-    if raw.lower() in ("false", "0"):
-        return False
-    raise BadRequest(f"query parameter {name} must be true or false, found {raw!r}")
-
-
-def _time(request: web.Request, name: str) -> datetime | None:
-    raw = request.query.get(name)
-    if not raw:
-        return None
-    text = raw.strip().replace(" ", "+")  # an unencoded '+' in a query arrives as a space
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadRequest(
-            f"query parameter {name} must be an ISO 8601 time like 2025-01-01T00:00:00Z, "
-            f"found {raw!r}"
-        ) from None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
-
-
-def _statuses(request: web.Request) -> list[str] | None:
-    raw = request.query.get("runtimeStatus")
-    if not raw:
-        return None
-    canonical = {s.lower(): s for s in RUNTIME_STATUSES}
-    result: list[str] = []
-    for part in raw.split(","):
-        name = canonical.get(part.strip().lower())
-        if name is None:
-            raise BadRequest(
-                f"runtimeStatus {part.strip()!r} is not a runtime status; expected any of "
-                + ", ".join(RUNTIME_STATUSES)
-            )
-        result.append(name)
-    return result
-
-
-def _seconds(request: web.Request, name: str, default: float) -> float:
-    """A finite, non-negative number of seconds (nan or inf would poll forever)."""
-    raw = request.query.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise BadRequest(
-            f"query parameter {name} must be a non-negative number of seconds, found {raw!r}"
-        )
-    return value
-
-
-async def _body_text(request: web.Request) -> str:
-    """The request body as text; the API only takes UTF-8 JSON."""
-    data = await request.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadRequest(
-            f"the request body must be UTF-8 JSON text; byte {exc.start} is not UTF-8"
-        ) from None
-
-
-def _json_text(body: str, what: str) -> str:
-    try:
-        json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise BadRequest(f"the {what} must be JSON: {exc}") from None
-    return body
-
-
-def start_input(body: str, what: str = "orchestration input") -> str | None:
-    """The input's JSON text from a start or entity-signal request body.
-
-    The SDK client sends the input's JSON text JSON-encoded once more (a JSON
-    string), which the extension parses back into that text; curl users post
-    the JSON value itself. Both mean the same input.
-    """
-    if body.strip() == "":
-        return None
-    try:
-        value = json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise BadRequest(f"the {what} must be JSON: {exc}") from None
-    if isinstance(value, str):
-        try:
-            json.loads(value)
-        except json.JSONDecodeError:
-            return json.dumps(value)
-        return value
-    return json.dumps(value)
-
-
 Handler = Callable[[web.Request, list[str]], Awaitable[web.StreamResponse]]
 
 
@@ -263,26 +103,37 @@ class ManagementApi:
         lowered = path.lower()
         return lowered == WEBHOOK_PATH or lowered.startswith(WEBHOOK_PATH + "/")
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(
+        self, request: web.Request, guard: HttpGuard | None = None
+    ) -> web.StreamResponse:
         raw = request.rel_url.raw_path[len(WEBHOOK_PATH) :].strip("/")
         parts = [unquote(p) for p in raw.split("/")] if raw else []
+        path = ascii(request.path[:200])[1:-1]
+        if guard is not None and guard.function_key is not None:
+            # The SDK's client sends no key: its rpcBaseUrl carries it in the path instead.
+            if parts[:2] == [RPC_SEGMENT, guard.function_key]:
+                parts = parts[2:]
+            elif not guard.has_key(request):
+                return error(401, f"{path} needs the function key (serve --keys)")
         try:
             handler, allowed = self._route(request.method, parts)
             if handler is None:
                 if allowed:
-                    response = error(405, f"{request.method} is not allowed here; use {allowed}")
+                    response = error(
+                        405,
+                        f"{request.method[:20]} is not allowed here; use {allowed}",
+                        {"allowed": allowed},
+                    )
                     response.headers["Allow"] = ", ".join(allowed)
                     return response
-                return error(404, f"no Durable management endpoint at {request.path}")
+                return error(404, f"no Durable management endpoint at {path}")
             return await handler(request, parts)
         except (BadRequest, ValueError) as exc:
             return error(400, str(exc))
         except (web.HTTPException, ConnectionResetError):
             raise  # aiohttp answers these itself (e.g. 413 for a body over the size limit)
         except Exception as exc:
-            logger.exception(
-                "Durable management request %s %s failed", request.method, request.path
-            )
+            logger.exception("Durable management request %s %s failed", request.method[:20], path)
             return error(500, f"{type(exc).__name__}: {exc}")
 
     def _route(self, method: str, parts: list[str]) -> tuple[Handler | None, list[str]]:
@@ -310,7 +161,7 @@ class ManagementApi:
     async def _start(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         name = parts[1]
         instance_id = parts[2] if len(parts) == 3 else None
-        input_json = start_input(await _body_text(request))
+        input_json = start_input(await body_text(request))
         try:
             started = await self._engine.start_orchestration(name, input_json, instance_id)
         except OrchestratorNotFound as exc:
@@ -330,8 +181,8 @@ class ManagementApi:
 
     async def _wait(self, request: web.Request, instance_id: str) -> web.StreamResponse | None:
         """createAndWaitOnNewInstancePostUri: the output if it finishes within `timeout`."""
-        timeout = _seconds(request, "timeout", 0.0)
-        interval = _seconds(request, "pollingInterval", 1.0)
+        timeout = seconds(request, "timeout", 0.0)
+        interval = seconds(request, "pollingInterval", 1.0)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -348,9 +199,9 @@ class ManagementApi:
         instance_id = parts[1]
         status = await self._engine.get_status(
             instance_id,
-            show_input=_flag(request, "showInput", True),
-            show_history=_flag(request, "showHistory", False),
-            show_history_output=_flag(request, "showHistoryOutput", False),
+            show_input=flag(request, "showInput", True),
+            show_history=flag(request, "showHistory", False),
+            show_history_output=flag(request, "showHistoryOutput", False),
         )
         if status is None:
             return error(404, f"no orchestration instance with id {instance_id!r}")
@@ -359,19 +210,19 @@ class ManagementApi:
             return web.json_response(
                 status, status=202, headers={"Location": str(request.url), "Retry-After": "10"}
             )
-        fail_with_500 = _flag(request, "returnInternalServerErrorOnFailure", False)
+        fail_with_500 = flag(request, "returnInternalServerErrorOnFailure", False)
         if runtime_status == "Failed" and fail_with_500:
             return web.json_response(status, status=500)
         return web.json_response(status, status=200)
 
     async def _list(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         statuses = await self._engine.list_statuses(
-            created_from=_time(request, "createdTimeFrom"),
-            created_to=_time(request, "createdTimeTo"),
-            runtime_status=_statuses(request),
+            created_from=time_param(request, "createdTimeFrom"),
+            created_to=time_param(request, "createdTimeTo"),
+            runtime_status=statuses_param(request),
             instance_id_prefix=request.query.get("instanceIdPrefix") or None,
         )
-        if not _flag(request, "showInput", True):
+        if not flag(request, "showInput", True):
             statuses = [{k: v for k, v in s.items() if k != "input"} for s in statuses]
         token = request.headers.get(CONTINUATION_HEADER)
         top = request.query.get("top")
@@ -398,9 +249,9 @@ class ManagementApi:
 
     async def _purge_many(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         deleted = await self._engine.purge_many(
-            created_from=_time(request, "createdTimeFrom"),
-            created_to=_time(request, "createdTimeTo"),
-            runtime_status=_statuses(request),
+            created_from=time_param(request, "createdTimeFrom"),
+            created_to=time_param(request, "createdTimeTo"),
+            runtime_status=statuses_param(request),
         )
         if deleted == 0:
             return error(404, "no orchestration instance matched the purge filter")
@@ -408,10 +259,10 @@ class ManagementApi:
 
     async def _raise_event(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
         instance_id, event_name = parts[1], parts[3]
-        body = await _body_text(request)
+        body = await body_text(request)
         # Unlike a start input, an event body is kept as it is: the SDK's
         # json.dumps(data) reaches the orchestrator as a string, raw JSON as a value.
-        input_json = _json_text(body, "event payload") if body.strip() else None
+        input_json = json_text(body, "event payload") if body.strip() else None
         try:
             await self._engine.raise_event(instance_id, event_name, input_json)
         except InstanceNotFound as exc:
@@ -441,7 +292,7 @@ class ManagementApi:
         restart = getattr(self._engine, "restart", None)
         if restart is None:
             return _not_supported("restart")
-        new_id = _flag(request, "restartWithNewInstanceId", True)
+        new_id = flag(request, "restartWithNewInstanceId", True)
         try:
             instance_id = await restart(parts[1], new_instance_id=new_id)
         except InstanceNotFound as exc:
@@ -466,7 +317,7 @@ class ManagementApi:
         if signal is None:
             return _not_supported("signal entity")
         operation = request.query.get("op", "")
-        input_json = start_input(await _body_text(request), "operation input")
+        input_json = start_input(await body_text(request), "operation input")
         await signal(parts[1].lower(), parts[2], operation, input_json)
         return web.Response(status=202)
 

@@ -148,6 +148,7 @@ async function refreshRun(id) {
   renderFacts(run);
   renderPending(run);
   renderTimeline(run, steps, path);
+  renderForks(steps);
   const state = run.state ?? run.output;
   $("#state").textContent = state === undefined || state === null
     ? "(this API shows the state once the run completes)"
@@ -203,9 +204,30 @@ function renderPending(run) {
 function renderTimeline(run, steps, path) {
   const list = $("#timeline");
   if (steps) {
-    list.replaceChildren(...steps.map((s) => el("li", `${(s.nodes || [s.node]).join(", ")}${s.update ? " → " + JSON.stringify(s.update) : ""}`)));
+    list.replaceChildren(...steps.map((s) => el("li", describeStep(s), { "data-step": s.superstep })));
   } else {
     list.replaceChildren(...path.map((node) => el("li", node)));
+  }
+}
+
+function describeStep(step) {
+  const tasks = (step.tasks || []).map((t) => {
+    const what = t.error ? `failed: ${t.error.error_type}` : JSON.stringify(t.update || {});
+    const tries = t.attempts > 1 ? ` (${t.attempts} attempts)` : "";
+    return `${t.node}${tries} → ${what}`;
+  });
+  const event = step.event ? ` | event ${step.event.name}${step.event.timed_out ? " timed out" : ""}` : "";
+  return `#${step.superstep} ${tasks.join("; ")}${event}`;
+}
+
+function renderForks(steps) {
+  const forkable = (steps || []).filter((s) => (s.next || []).length > 0);
+  $("#fork-form").hidden = forkable.length === 0;
+  const select = $("#fork-form [name=step]");
+  const wanted = forkable.map((s) => String(s.superstep)).join(",");
+  if (select.dataset.steps !== wanted) {
+    select.replaceChildren(...forkable.map((s) => el("option", `${s.superstep}: ${(s.nodes || []).join(", ")}`, { value: s.superstep })));
+    select.dataset.steps = wanted;
   }
 }
 
@@ -306,6 +328,17 @@ onSubmit("#cancel-form", async (form, run) => {
     method: "POST", body: JSON.stringify({ reason: form.get("reason") }),
   });
   return "Cancelled.";
+});
+
+onSubmit("#fork-form", async (form, run) => {
+  const patch = parsed(form.get("patch"), "the state patch");
+  const body = { from_run: run.instance_id, from_step: Number(form.get("step")) };
+  if (patch && Object.keys(patch).length) body.state_patch = patch;
+  const started = await api(`graphs/${encodeURIComponent(run.graph_name)}/runs`, {
+    method: "POST", body: JSON.stringify(body),
+  });
+  location.hash = `#/runs/${encodeURIComponent(started.instance_id)}`;
+  return `Forked as ${started.instance_id}.`;
 });
 
 $("#filters").addEventListener("change", () => refreshList());

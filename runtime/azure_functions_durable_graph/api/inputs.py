@@ -1,0 +1,110 @@
+"""What the handlers accept: request bodies (size, JSON, depth) and instance ids.
+
+Rules live here, apart from the handlers, because the OpenAPI document and
+the docs' bad-input table describe the same limits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import azure.functions as func
+
+from .errors import ApiError, shown
+
+#: Default request body limit. The state travels through every step's
+#: history, so a large start body multiplies in the store.
+DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024
+#: Objects and arrays may nest this deep in a body; deeper is refused before it
+#: can exhaust recursion anywhere downstream (validation, history, status).
+MAX_JSON_DEPTH = 64
+MAX_INSTANCE_ID_LENGTH = 100
+#: Letters, digits and - _ . ~ : @ : characters that mean the same in a URL path
+#: segment whether or not a client percent-encodes them, so the id a run gets is
+#: the id every URL reaches; '.' and '..' would be read as path steps. The same
+#: pattern (ECMA-262 too) is in the OpenAPI document.
+INSTANCE_ID_PATTERN = r"^(?!\.\.?$)[A-Za-z0-9_.~:@-]{1,100}$"
+_INSTANCE_ID = re.compile(INSTANCE_ID_PATTERN)
+INSTANCE_ID_RULE = (
+    f"1-{MAX_INSTANCE_ID_LENGTH} characters from A-Z a-z 0-9 - _ . ~ : @, not '.' or '..'"
+)
+
+
+def valid_instance_id(value: object) -> bool:
+    return isinstance(value, str) and _INSTANCE_ID.fullmatch(value) is not None
+
+
+def check_instance_id(value: object) -> str:
+    if not valid_instance_id(value):
+        raise ApiError(
+            400,
+            "invalid_instance_id",
+            f"instance_id must be {INSTANCE_ID_RULE}; got {shown(value)}",
+            {"pattern": INSTANCE_ID_PATTERN},
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (numbers must be finite)")
+
+
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in `value` (iterative: no recursion limit)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth) for child in item)
+    return deepest
+
+
+def parse_json(raw: bytes | str, what: str = "request body") -> Any:
+    """JSON text to a value; NaN, Infinity and nesting past MAX_JSON_DEPTH are a 400."""
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiError(
+            400,
+            "invalid_json",
+            f"{what} nests deeper than {MAX_JSON_DEPTH} levels",
+            {"max_depth": MAX_JSON_DEPTH},
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"{what} is not valid JSON: {exc}") from exc
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise ApiError(
+            400,
+            "invalid_json",
+            f"{what} nests deeper than {MAX_JSON_DEPTH} levels",
+            {"max_depth": MAX_JSON_DEPTH},
+        )
+    return value
+
+
+def json_body(req: func.HttpRequest, *, allow_empty: bool, max_bytes: int) -> Any:
+    """The request's JSON body, checked for size first."""
+    raw = req.get_body()
+    if len(raw) > max_bytes:
+        raise ApiError(
+            413,
+            "request_too_large",
+            f"request body is {len(raw)} bytes; this API accepts at most {max_bytes}",
+            {"max_bytes": max_bytes},
+        )
+    if not raw.strip():
+        if allow_empty:
+            return None
+        raise ApiError(400, "invalid_json", "request body is empty; expected a JSON object")
+    return parse_json(raw)
