@@ -25,9 +25,7 @@ class Workload:
 
     def initial_state(self) -> dict[str, Any]:
         if self.kind == "fanout":
-            # results/total given explicitly: engine v2 (ce6b589) fails a node that returns
-            # None when a reducer field is missing from the start input ("changed in place").
-            return {"items": list(range(FANOUT_ITEMS)), "results": [], "total": 0}
+            return {"items": list(range(FANOUT_ITEMS))}
         limit = self.steps if self.kind == "loop" else 0
         return {"count": 0, "limit": limit, "payload": "x" * self.payload_bytes}
 
