@@ -99,6 +99,9 @@ class TimedCatalog:
     def has_activity(self, name: str) -> bool:
         return self._inner.has_activity(name)
 
+    def entity(self, name: str) -> Callable[..., Any] | None:
+        return self._inner.entity(name)
+
     async def run_activity(self, name: str, input_json: str | None) -> str:
         started = time.perf_counter()
         try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -26,4 +28,21 @@ def eventually(
         if last:
             return last
         time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+
+
+async def eventually_async(
+    condition: Callable[[], Awaitable[T | None] | T | None],
+    timeout: float = 10.0,
+    interval: float = 0.01,
+) -> T:
+    """`eventually` inside an event loop: `condition` may be sync or return an awaitable."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        value = condition()
+        last = await value if inspect.isawaitable(value) else value
+        if last:
+            return last
+        await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")

@@ -47,11 +47,11 @@ def generate(dest: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="durable-graph-template-") as staging:
         stage = Path(staging)
         shutil.copy2(REPO_ROOT / "copier.yml", stage / "copier.yml")
-        shutil.copytree(REPO_ROOT / "template", stage / "template", symlinks=True)
+        # runtime/ is the template's root: the runtime package and the template files.
         shutil.copytree(
-            REPO_ROOT / "runtime" / "azure_functions_durable_graph",
-            stage / "runtime" / "azure_functions_durable_graph",
-            ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"),
+            REPO_ROOT / "runtime",
+            stage / "runtime",
+            ignore=shutil.ignore_patterns("__pycache__", "*.py[co]", "*.egg-info"),
         )
         if dest.exists():
             if not (dest / ".copier-answers.yml").is_file():
@@ -307,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Path: {path}")
     print("Final state:")
     print(json.dumps(run["output"], indent=2))
-    print(f"\nThe service is in {shown}/: see its README.md, or run its tests with pytest.")
+    # The interpreter running this demo has what the service's tests need (make venv);
+    # a bare `pytest` may be another Python's, without them.
+    python = os.path.relpath(sys.executable, dest)
+    print(f"\nThe service is in {shown}/: see its README.md. Run its tests with:")
+    print(f"  cd {shown} && {python} -m pytest")
     return 0
 
 

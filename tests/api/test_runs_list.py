@@ -106,6 +106,7 @@ def test_pages_follow_the_continuation_token_to_every_run_once(
         ("?created_from=yesterday", "ISO 8601"),
         ("?colour=red", "unknown query parameters"),
         ("?continuation_token=not-a-token", "continuation_token"),
+        ("?continuation_token=a%0Db", "printable token"),
     ],
 )
 def test_bad_queries_are_400_with_the_error_body(host: Any, query: str, fragment: str) -> None:

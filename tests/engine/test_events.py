@@ -19,7 +19,7 @@ def test_events_sent_while_a_node_runs_are_all_applied_in_order(host: LocalHost,
 
     for amount in (1, 2, 3):
         assert send_event(host, links, "deposit", {"amount": amount}) == 202
-    held = until(host, links, lambda run: run["pending_events"])
+    held = until(host, links, lambda run: sum(e["count"] for e in run["pending_events"]) == 3)
     open_gate()
     run = wait_for_run(host, links)
 

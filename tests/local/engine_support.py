@@ -58,3 +58,9 @@ async def finished(engine: Engine, instance_id: str) -> dict[str, Any]:
     status = await engine.get_status(instance_id)
     assert status is not None, f"instance {instance_id} vanished"
     return status
+
+
+async def status_is(engine: Engine, instance_id: str, runtime_status: str) -> dict[str, Any] | None:
+    """The instance's status body when its runtimeStatus is `runtime_status`, else None."""
+    status = await engine.get_status(instance_id)
+    return status if status is not None and status["runtimeStatus"] == runtime_status else None

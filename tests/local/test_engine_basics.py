@@ -10,7 +10,7 @@ import pytest
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.errors import InstanceAlreadyExists, OrchestratorNotFound
 from azure_functions_durable_graph.local.history import EventType
-from tests.helpers import unique_id
+from tests.helpers import eventually_async, unique_id
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import finished, run_engine
 
@@ -67,8 +67,7 @@ def test_activity_concurrency_is_bounded() -> None:
 
     async def scenario(engine: Engine) -> dict[str, object]:
         instance_id = await engine.start_orchestration("slow_fan_out", "5")
-        while apps.active < 2:
-            await asyncio.sleep(0.01)
+        await eventually_async(lambda: apps.active >= 2)
         await asyncio.sleep(0.1)  # room for a third activity to start if the bound did not hold
         apps.gate.set()
         return await finished(engine, instance_id)

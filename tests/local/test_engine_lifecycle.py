@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,9 +15,9 @@ from azure_functions_durable_graph.local.clock import VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.errors import InstanceNotFound, InstanceNotRunning
 from azure_functions_durable_graph.local.history import EventType
-from tests.helpers import unique_id
+from tests.helpers import eventually_async, unique_id
 from tests.local import apps_for_engine as apps
-from tests.local.engine_support import finished, run_engine
+from tests.local.engine_support import finished, run_engine, status_is
 
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -66,7 +67,8 @@ def test_status_is_continued_as_new_between_executions() -> None:
         await engine.wait_until_idle()
         clock.advance(timedelta(seconds=30))
         seen = []
-        while True:  # poll every loop turn to catch the short state between executions
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # every loop turn: the state between executions is short
             status = await engine.get_status(instance_id)
             assert status is not None
             if not seen or seen[-1] != status["runtimeStatus"]:
@@ -74,6 +76,7 @@ def test_status_is_continued_as_new_between_executions() -> None:
             if engine.is_idle():
                 return seen
             await asyncio.sleep(0)
+        raise AssertionError(f"the engine did not go idle within 10s; statuses seen: {seen}")
 
     seen = run_engine(apps.app, scenario, clock=clock)
 
@@ -103,11 +106,9 @@ def test_terminate_while_an_activity_is_pending_discards_its_result() -> None:
 
     async def scenario(engine: Engine) -> tuple[dict[str, object], int]:
         instance_id = await engine.start_orchestration("slow_fan_out", "1")
-        while apps.active < 1:
-            await asyncio.sleep(0.01)
+        await eventually_async(lambda: apps.active >= 1)
         await engine.terminate(instance_id, "stop")
-        while (await engine.get_status(instance_id) or {})["runtimeStatus"] != "Terminated":
-            await asyncio.sleep(0.01)
+        await eventually_async(lambda: status_is(engine, instance_id, "Terminated"))
         apps.gate.set()
         status = await finished(engine, instance_id)
         return status, len(

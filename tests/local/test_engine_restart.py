@@ -10,8 +10,9 @@ from pathlib import Path
 from azure_functions_durable_graph.local.clock import VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.store import Store
+from tests.helpers import eventually_async
 from tests.local import apps_for_engine as apps
-from tests.local.engine_support import catalog_for
+from tests.local.engine_support import catalog_for, status_is
 
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -30,10 +31,9 @@ def test_work_left_by_a_stopped_engine_completes_on_the_next_one(tmp_path: Path)
             "timer": await engine.start_orchestration("nap", "10"),
             "waiting": await engine.start_orchestration("with_status", None),
         }
-        while apps.active < 3:  # the three activities are running in the thread pool
-            await asyncio.sleep(0.01)
-        while (await engine.get_status(ids["timer"]) or {}).get("runtimeStatus") != "Running":
-            await asyncio.sleep(0.01)
+        # The three activities are running in the thread pool, the timer is pending.
+        await eventually_async(lambda: apps.active >= 3)
+        await eventually_async(lambda: status_is(engine, ids["timer"], "Running"))
         await engine.stop()  # a crash: activities in flight, a timer pending
         store.close()
         apps.gate.set()  # let the abandoned threads end; their results are never recorded

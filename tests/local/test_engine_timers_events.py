@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -12,9 +11,9 @@ from azure_functions_durable_graph.local.clock import VirtualClock, WallClock
 from azure_functions_durable_graph.local.engine import Engine
 from azure_functions_durable_graph.local.errors import InstanceNotFound, InstanceNotRunning
 from azure_functions_durable_graph.local.history import EventType
-from tests.helpers import unique_id
+from tests.helpers import eventually_async, unique_id
 from tests.local import apps_for_engine as apps
-from tests.local.engine_support import finished, run_engine
+from tests.local.engine_support import finished, run_engine, status_is
 
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -149,11 +148,7 @@ def test_timers_fire_on_the_wall_clock() -> None:
     async def scenario(engine: Engine) -> dict[str, object]:
         instance_id = await engine.start_orchestration("short_nap", "50")
         await engine.wait_until_idle()  # returns while the timer is still in the future
-        while (status := await engine.get_status(instance_id) or {})[
-            "runtimeStatus"
-        ] != "Completed":
-            await asyncio.sleep(0.01)
-        return status
+        return await eventually_async(lambda: status_is(engine, instance_id, "Completed"))
 
     status = run_engine(apps.app, scenario, clock=WallClock())
 

@@ -66,7 +66,8 @@ def test_importing_testing_loads_no_graph_runtime() -> None:
         import azure_functions_durable_graph.testing
         pulled_in = sorted(
             name for name in set(sys.modules) - before
-            if name.split(".")[1:2] in (["graph"], ["api"], ["app"])
+            if name.startswith("azure_functions_durable_graph.")
+            and name.split(".")[1:2] in (["graph"], ["api"], ["app"])
         )
         print(pulled_in)
         """

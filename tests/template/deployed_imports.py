@@ -4,7 +4,8 @@ report every module it loaded that Azure's remote build would not provide.
 Azure installs requirements.txt (and what those packages require) and uploads the folder;
 the Python standard library is there too. Anything else function_app.py imports would be
 a ModuleNotFoundError on the first cold start. Prints JSON:
-{"missing": {module: file}, "runtime": file of azure_functions_durable_graph}.
+{"missing": {module: file}, "runtime": file of azure_functions_durable_graph,
+"functions": names the worker indexes, "loaded": the runtime's modules}.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def main() -> None:
     files, roots = provided_files(installed_by_remote_build(APP / "requirements.txt"))
     sys.path.insert(0, str(APP))  # the worker puts the app folder first, as here
     before = set(sys.modules)
-    import function_app  # type: ignore[import-not-found]  # noqa: F401  (the worker's import)
+    import function_app  # type: ignore[import-not-found]  # (the worker's import)
 
     missing = {}
     for name in sorted(set(sys.modules) - before):
@@ -78,7 +79,16 @@ def main() -> None:
             continue
         missing[name] = str(path)
     runtime = sys.modules["azure_functions_durable_graph"].__file__
-    print(json.dumps({"missing": missing, "runtime": runtime}))
+    # The worker indexes a v2 app by asking its FunctionApp for its functions.
+    functions = [function.get_function_name() for function in function_app.app.get_functions()]
+    loaded = sorted(
+        name for name in sys.modules if name.startswith("azure_functions_durable_graph")
+    )
+    print(
+        json.dumps(
+            {"missing": missing, "runtime": runtime, "functions": functions, "loaded": loaded}
+        )
+    )
 
 
 if __name__ == "__main__":

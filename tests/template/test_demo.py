@@ -36,6 +36,19 @@ def test_demo_generates_a_service_runs_the_example_and_stops(tmp_path: Path) -> 
     assert "Completed at 'notify' after 4 steps." in out
     assert '"notification": "Expense of 250.00 for ada was approved by grace."' in out
     assert "Stopping the host" in out
+    # The closing hint runs the service's tests with an interpreter that has the packages.
+    hint = out.rstrip().splitlines()[-1].strip()
+    assert hint.startswith(f"cd {dest} && ") and hint.endswith(" -m pytest"), hint
+    tests = subprocess.run(
+        hint + " -q -p no:cacheprovider",
+        shell=True,
+        cwd=REPO_ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert "11 passed" in tests.stdout, tests.stdout + tests.stderr
     # Every step is printed once, in order; a step too quick for the polls is still listed.
     steps = re.findall(r"^  step (\d+)  (\S+)", out, flags=re.MULTILINE)
     assert [number for number, _ in steps] == ["1", "2", "3", "4"], out

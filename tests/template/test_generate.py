@@ -12,13 +12,23 @@ import json
 import re
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.template.support import PYTHON_313, actionlint_command, copier_copy, git, run
+import azure_functions_durable_graph
+from tests.template.support import (
+    PYTHON_313,
+    REPO_ROOT,
+    actionlint_command,
+    copier_copy,
+    git,
+    run,
+    service_venv,
+)
 
 VARIANTS: dict[str, dict[str, object]] = {
     "defaults": {},
@@ -27,7 +37,22 @@ VARIANTS: dict[str, dict[str, object]] = {
     "no-examples": {"include_examples": False},
     "python-3.13": {"python_version": "3.13"},
     "no-workflows-no-infra": {"include_github_workflows": False, "include_infra": False},
+    "durable-task-scheduler": {"durable_backend": "durable_task_scheduler"},
 }
+
+
+# Runtime files a deployed app never needs (.funcignore leaves them out of the upload).
+DEV_ONLY_RUNTIME = (
+    "azure_functions_durable_graph/local/",
+    "azure_functions_durable_graph/cli.py",
+    "azure_functions_durable_graph/cli/",
+    "azure_functions_durable_graph/inspector/",
+    "azure_functions_durable_graph/__main__.py",
+    "azure_functions_durable_graph/testing.py",
+)
+DEV_ONLY_MODULES = tuple(
+    path.removesuffix(".py").removesuffix("/").replace("/", ".") for path in DEV_ONLY_RUNTIME
+)
 
 
 def answers_of(variant: str) -> dict[str, Any]:
@@ -38,36 +63,81 @@ def answers_of(variant: str) -> dict[str, Any]:
         "include_examples": True,
         "include_github_workflows": True,
         "include_infra": True,
+        "durable_backend": "azure_storage",
     }
     return {**defaults, **VARIANTS[variant]}
 
 
+@dataclass
+class Service:
+    project: Path
+    answers: dict[str, Any]
+    # The interpreter that runs the project's tests: for pip mode a clean venv where
+    # requirements-dev.txt was installed against a wheel of this checkout.
+    python: str
+
+
 @pytest.fixture(scope="module", params=list(VARIANTS))
-def generated(
-    request: pytest.FixtureRequest, template_repo: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, dict[str, Any]]:
+def service(
+    request: pytest.FixtureRequest,
+    template_repo: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Service:
     variant: str = request.param
     slug = "demo-" + re.sub("[^a-z0-9]+", "-", variant)
     data = {"project_name": f"Demo {variant}", "project_slug": slug, **VARIANTS[variant]}
-    project = copier_copy(template_repo, tmp_path_factory.mktemp(variant) / "service", data)
-    return project, {"project_slug": slug, **answers_of(variant)}
+    root = tmp_path_factory.mktemp(variant)
+    project = copier_copy(template_repo, root / "service", data)
+    answers = {"project_slug": slug, **answers_of(variant)}
+    python = python_for(answers)
+    if answers["runtime_install"] == "pip":
+        wheelhouse = request.getfixturevalue("wheelhouse")
+        python = str(service_venv(project, wheelhouse, root / "venv"))
+    return Service(project, answers, python)
+
+
+@pytest.fixture
+def generated(service: Service) -> tuple[Path, dict[str, Any]]:
+    return service.project, service.answers
 
 
 def python_for(answers: dict[str, Any]) -> str:
-    """The interpreter the generated project targets, when this machine has it."""
-    if answers["python_version"] == "3.13" and PYTHON_313.exists():
-        return str(PYTHON_313)
-    return sys.executable
+    """The interpreter the generated project targets. Python 3.13 comes from .venv313,
+    which `make test` builds first; without it the test fails instead of quietly running
+    on another Python."""
+    if answers["python_version"] != "3.13":
+        return sys.executable
+    if not PYTHON_313.exists():
+        pytest.fail(f"{PYTHON_313} is missing: run `make venv313` (make test builds it first)")
+    return str(PYTHON_313)
 
 
 @pytest.mark.slow
-def test_generated_test_suite_passes(generated: tuple[Path, dict[str, Any]]) -> None:
-    project, answers = generated
+def test_generated_test_suite_passes(service: Service) -> None:
+    result = run([service.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], service.project)
 
-    result = run([python_for(answers), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
-
-    expected = "11 passed" if answers["include_examples"] else "3 passed"
+    expected = "11 passed" if service.answers["include_examples"] else "3 passed"
     assert expected in result.stdout, result.stdout
+
+
+@pytest.mark.slow
+def test_pip_mode_runs_on_the_released_wheel_not_this_checkout(service: Service) -> None:
+    if service.answers["runtime_install"] != "pip":
+        pytest.skip("the runtime is vendored")
+    probe = (
+        "import importlib.metadata as m, json, azure_functions_durable_graph as p;"
+        "d = m.distribution('azure-functions-durable-graph');"
+        "print(json.dumps([p.__file__, d.read_text('direct_url.json'), d.version]))"
+    )
+
+    where, direct_url, version = json.loads(run([service.python, "-c", probe], Path("/")).stdout)
+    editable = run([service.python, "-m", "pip", "list", "--editable"], service.project).stdout
+
+    assert "site-packages" in Path(where).parts
+    assert not Path(where).is_relative_to(REPO_ROOT)
+    assert "editable" not in (direct_url or "")
+    assert "azure-functions-durable-graph" not in editable
+    assert version == azure_functions_durable_graph.__version__
 
 
 def test_generated_code_is_lint_and_format_clean(generated: tuple[Path, dict[str, Any]]) -> None:
@@ -116,18 +186,32 @@ def test_host_json_configures_the_durable_extension(
         "version": "[4.*, 5.0.0)",
     }
     # The default hub name is the slug without its dashes: letters and digits only.
-    assert host["extensions"]["durableTask"]["hubName"] == answers["project_slug"].replace("-", "")
+    durable = host["extensions"]["durableTask"]
+    assert durable["hubName"] == answers["project_slug"].replace("-", "")
+    if answers["durable_backend"] == "durable_task_scheduler":
+        assert durable["storageProvider"] == {
+            "type": "azureManaged",
+            "connectionStringName": "DURABLE_TASK_SCHEDULER_CONNECTION_STRING",
+        }
+    else:  # Azure Storage, the extension's default, through AzureWebJobsStorage
+        assert "storageProvider" not in durable
 
 
 def test_local_settings_are_complete_and_not_committed(
     generated: tuple[Path, dict[str, Any]],
 ) -> None:
-    project, _ = generated
+    project, answers = generated
 
     for name in ("local.settings.json", "local.settings.example.json"):
         values = json.loads((project / name).read_text())["Values"]
         assert values["FUNCTIONS_WORKER_RUNTIME"] == "python"
         assert values["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"
+        # For `func start` against the scheduler's local emulator; the local host ignores it.
+        dts = values.get("DURABLE_TASK_SCHEDULER_CONNECTION_STRING")
+        if answers["durable_backend"] == "durable_task_scheduler":
+            assert dts == "Endpoint=http://localhost:8080;Authentication=None"
+        else:
+            assert dts is None
     ignored = (project / ".gitignore").read_text().splitlines()
     assert "local.settings.json" in ignored
     assert ".durable-graph/" in ignored
@@ -255,6 +339,20 @@ def test_infrastructure_follows_the_answers(generated: tuple[Path, dict[str, Any
         assert fragment in bicep, fragment
     settings = bicep[bicep.index("resource settings") :]
     assert "FUNCTIONS_WORKER_RUNTIME:" not in settings
+    scheduler_fragments = (
+        "resource scheduler 'Microsoft.DurableTask/schedulers@",
+        f"name: '{answers['project_slug'].replace('-', '')}' // host.json's hubName",
+        "scope: scheduler",
+        "durableTaskDataContributor = '0ad04412-c4d5-4796-b79c-f76d14c8d402'",
+        "DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${scheduler.properties.endpoint};"
+        "Authentication=ManagedIdentity;ClientID=${identity.properties.clientId}'",
+        "dependsOn: [storageRoles, schedulerRole]",
+    )
+    uses_scheduler = answers["durable_backend"] == "durable_task_scheduler"
+    assert [fragment in bicep for fragment in scheduler_fragments] == [uses_scheduler] * len(
+        scheduler_fragments
+    )
+    assert ("DurableTask" in bicep) == uses_scheduler
     assert "FUNCTIONS_EXTENSION_VERSION:" not in settings
     json.loads((project / "infra" / "main.parameters.json").read_text())
     azure_yaml = yaml.safe_load((project / "azure.yaml").read_text())
@@ -342,9 +440,13 @@ def test_publish_uploads_the_app_and_nothing_local(
         for path in (project / "azure_functions_durable_graph").rglob("*")
         if path.is_file()
     }
-    assert runtime <= uploaded  # empty in pip mode: the remote build installs the pin
+    # Only development needs the local host, the CLI and the test helpers.
+    dev_only = {path for path in runtime if path.startswith(DEV_ONLY_RUNTIME)}
+    assert runtime - dev_only <= uploaded  # empty in pip mode: the remote build installs the pin
+    assert uploaded.isdisjoint(dev_only)
     if answers["runtime_install"] == "vendored":
         assert "azure_functions_durable_graph/graph/orchestration.py" in runtime
+        assert "azure_functions_durable_graph/local/host.py" in dev_only
     never = (".venv/", ".durable-graph/", "tests/", ".git", "__pycache__/", "infra/", ".vscode/")
     assert [path for path in uploaded if path.startswith(never) or "/__pycache__/" in path] == []
     assert uploaded.isdisjoint(
@@ -352,20 +454,26 @@ def test_publish_uploads_the_app_and_nothing_local(
     )
 
 
-def test_published_app_imports_only_what_the_remote_build_installs(
-    generated: tuple[Path, dict[str, Any]], tmp_path: Path
+def test_published_app_imports_and_indexes_with_only_what_the_remote_build_installs(
+    service: Service, tmp_path: Path
 ) -> None:
-    project, answers = generated
+    project, answers = service.project, service.answers
     site = tmp_path / "wwwroot"
     site.mkdir()
     for name in deployed_files(project, tmp_path / "checkout"):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(tmp_path / "checkout" / name, site / name)
 
-    result = run([python_for(answers), Path(__file__).with_name("deployed_imports.py")], site)
+    result = run([service.python, Path(__file__).with_name("deployed_imports.py")], site)
 
     report = json.loads(result.stdout)
     assert report["missing"] == {}, "imported but not installed from requirements.txt"
+    # What the worker indexes from the deployed files: the graph API and the orchestrator.
+    assert {"durable_graph_orchestrator", "durable_graph_http_start_run"} <= set(
+        report["functions"]
+    )
+    # The lazy package root: serving graphs never touches the development parts.
+    assert [name for name in report["loaded"] if name.startswith(DEV_ONLY_MODULES)] == []
     if answers["runtime_install"] == "vendored":
         assert Path(report["runtime"]).is_relative_to(site)
 

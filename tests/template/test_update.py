@@ -18,6 +18,7 @@ import yaml
 
 from tests.template.support import (
     RUNTIME_PACKAGE,
+    TEMPLATE_ROOT,
     commit_all,
     copier_copy,
     git,
@@ -115,19 +116,27 @@ def updated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     # A file the new runtime no longer ships: the update must remove the vendored copy.
     (template / RUNTIME_PACKAGE / "py.typed").unlink()
     replace_in(
-        template / "template" / "host.json.jinja",
+        template / TEMPLATE_ROOT / "host.json.jinja",
         '"default": "Information"',
         '"default": "Warning"',
     )
     replace_in(
-        template / "template" / "function_app.py.jinja", TEMPLATE_DOCSTRING, NEW_TEMPLATE_DOCSTRING
+        template / TEMPLATE_ROOT / "function_app.py.jinja",
+        TEMPLATE_DOCSTRING,
+        NEW_TEMPLATE_DOCSTRING,
     )
-    example = next((template / "template" / "graphs").glob("*expense_approval.py*"))
+    example = next((template / TEMPLATE_ROOT / "graphs").glob("*expense_approval.py*"))
     replace_in(example, "AUTO_APPROVAL_LIMIT = 100.0", "AUTO_APPROVAL_LIMIT = 75.0")
     replace_in(
-        template / "template" / "tests" / "conftest.py", HARNESS_DOCSTRING, NEW_HARNESS_DOCSTRING
+        template / TEMPLATE_ROOT / "tests" / "conftest.py.jinja",
+        HARNESS_DOCSTRING,
+        NEW_HARNESS_DOCSTRING,
     )
-    replace_in(template / "template" / "tests" / "test_service.py", "as JSON.", "as JSON (v0.2.0).")
+    replace_in(
+        template / TEMPLATE_ROOT / "tests" / "test_service.py.jinja",
+        "as JSON.",
+        "as JSON (v0.2.0).",
+    )
     commit_all(template, "template v0.2.0", tag="v0.2.0")
 
     result = run(
@@ -237,7 +246,7 @@ def test_dropping_the_example_is_an_answer_that_lasts(tmp_path: Path) -> None:
     copier_update = [sys.executable, "-m", "copier", "update", "--defaults", "--trust"]
     run([*copier_update, "--data=include_examples=false"], project)
     commit_all(project, "drop the example")
-    template_example = next((template / "template" / "graphs").glob("*expense_approval.py*"))
+    template_example = next((template / TEMPLATE_ROOT / "graphs").glob("*expense_approval.py*"))
     replace_in(template_example, "AUTO_APPROVAL_LIMIT = 100.0", "AUTO_APPROVAL_LIMIT = 75.0")
     commit_all(template, "template v0.2.0", tag="v0.2.0")
     run([*copier_update, "--vcs-ref=v0.2.0"], project)
@@ -247,3 +256,31 @@ def test_dropping_the_example_is_an_answer_that_lasts(tmp_path: Path) -> None:
         yaml.safe_load((project / ".copier-answers.yml").read_text())["include_examples"] is False
     )
     assert (project / "graphs" / "__init__.py").is_file()
+
+
+def test_update_works_after_a_copy_from_a_relative_path(tmp_path: Path) -> None:
+    # copier keeps the source path as typed and `copier update` reads it from the project's
+    # folder; the answers file stores a relative local path made absolute.
+    make_template_repo(tmp_path / "templates" / "graph-template", tag="v0.1.0")
+    copier = [sys.executable, "-m", "copier"]
+    run(
+        [*copier, "copy", "--defaults", "--quiet", "graph-template", "../my-service"],
+        tmp_path / "templates",
+    )
+    project = tmp_path / "my-service"
+    git(project, "init", "-q")
+    commit_all(project, "generated from v0.1.0")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str((tmp_path / "templates" / "graph-template").resolve())
+    template = tmp_path / "templates" / "graph-template"
+    replace_in(
+        template / TEMPLATE_ROOT / "host.json.jinja",
+        '"default": "Information"',
+        '"default": "Warning"',
+    )
+    commit_all(template, "template v0.2.0", tag="v0.2.0")
+
+    run([*copier, "update", "--defaults", "--trust"], project)
+
+    assert '"default": "Warning"' in (project / "host.json").read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v0.2.0"

@@ -52,6 +52,13 @@ class RunQuery:
         self.created_to = _time(params, "created_to")
         self.page_size = _page_size(params.get("page_size"))
         self.token = params.get("continuation_token") or None
+        if self.token is not None and not (self.token.isprintable() and self.token.isascii()):
+            # It travels back as an HTTP header: control characters could never be ours.
+            raise ApiError(
+                400,
+                "invalid_query",
+                "continuation_token must be the printable token a previous page returned",
+            )
 
     def url(self, rpc_base_url: str, top: int) -> str:
         query: dict[str, str] = {"showInput": "true", "top": str(top)}

@@ -41,6 +41,15 @@ class FunctionCatalog(Protocol):
 
     def has_activity(self, name: str) -> bool: ...
 
+    def entity(self, name: str) -> Callable[..., Any] | None:
+        """The SDK entity handle registered for `name`, or None."""
+        ...
+
+    @property
+    def orchestrator_names(self) -> list[str]:
+        """Every orchestrator's name, for the error that names the ones that exist."""
+        ...
+
 
 class ActivityNotFound(LocalHostError, LookupError):
     """No activity function with this name is registered."""

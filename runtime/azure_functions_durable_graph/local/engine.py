@@ -142,7 +142,7 @@ class Engine:
     ) -> str:
         """Create (or replace a finished) instance, schedule its first episode, return its id."""
         if self.catalog.orchestrator(name) is None:
-            raise OrchestratorNotFound(name, list(getattr(self.catalog, "orchestrator_names", [])))
+            raise OrchestratorNotFound(name, list(self.catalog.orchestrator_names))
         _require_json(input_json, "orchestration input")
         if instance_id is not None and not instance_id.strip():
             raise ValueError("instance_id must be a non-empty string or None")

@@ -69,8 +69,7 @@ class EntityWorker:
 
     async def _run(self, op: EntityOperation) -> None:
         name, _ = split_entity_id(op.entity_id)
-        lookup = getattr(self.catalog, "entity", None)
-        handle = lookup(name) if lookup is not None else None
+        handle = self.catalog.entity(name)
         exists, state = self.store.entity_state(op.entity_id)
         if handle is None:
             message = json.dumps(f"The entity function '{name}' is not registered in the app.")
