@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNTIME = Path("runtime") / "azure_functions_durable_graph"
 
 _PROBE = """
 import json, sys, time
@@ -39,14 +38,17 @@ class ImportTime:
 
 
 def generate(dest: Path) -> Path:
-    """A project generated from the working tree's template (copier defaults)."""
+    """A project generated from the working tree's template (copier defaults).
+
+    Stages what copier reads, as tests/template/support.py does: copier.yml,
+    runtime/ (the template's root, beside the runtime package) and migrations/.
+    """
     staged = dest / "template-src"
     staged.mkdir(parents=True)
     shutil.copy2(ROOT / "copier.yml", staged / "copier.yml")
-    shutil.copytree(ROOT / "template", staged / "template", symlinks=True)
-    shutil.copytree(
-        ROOT / RUNTIME, staged / RUNTIME, ignore=shutil.ignore_patterns("__pycache__", "*.py[co]")
-    )
+    skip = shutil.ignore_patterns("__pycache__", "*.py[co]", "*.egg-info")
+    shutil.copytree(ROOT / "runtime", staged / "runtime", ignore=skip)
+    shutil.copytree(ROOT / "migrations", staged / "migrations", ignore=skip)
     project = dest / "project"
     command = [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet",
                "--data=project_name=Bench App", str(staged), str(project)]  # fmt: skip
