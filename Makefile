@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
 
-.PHONY: help venv venv313 browser lint typecheck pytest test test-fast test-template test-313 demo bench soak clean
+.PHONY: help venv venv313 browser lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
 	@echo "make test   lint, type-check and run every test (Python 3.11 and 3.13)"
-	@echo "make bench  run the local host benchmarks"
+	@echo "make bench  compare with LangGraph and durabletask (bench/README.md)"
 	@echo "make soak   long fuzz, load and crash suites; figures to docs/reliability.md"
 	@echo "make test-fast  developers' loop: lint, types and every test but the template's (3.11)"
 
@@ -70,8 +70,19 @@ test: lint typecheck pytest test-313 test-template
 demo: venv
 	$(BIN)/python tools/demo.py
 
-bench: venv
-	$(BIN)/python -m bench.run
+# LangGraph and durabletask get their own venv (under build/, so lint and clean cover it).
+BENCH_VENV ?= build/venv-bench
+
+$(BENCH_VENV)/bin/.installed: pyproject.toml
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench-venv: $(BENCH_VENV)/bin/.installed
+
+bench: bench-venv
+	$(BENCH_VENV)/bin/python -m bench.compare
 
 soak: venv
 	$(BIN)/python -m tests.soak.run

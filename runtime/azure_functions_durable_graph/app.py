@@ -10,6 +10,7 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
+from . import _sdk_speedups
 from .api.handlers import GraphApi
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.runs_list import list_runs as _list_runs
@@ -81,6 +82,8 @@ class DurableGraphApp:
         step_log: bool = True,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     ) -> None:
+        # Azure's worker replays histories through the same SDK parser (see _sdk_speedups).
+        _sdk_speedups.install()
         if app is None:
             app = df.DFApp(http_auth_level=http_auth_level)
         elif not isinstance(app, func.FunctionRegister):

@@ -195,3 +195,15 @@ def test_cold_start_imports_only_the_runtime():
         for m in loaded
     ), loaded
     assert report["aiohttp_web"] is False
+
+
+def test_building_the_app_installs_the_sdk_timestamp_parser():
+    import importlib
+
+    from azure_functions_durable_graph import _sdk_speedups
+
+    history_event = importlib.import_module("azure.durable_functions.models.history.HistoryEvent")
+    _sdk_speedups.uninstall()
+    assert history_event.dt_parse is not _sdk_speedups.parse_timestamp
+    DurableGraphApp()
+    assert history_event.dt_parse is _sdk_speedups.parse_timestamp

@@ -5,23 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .inputs import INSTANCE_ID_PATTERN
+from .openapi_runs import _error, _query
 from .steps import MAX_PAGE
-
-_ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 def add_steps(

@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import OrchestratorProtocolError
 from .history import parse_time
+from .replay_cache import StatePrefixes
 
 #: The marker the SDK puts between an orchestrator's error message and its state.
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
@@ -38,6 +39,9 @@ class ActionType(IntEnum):
     WHEN_ANY = 11
     WHEN_ALL = 12
 
+
+#: Per instance, the actions parsed from the start of the last state text (see StatePrefixes).
+PREFIXES: StatePrefixes[Action]
 
 #: Atomic actions that take no sequence number (the SDK matches events by name).
 _UNNUMBERED = {ActionType.WAIT_FOR_EXTERNAL_EVENT}
@@ -90,8 +94,38 @@ class OrchestratorState:
     error: str | None = None
 
 
-def parse_state(text: str) -> OrchestratorState:
-    """Parse the JSON text the handle returned (or the part after the `$OutOfProcData$` marker)."""
+def parse_state(text: str, *, key: str | None = None) -> OrchestratorState:
+    """Parse the JSON text the handle returned (or the part after the `$OutOfProcData$` marker).
+
+    With a `key` (the instance id), the actions parsed from the text the same
+    key had last time are reused when the new text starts with exactly those
+    characters (see `StatePrefixes`); the result is the same either way.
+    """
+    parsed = PREFIXES.parse(text, key) if key is not None else None
+    if parsed is None:
+        data, flat = _parse_whole(text), None
+    else:
+        data, flat = parsed
+    schema = data.get("schemaVersion", 0)
+    if not isinstance(schema, int) or schema < 1:
+        raise OrchestratorProtocolError(
+            "expected an OrchestratorState with schemaVersion >= 1 (one append-only action "
+            "list; the host "
+            f"offers upperSchemaVersionNew=2), got schemaVersion {schema!r}"
+        )
+    if flat is None:
+        flat = _flatten_groups(data["actions"])
+    output = data.get("output")
+    return OrchestratorState(
+        is_done=bool(data.get("isDone", False)),
+        actions=flat,
+        output_json=None if output is None else json.dumps(output),
+        custom_status=data.get("customStatus"),
+        error=data.get("error"),
+    )
+
+
+def _parse_whole(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -102,14 +136,10 @@ def parse_state(text: str) -> OrchestratorState:
         raise OrchestratorProtocolError(
             f"expected an OrchestratorState object with 'isDone' and 'actions', got {text[:200]!r}"
         )
-    schema = data.get("schemaVersion", 0)
-    if not isinstance(schema, int) or schema < 1:
-        raise OrchestratorProtocolError(
-            "expected an OrchestratorState with schemaVersion >= 1 (one append-only action "
-            "list; the host "
-            f"offers upperSchemaVersionNew=2), got schemaVersion {schema!r}"
-        )
-    groups = data["actions"]
+    return data
+
+
+def _flatten_groups(groups: Any) -> list[Action]:
     if (
         not isinstance(groups, list)
         or len(groups) > 1
@@ -121,22 +151,15 @@ def parse_state(text: str) -> OrchestratorState:
     flat: list[Action] = []
     for raw in groups[0] if groups else []:
         _flatten(raw, flat)
-    output = data.get("output")
-    return OrchestratorState(
-        is_done=bool(data.get("isDone", False)),
-        actions=flat,
-        output_json=None if output is None else json.dumps(output),
-        custom_status=data.get("customStatus"),
-        error=data.get("error"),
-    )
+    return flat
 
 
-def split_failure(message: str) -> tuple[str, OrchestratorState | None]:
+def split_failure(message: str, *, key: str | None = None) -> tuple[str, OrchestratorState | None]:
     """Split the message of the exception a handle raised into the user's message and the state."""
     head, marker, tail = message.partition(OUT_OF_PROC_MARKER)
     if not marker:
         return message, None
-    return head, parse_state(tail)
+    return head, parse_state(tail, key=key)
 
 
 def _flatten(raw: Any, into: list[Action]) -> None:
@@ -188,3 +211,6 @@ def _atomic(kind: ActionType, raw: dict[str, Any]) -> Action:
         retry=retry,
         raw=raw,
     )
+
+
+PREFIXES = StatePrefixes(_flatten)

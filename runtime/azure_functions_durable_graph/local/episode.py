@@ -14,9 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import _sdk_speedups
 from .actions import Action, ActionType, OrchestratorState, parse_state, split_failure
 from .errors import NonDeterminismError, OrchestratorProtocolError
 from .history import Event, EventType
+
+#: The SDK's history timestamps are parsed without dateutil when that is proven identical
+#: (see _sdk_speedups); the host applies it to the SDK it loads, like the runtime on Azure.
+SDK_SPEEDUPS = _sdk_speedups.install()
 
 #: ReplaySchema values the host offers: the SDK then sends one append-only action list.
 UPPER_SCHEMA_VERSION = 1
@@ -58,12 +63,18 @@ def episode_payload(
     return f'{{"history": [{events}], {json.dumps(body)[1:]}'
 
 
-def run_episode(handle: Callable[[str], str], payload: str) -> EpisodeOutcome:
-    """Call the handle; turn both its answer and its `$OutOfProcData$` failure into an outcome."""
+def run_episode(
+    handle: Callable[[str], str], payload: str, *, instance_id: str | None = None
+) -> EpisodeOutcome:
+    """Call the handle; turn both its answer and its `$OutOfProcData$` failure into an outcome.
+
+    With `instance_id`, the actions parsed from the instance's previous answer
+    are reused for the same leading text (actions.parse_state).
+    """
     try:
         answer = handle(payload)
     except Exception as exc:  # the SDK's way of reporting an orchestrator failure
-        message, state = split_failure(str(exc))
+        message, state = split_failure(str(exc), key=instance_id)
         if state is None:
             # Raised outside the SDK's executor (e.g. a bad payload): nothing was scheduled.
             state = OrchestratorState(
@@ -76,7 +87,7 @@ def run_episode(handle: Callable[[str], str], payload: str) -> EpisodeOutcome:
             "expected the orchestrator handle to return OrchestratorState JSON text, "
             f"got {type(answer).__name__}"
         )
-    return EpisodeOutcome(state=parse_state(answer))
+    return EpisodeOutcome(state=parse_state(answer, key=instance_id))
 
 
 def check_determinism(

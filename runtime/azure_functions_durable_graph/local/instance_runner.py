@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Executor
 from datetime import datetime
+from functools import partial
 
 from . import history as h
 from .catalog import FunctionCatalog
@@ -158,7 +159,8 @@ class InstanceRunner:
             )
             loop = asyncio.get_running_loop()
             try:
-                outcome = await loop.run_in_executor(self.executor, run_episode, handle, payload)
+                episode = partial(run_episode, handle, payload, instance_id=record.instance_id)
+                outcome = await loop.run_in_executor(self.executor, episode)
             except OrchestratorProtocolError as exc:
                 effects = self._commit_failure(record, batch + stale, now, str(exc), new)
             else:

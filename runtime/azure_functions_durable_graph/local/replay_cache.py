@@ -6,6 +6,10 @@ would grow with the run. These caches keep, per instance, the history as the
 JSON text an episode sends (events marked played) and the execution state
 both decoded and encoded, so an episode only pays for what is new.
 
+`StatePrefixes` does the same for the other direction: the OrchestratorState
+text an episode answers with lists every action since the execution began, so
+only the actions after the ones parsed last time are decoded again.
+
 They are accelerators only: the store stays the truth. `PlayedHistoryCache`
 is updated by the store after a commit and checked against the last stored
 row before use; `StateCodec` is keyed by the exact stored text, so a stale
@@ -17,9 +21,12 @@ from __future__ import annotations
 
 import json
 import operator
+import re
+import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .history import Event
 
@@ -183,3 +190,108 @@ class StateCodec:
         self._entries.move_to_end(instance_id)
         while len(self._entries) > self._capacity:
             self._entries.popitem(last=False)
+
+
+T = TypeVar("T")
+
+#: Running instances whose parsed actions are kept (each holds its state text's prefix).
+MAX_PARSED_INSTANCES = 64
+
+#: How the SDK (1.7, `OrchestratorState.to_json_string`) starts the state text of schema v2.
+_STATE_HEAD = re.compile(
+    r'\{"isDone": (true|false), "schemaVersion": (-?(?:0|[1-9][0-9]*)), "actions": \[\['
+)
+_DECODER = json.JSONDecoder()
+
+
+@dataclass
+class _Prefix(Generic[T]):
+    text: str  # the state text up to the end of its last action (or the opening "[[")
+    actions: list[T]  # the actions parsed from `text`, flattened
+    count: int  # top-level actions in `text`
+
+
+class StatePrefixes(Generic[T]):
+    """Per instance, the start of the last OrchestratorState text and the actions parsed from it.
+
+    The SDK's action list is append-only and serialized the same way every
+    episode, so the next text usually starts with the previous one up to the
+    end of its last action: those actions are reused, only the new ones are
+    decoded. A JSON value ends where its closing bracket is, so equal leading
+    characters mean equal values. Anything else (a changed action, another
+    layout, invalid JSON, a bad action) returns None and the caller parses the
+    whole text, so errors and results stay those of `json.loads`.
+    """
+
+    def __init__(
+        self, flatten: Callable[[Any, list[T]], None], capacity: int = MAX_PARSED_INSTANCES
+    ) -> None:
+        self._flatten = flatten
+        self._capacity = capacity
+        self._lock = threading.Lock()  # episodes of different instances run on a thread pool
+        self._entries: OrderedDict[str, _Prefix[T]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def parse(self, text: str, key: str) -> tuple[dict[str, Any], list[T]] | None:
+        """`(state without "actions", flattened actions)`, or None: parse `text` whole."""
+        with self._lock:
+            known = self._entries.get(key)
+        if known is not None and text.startswith(known.text):
+            head = _STATE_HEAD.match(known.text)
+            start, actions, count = len(known.text), list(known.actions), known.count
+        else:
+            head = _STATE_HEAD.match(text)
+            start = head.end() if head is not None else 0
+            actions, count = [], 0
+        if head is None:
+            return None
+        try:
+            end, count = self._read_actions(text, start, count, actions)
+            rest = self._read_rest(text, end)
+        except Exception:  # not the SDK's usual text: the caller's whole parse reports it
+            return None
+        if rest is None or rest.keys() & {"isDone", "schemaVersion", "actions"}:
+            return None
+        done = head.group(1) == "true"
+        with self._lock:
+            if done:  # the execution is over: no episode of it follows
+                self._entries.pop(key, None)
+            else:
+                self._entries[key] = _Prefix(text[:end], actions, count)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self._capacity:
+                    self._entries.popitem(last=False)
+        state = {"isDone": done, "schemaVersion": int(head.group(2)), **rest}
+        return state, actions
+
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def _read_actions(self, text: str, position: int, count: int, into: list[T]) -> tuple[int, int]:
+        """Decode the actions from `position` to the closing "]]"; returns (end of last, count)."""
+        end = position
+        while True:
+            if text.startswith("]]", position):
+                return end, count
+            if count:
+                if not text.startswith(", ", position):
+                    raise ValueError("expected ', ' or ']]' after an action")
+                position += 2
+            raw, position = _DECODER.raw_decode(text, position)
+            self._flatten(raw, into)
+            count += 1
+            end = position
+
+    @staticmethod
+    def _read_rest(text: str, end: int) -> dict[str, Any] | None:
+        """The keys after the action list ("output", "error", "customStatus")."""
+        tail = text[end + 2 :]
+        if tail == "}":
+            return {}
+        if not tail.startswith(", "):
+            return None
+        rest = json.loads("{" + tail[2:])
+        return rest if isinstance(rest, dict) else None
