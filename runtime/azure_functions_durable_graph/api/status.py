@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from ..errors import GraphRunFailed
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.registry import GraphRegistry
+from ..graph.wire import decode_json_text
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
 _FAILED_PREFIX = f"Orchestrator function '{ORCHESTRATOR_NAME}' failed: "
@@ -24,7 +24,7 @@ def runtime_status_name(status: Any) -> str | None:
 
 def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict[str, Any]:
     """The run as the HTTP API shows it (shape in docs/architecture.md)."""
-    custom = _decoded(getattr(status, "custom_status", None))
+    custom = decode_json_text(getattr(status, "custom_status", None))
     custom = custom if isinstance(custom, dict) else {}
     graph_name = custom.get("graph")
     graph_hash = custom.get("hash")
@@ -41,7 +41,7 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
             except LookupError:
                 version = None
     name = runtime_status_name(status)
-    output = _decoded(getattr(status, "output", None))
+    output = decode_json_text(getattr(status, "output", None))
     final_state = None
     path = None
     error = None
@@ -75,15 +75,6 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
         "created_at": _iso(getattr(status, "created_time", None)),
         "updated_at": _iso(getattr(status, "last_updated_time", None)),
     }
-
-
-def _decoded(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def _iso(value: Any) -> str | None:
