@@ -181,3 +181,11 @@ def test_a_route_returning_something_else_fails_naming_node_and_value(host: Loca
         "Graph 'mutate', node 'edit': route must return a RouteDecision, a node name, "
         "'__complete__', a dict or None; got int 42"
     )
+
+
+def test_sends_to_a_subgraph_start_each_child_from_its_argument(host: LocalHost):
+    run = wait_for_run(host, start_run(host, "survey", {"topics": ["a", "b"]}))
+
+    assert run["status"] == "Completed", run["error"]
+    assert run["output"]["notes"] == ["found a", "read a", "found b", "read b"]
+    assert run["path"] == ["plan", "research", "research"]

@@ -145,6 +145,8 @@ class Superstep:
         if node.subgraph is not None:
             sub = node.subgraph
             shared = {k: self.progress.state[k] for k in sub["shared"] if k in self.progress.state}
+            if isinstance(task.get("arg"), dict):  # a Send's argument is the child's input
+                shared = dict(task["arg"])
             child_id = (
                 f"{context.instance_id}:{task['node']}:{self.progress.executions}."
                 f"{self.progress.superstep}.{task.get('index', 0)}.{slot.attempt}"

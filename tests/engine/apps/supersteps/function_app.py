@@ -179,3 +179,23 @@ mutate.add_node(
 )
 mutate.add_node("done", lambda s: {"count": s.count + 1}, terminal=True)
 runtime.register_registration(mutate.build())
+
+
+# -- "survey": Sends to a subgraph node, each child starting from its Send's argument ------
+
+
+class Survey(BaseModel):
+    topics: list[str]
+    notes: Annotated[list[str], operator.add] = []
+
+
+survey = ManifestBuilder(graph_name="survey", state_model=Survey)
+survey.set_entrypoint("plan")
+survey.add_node(
+    "plan",
+    lambda s: None,
+    route=lambda s: [Send("research", {"topic": t}) for t in s.topics],
+    route_targets=["research"],
+)
+survey.add_node("research", child_registration, terminal=True)
+runtime.register_registration(survey.build())
