@@ -171,9 +171,6 @@ class PydanticCodec:
     def output(self, data: Mapping[str, Any]) -> Any:
         return dict(data)
 
-    def is_reduced(self, field: str) -> bool:
-        return field in self._reducers
-
 
 def summarise(exc: ValidationError) -> str:
     """Pydantic's errors as one line: 'loc: message; loc: message'."""

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import BaseModel
 
-from .routing import COMPLETE
 from .types import NodeTimeout, RetryPolicy
 
 if TYPE_CHECKING:
@@ -169,7 +168,3 @@ def check_defer(name: str, defer: object, entrypoint: str, fail: Fail) -> bool:
     if defer and name == entrypoint:
         fail(f"node {name!r} is the entrypoint and cannot be deferred (defer=True)")
     return defer
-
-
-def complete_or_node(value: str, nodes: Mapping[str, object]) -> bool:
-    return value == COMPLETE or value in nodes

@@ -25,16 +25,13 @@ from ..errors import GraphRunFailed, StepLimitExceeded
 from .inbox import Inbox
 from .legacy import EVENT_ACTIVITY, NODE_ACTIVITY, run_legacy
 from .manifest import GraphManifest
-from .progress import ENGINE_V2, Progress, RunInput
+from .progress import ENGINE_V2, ORCHESTRATOR_NAME, Progress, RunInput
 from .registry import GraphRegistry
 from .routing import COMPLETE
 from .steplog import STEPS_ENTITY, entity_key
 from .superstep import Superstep
 from .targets import plain, plan_next
 from .tasks import EVENT_ACTIVITY_V2
-
-# Prefixed so they cannot collide with the user's own functions in the same app.
-ORCHESTRATOR_NAME = "durable_graph_orchestrator"
 
 __all__ = ["EVENT_ACTIVITY", "NODE_ACTIVITY", "ORCHESTRATOR_NAME", "RunInput", "make_orchestrator"]
 
@@ -262,7 +259,9 @@ def bounded_status(status: dict[str, Any]) -> dict[str, Any]:
     An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's
     id and node stay, so it can still be answered.
     """
-    if len(json.dumps(status, default=str)) <= STATUS_LIMIT:
+    # Only interrupt values and rejected answers can be large; the rest is small and capped.
+    large = status.get("interrupts") or status.get("rejected")
+    if not large or len(json.dumps(status, default=str)) <= STATUS_LIMIT:
         return status
     status = {**status, "rejected": []}
     status["interrupts"] = [

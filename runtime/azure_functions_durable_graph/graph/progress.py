@@ -16,6 +16,8 @@ from typing import Any
 from ..errors import GraphRunFailed
 from .wire import decode_json_text
 
+#: The one orchestrator of every graph; prefixed so it cannot collide with the user's functions.
+ORCHESTRATOR_NAME = "durable_graph_orchestrator"
 ENGINE_V2 = 2
 #: How many rejected events/resumes the status keeps (oldest dropped first).
 REJECTED_KEPT = 20

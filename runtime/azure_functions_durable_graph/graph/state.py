@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import StateMergeError
+from .codec import summarise
 
 
 def merge_state(
@@ -50,7 +51,7 @@ def merge_state(
                 graph_name,
                 source,
                 f"returned an update that makes the state invalid for {state_model.__name__}: "
-                f"{_summarise(exc)}",
+                f"{summarise(exc)}",
             ) from exc
     raise StateMergeError(
         graph_name,
@@ -70,18 +71,10 @@ def load_state(
         raise StateMergeError(
             graph_name,
             source,
-            f"the run's state is not a valid {state_model.__name__}: {_summarise(exc)}",
+            f"the run's state is not a valid {state_model.__name__}: {summarise(exc)}",
         ) from exc
 
 
 def dump_state(state: BaseModel) -> dict[str, Any]:
     """The JSON form of the state that travels through Durable history."""
     return state.model_dump(mode="json")
-
-
-def _summarise(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
-        parts.append(f"{loc}: {err['msg']}")
-    return "; ".join(parts)

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import GraphRunFailed
 from .inbox import Inbox
 from .manifest import GraphManifest, NodeDefinition
-from .progress import ENGINE_V2, Progress
+from .progress import ENGINE_V2, ORCHESTRATOR_NAME, Progress
 from .tasks import APPLY_ACTIVITY, STEP_ACTIVITY, TASK_ACTIVITY
 from .types import NodeTimeout
 
@@ -160,7 +160,7 @@ class Superstep:
                 "steps_per_execution": self.manifest.steps_per_execution,
             }
             work = context.call_sub_orchestrator(
-                "durable_graph_orchestrator", child_input, instance_id=child_id, expected_type=dict
+                ORCHESTRATOR_NAME, child_input, instance_id=child_id, expected_type=dict
             )
         else:
             request: dict[str, Any] = {

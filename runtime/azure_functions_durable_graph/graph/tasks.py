@@ -134,7 +134,7 @@ async def _run_node(
         loaded = argument = registration.codec.load(state)
     with node_call(node, request.get("resume") or (), info):
         result = await user_call(manifest.graph_name, source, handler, argument)
-    update, goto = _split_command(registration, source, result)
+    update, goto = (result.update, result.goto) if isinstance(result, Command) else (result, None)
     update = _update_from(registration, source, update, state, loaded)
     return _NodeResult(update, goto_targets(goto, manifest, node))
 
@@ -151,12 +151,6 @@ def _argument(registration: GraphRegistration, node: str, source: str, arg: Any)
             source,
             f"Send argument is not a valid {model.__name__}: {summarise(exc)}",
         ) from exc
-
-
-def _split_command(registration: GraphRegistration, source: str, result: Any) -> tuple[Any, Any]:
-    if isinstance(result, Command):
-        return result.update, result.goto
-    return result, None
 
 
 def _update_from(
