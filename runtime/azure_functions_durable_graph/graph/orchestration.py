@@ -177,7 +177,8 @@ class _Run:
                         return [] if target == COMPLETE else [plain(target)]
                     continue
                 if (yield from self._apply_event(name, message)):
-                    if timer is not None:
+                    # The deadline may have passed while the accepted event's handler ran.
+                    if timer is not None and not timer.is_completed:
                         timer.cancel()
                     return [plain(decision["resume_node"])]
         finally:
