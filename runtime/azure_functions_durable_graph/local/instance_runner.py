@@ -24,6 +24,7 @@ from .errors import OrchestratorProtocolError
 from .history import Event, EventType
 from .keyed_tasks import KeyedTasks
 from .store import InstanceRecord, Message, Store
+from .store_instances import StaleHistory
 
 logger = logging.getLogger(__name__)
 
@@ -164,18 +165,23 @@ class InstanceRunner:
             except OrchestratorProtocolError as exc:
                 effects = self._commit_failure(record, batch + stale, now, str(exc), new)
             else:
-                current = self.store.get_instance(record.instance_id)
-                if (
-                    current is None
-                    or current.execution_id != record.execution_id
-                    or current.status in TERMINAL
-                ):
-                    return  # purged or replaced while the episode ran
-                with self.store.transaction():
-                    self.store.delete_messages([m.id for m in batch + stale])
-                    effects = EpisodeDecisions(self.store, self.catalog, record, now).apply(
-                        new, outcome
-                    )
+                try:
+                    with self.store.transaction():
+                        current = self.store.get_instance(record.instance_id)
+                        if (
+                            current is None
+                            or current.execution_id != record.execution_id
+                            or current.status in TERMINAL
+                        ):
+                            return  # purged or replaced while the episode ran
+                        self.store.check_history_length(record.instance_id, len(past))
+                        self.store.delete_messages([m.id for m in batch + stale])
+                        effects = EpisodeDecisions(self.store, self.catalog, record, now).apply(
+                            new, outcome
+                        )
+                except StaleHistory as exc:
+                    logger.warning("%s: episode discarded, it runs again on the stored one", exc)
+                    return
         if effects is not None:
             self.apply_effects(effects)
 
