@@ -9,7 +9,7 @@ from typing import Any
 from azure_functions_durable_graph.testing import LocalHost
 from tests.api.local_apps import run_status, send_event, serve, start_run, wait_for_run
 from tests.engine.reliability import gate, host, until
-from tests.helpers import eventually
+from tests.helpers import eventually, unique_id
 
 __all__ = ["host"]
 
@@ -129,3 +129,45 @@ def test_fork_errors_are_4xx():
         other = {"from_run": mapped["instance_id"], "from_step": 1}
         assert fork(other) == (409, "graph_mismatch")
         assert run_status(host, links)["status"] == "Completed"
+
+
+
+def test_a_run_reusing_a_purged_runs_id_lists_and_forks_only_its_own_steps():
+    instance_id = unique_id("reused")
+    with serve(SUPERSTEPS) as host:
+        first = start_run(host, "map_reduce", {"docs": ["a", "b"]}, instance_id=instance_id)
+        wait_for_run(host, first)
+        all_recorded(host, first, 3)
+        purged = host.delete(f"/runtime/webhooks/durabletask/instances/{instance_id}")
+        assert purged.status == 200, purged.text
+
+        second = start_run(host, "map_reduce", {"docs": ["c"]}, instance_id=instance_id)
+        wait_for_run(host, second)
+        recorded = all_recorded(host, second, 3)
+        fork = {"from_run": instance_id, "from_step": 1}
+        forked = wait_for_run(host, host.post("/api/graphs/map_reduce/runs", json=fork).json())
+
+    assert [s["nodes"] for s in recorded] == [["split"], ["summarize"], ["combine"]]
+    assert recorded[-1]["state"]["report"] == "C"
+    assert forked["output"]["report"] == "C"  # forked from this run's step 1, not the purged one's
+
+
+def test_a_run_recorded_before_step_log_ids_still_lists_its_steps():
+    """Runs started by an earlier release carry no log id: their entities keep the old key."""
+    with serve(SUPERSTEPS) as host:
+        graph = host.get("/api/graphs/map_reduce").json()
+        older_input = {
+            "graph_name": "map_reduce",
+            "graph_hash": graph["graph_hash"],
+            "state": {"docs": ["a"], "summaries": [], "report": ""},
+            "engine": 2,
+            "steps_per_execution": None,
+            "record_steps": True,
+        }
+        instance_id = host.start_new("durable_graph_orchestrator", older_input)
+        links = {"instance_id": instance_id, "status_url": f"/api/runs/{instance_id}"}
+        wait_for_run(host, links)
+
+        recorded = all_recorded(host, links, 3)
+
+    assert [s["nodes"] for s in recorded] == [["split"], ["summarize"], ["combine"]]

@@ -21,13 +21,14 @@ from ..graph.manifest import GraphRegistration
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
+from ..graph.steplog import new_log_id
 from ..graph.wire import wrap_event_payload, wrap_resume
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
 from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
-from .steps import FORK_KEYS, all_steps, fork_input, page, running_state, step_count
+from .steps import FORK_KEYS, all_steps, fork_input, log_id, page, running_state, step_count
 from .urls import api_base, run_url
 
 logger = logging.getLogger("azure_functions_durable_graph")
@@ -129,6 +130,7 @@ class GraphApi:
             state,
             steps_per_execution=registration.manifest.steps_per_execution,
             record_steps=self.step_log,
+            log_id=new_log_id() if self.step_log else None,
         )
         return await self._started(req, client, registration, run, instance_id)
 
@@ -255,7 +257,7 @@ class GraphApi:
     async def _get_steps(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
-        steps = await all_steps(client, instance_id, step_count(status))
+        steps = await all_steps(client, instance_id, step_count(status), log_id(status))
         return json_response({"instance_id": instance_id, **page(steps, dict(req.params))})
 
     async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:

@@ -141,7 +141,7 @@ class _Run:
         """Signal the step log entity of this execution (fire and forget; see steplog.py)."""
         if not self.run.record_steps:
             return
-        key = entity_key(self.context.instance_id, self.progress.executions)
+        key = entity_key(self.context.instance_id, self.progress.executions, self.run.log_id)
         self.context.signal_entity(EntityId(STEPS_ENTITY, key), "add", record)
 
     def _change(self, changed: dict[str, Any], removed: list[str]) -> None:

@@ -63,6 +63,7 @@ class RunInput:
     steps_per_execution: int | None = None
     progress: dict[str, Any] | None = None
     record_steps: bool = False
+    log_id: str | None = None  # the step log's id (graph/steplog.py); absent in older runs
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -74,6 +75,8 @@ class RunInput:
             data["engine"] = self.engine
             data["steps_per_execution"] = self.steps_per_execution
             data["record_steps"] = self.record_steps
+            if self.log_id is not None:
+                data["log_id"] = self.log_id
         if self.progress is not None:
             data["progress"] = self.progress
         return data
@@ -107,4 +110,5 @@ class RunInput:
             steps_per_execution=per_execution if isinstance(per_execution, int) else None,
             progress=dict(progress) if isinstance(progress, Mapping) else None,
             record_steps=value.get("record_steps") is True,
+            log_id=value["log_id"] if isinstance(value.get("log_id"), str) else None,
         )
