@@ -131,7 +131,6 @@ def test_fork_errors_are_4xx():
         assert run_status(host, links)["status"] == "Completed"
 
 
-
 def test_a_run_reusing_a_purged_runs_id_lists_and_forks_only_its_own_steps():
     instance_id = unique_id("reused")
     with serve(SUPERSTEPS) as host:

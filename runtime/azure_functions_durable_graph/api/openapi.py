@@ -189,6 +189,17 @@ _COMMON_SCHEMAS: dict[str, Any] = {
                 "description": "Subgraph runs of the current superstep: node, instance_id, "
                 "status, current_node.",
             },
+            "truncated": {
+                "type": "boolean",
+                "description": "True when active, interrupts, children or pending_events "
+                "show only their first items (the status stays under Azure's 16 KB).",
+            },
+            "counts": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "How many active tasks, interrupts, children and pending "
+                "event names there really are.",
+            },
         },
     },
     "Interrupt": {

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import GraphRunFailed
 from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.registry import GraphRegistry
+from ..graph.status_size import LISTS
 from ..graph.wire import decode_json_text
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
@@ -69,6 +70,9 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
         "rejected": custom.get("rejected", []),
         "retry": custom.get("retry") if name not in FINISHED else None,
         "children": [dict(c) for c in custom.get("children", [])],
+        # Lists in the status are bounded (graph/status_size.py): how many there really are.
+        "truncated": custom.get("truncated") is True,
+        "counts": custom.get("counts") or {n: len(custom.get(n) or []) for n in LISTS},
         "output": final_state,
         "path": path,
         "error": error,

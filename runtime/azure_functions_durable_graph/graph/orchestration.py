@@ -14,7 +14,6 @@ in the input, so no single history grows without bound. Runs started by 0.1.0
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Generator
 from datetime import timedelta, timezone
 from typing import Any
@@ -28,6 +27,7 @@ from .manifest import GraphManifest
 from .progress import ENGINE_V2, ORCHESTRATOR_NAME, Progress, RunInput
 from .registry import GraphRegistry
 from .routing import COMPLETE
+from .status_size import bounded_status
 from .steplog import STEPS_ENTITY, entity_key
 from .superstep import Superstep
 from .targets import plain, plan_next
@@ -249,24 +249,3 @@ class _Run:
             )
         )
 
-
-#: Azure Durable Functions refuses a custom status over 16 KB; stay under it.
-STATUS_LIMIT = 15_000
-
-
-def bounded_status(status: dict[str, Any]) -> dict[str, Any]:
-    """The status, with interrupt values and rejections elided when it would be too large.
-
-    An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's
-    id and node stay, so it can still be answered.
-    """
-    # Only interrupt values and rejected answers can be large; the rest is small and capped.
-    large = status.get("interrupts") or status.get("rejected")
-    if not large or len(json.dumps(status, default=str)) <= STATUS_LIMIT:
-        return status
-    status = {**status, "rejected": []}
-    status["interrupts"] = [
-        {**i, "value": {"elided": True, "bytes": len(json.dumps(i.get("value"), default=str))}}
-        for i in status.get("interrupts") or []
-    ]
-    return status
