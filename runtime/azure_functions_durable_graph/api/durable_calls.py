@@ -47,6 +47,16 @@ def not_found(instance_id: str) -> ApiError:
     )
 
 
+def backend_refused(exc: Exception, doing: str) -> ApiError:
+    """The Durable backend (its storage) refused a write: 503, with what it said; retryable."""
+    said = exc.args[0] if exc.args else exc
+    if isinstance(said, dict):
+        said = said.get("Message") or said
+    return ApiError(
+        503, "backend_unavailable", f"the Durable backend could not {doing}: {said}; retry later"
+    )
+
+
 async def start(client: Any, orchestrator: str, instance_id: str | None, client_input: Any) -> str:
     """Start a run; a given id still in use is a 409, however the race was lost.
 
@@ -63,14 +73,13 @@ async def start(client: Any, orchestrator: str, instance_id: str | None, client_
         started: str = await client.start_new(
             orchestrator, instance_id=instance_id, client_input=client_input
         )
-    except Exception:
-        if instance_id is None:
-            raise
-        existing = await current_status(client, instance_id)
-        name = runtime_status_name(existing) if existing is not None else None
-        if existing is not None and name not in FINISHED:
-            raise instance_exists(instance_id, name) from None
-        raise
+    except Exception as exc:
+        if instance_id is not None:
+            existing = await current_status(client, instance_id)
+            name = runtime_status_name(existing) if existing is not None else None
+            if existing is not None and name not in FINISHED:
+                raise instance_exists(instance_id, name) from None
+        raise backend_refused(exc, "start the run") from exc
     return started
 
 
@@ -78,7 +87,7 @@ async def raise_event(client: Any, instance_id: str, event_name: str, payload: A
     """Send an event; a run that finished (410) or vanished (404) meanwhile is a 409/404."""
     try:
         await client.raise_event(instance_id, event_name, payload)
-    except Exception:
+    except Exception as exc:
         status = await current_status(client, instance_id)
         if status is None:
             raise not_found(instance_id) from None
@@ -87,7 +96,7 @@ async def raise_event(client: Any, instance_id: str, event_name: str, payload: A
             raise run_finished(
                 instance_id, name, " before the event arrived; it was not delivered"
             ) from None
-        raise
+        raise backend_refused(exc, "keep the event") from exc
 
 
 async def terminate(client: Any, instance_id: str, reason: str) -> None:

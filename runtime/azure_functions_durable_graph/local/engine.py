@@ -40,6 +40,7 @@ from .errors import (
 from .instance_runner import InstanceRunner
 from .status import status_body
 from .store import InstanceRecord, Store, WorkItem
+from .store_faults import retry_write
 from .timers import TimerScheduler
 
 logger = logging.getLogger(__name__)
@@ -356,11 +357,16 @@ class Engine:
         try:
             async with self._semaphore:
                 event = await activity_outcome(self.catalog, self.clock, item)
-            with self.store.transaction():
-                if self.store.delete_work_item(item.id):
-                    self.store.add_message(
-                        item.instance_id, item.execution_id, event_message(event)
-                    )
+
+            def commit() -> None:
+                with self.store.transaction():
+                    if self.store.delete_work_item(item.id):
+                        self.store.add_message(
+                            item.instance_id, item.execution_id, event_message(event)
+                        )
+
+            # The result is kept in memory until the store takes it; the activity never re-runs.
+            await retry_write(commit, f"activity {item.name} of {item.instance_id}")
             self._kick(item.instance_id)
         finally:
             self._activity_tasks.pop(item.id, None)

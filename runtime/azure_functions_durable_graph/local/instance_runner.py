@@ -24,6 +24,7 @@ from .errors import OrchestratorProtocolError
 from .history import Event, EventType
 from .keyed_tasks import KeyedTasks
 from .store import InstanceRecord, Message, Store
+from .store_faults import Backoff, is_transient, retry_write
 from .store_instances import StaleHistory
 
 logger = logging.getLogger(__name__)
@@ -63,12 +64,21 @@ class InstanceRunner:
         return self._tasks.stop()
 
     async def _drive(self, instance_id: str) -> None:
-        try:
-            while await self._episode(instance_id):
-                pass
-        except Exception as exc:  # a host bug must not leave the instance silently stuck
-            logger.exception("local host error while running instance %s", instance_id)
-            self._fail_after_host_error(instance_id, exc)
+        backoff = Backoff(f"instance {instance_id}")
+        while True:
+            try:
+                while await self._episode(instance_id):
+                    backoff = Backoff(f"instance {instance_id}")
+                return
+            except Exception as exc:
+                if is_transient(exc):  # the episode rolled back: run it again once it can commit
+                    await backoff.pause(exc)
+                    continue
+                # A host bug must not leave the instance silently stuck.
+                logger.exception("local host error while running instance %s", instance_id)
+                fail = partial(self._fail_after_host_error, instance_id, exc)
+                await retry_write(fail, f"instance {instance_id}")
+                return
 
     def _fail_after_host_error(self, instance_id: str, exc: Exception) -> None:
         record = self.store.get_instance(instance_id)

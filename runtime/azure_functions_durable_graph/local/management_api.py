@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
+from . import store_faults
 from .durable_urls import RPC_SEGMENT, WEBHOOK_PATH, DurableUrls
 from .errors import (
     InstanceAlreadyExists,
@@ -133,6 +134,11 @@ class ManagementApi:
         except (web.HTTPException, ConnectionResetError):
             raise  # aiohttp answers these itself (e.g. 413 for a body over the size limit)
         except Exception as exc:
+            if store_faults.is_transient(exc):  # nothing was stored: the client may retry
+                logger.warning("Durable management request %s refused: %s", path, exc)
+                response = error(503, store_faults.describe(exc))
+                response.headers["Retry-After"] = "5"
+                return response
             logger.exception("Durable management request %s %s failed", request.method[:20], path)
             return error(500, f"{type(exc).__name__}: {exc}")
 

@@ -131,12 +131,14 @@ class Database:
             self._depth = 1
             try:
                 yield self
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (e.g. a full disk: SQLITE_FULL).
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 self._after_commit.clear()
                 raise
             else:
-                self._conn.execute("COMMIT")
                 updates, self._after_commit = self._after_commit, []
                 for update in updates:
                     update()
