@@ -25,7 +25,7 @@ from ..graph.steplog import new_log_id
 from ..graph.wire import wrap_event_payload, wrap_resume
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
-from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
+from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_run_id
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
 from .steps import FORK_KEYS, all_steps, fork_input, log_id, page, running_state, step_count
@@ -326,7 +326,7 @@ class GraphApi:
     async def _graph_run_status(self, client: Any, instance_id: str) -> Any:
         """The Durable status of a run of this app's orchestrator, else 404."""
         not_found = calls.not_found(instance_id)
-        if not valid_instance_id(instance_id):
+        if not valid_run_id(instance_id):
             raise not_found
         status = await calls.current_status(client, instance_id)
         if status is None:

@@ -11,7 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..graph.manifest import GraphRegistration
-from .inputs import INSTANCE_ID_PATTERN, INSTANCE_ID_RULE, MAX_JSON_DEPTH
+from .inputs import (
+    INSTANCE_ID_PATTERN,
+    INSTANCE_ID_RULE,
+    MAX_JSON_DEPTH,
+    RUN_ID_PATTERN,
+    RUN_ID_RULE,
+)
 from .openapi_runs import add_runs_list
 from .openapi_steps import add_steps, fork_request
 
@@ -52,8 +58,8 @@ _POSTED = (403, 413)  # every POST: a foreign origin, a body over the limit
 def _path_param(name: str, description: str) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "string"}
     if name == "instance_id":
-        schema = {"type": "string", "pattern": INSTANCE_ID_PATTERN}
-        description = f"{description}: {INSTANCE_ID_RULE}"
+        schema = {"type": "string", "pattern": RUN_ID_PATTERN}
+        description = f"{description}: {RUN_ID_RULE}"
     return {
         "name": name,
         "in": "path",
