@@ -250,6 +250,7 @@ def test_status_of_a_pending_run_comes_from_its_input(runtime, fns, client):
         "rejected": [],
         "retry": None,
         "children": [],
+        "blocked": None,
         "truncated": False,
         "counts": {"active": 0, "interrupts": 0, "children": 0, "pending_events": 0},
         "state": {"title": "x", "priority": 1, "approved": None},

@@ -47,14 +47,21 @@ def not_found(instance_id: str) -> ApiError:
     )
 
 
-def backend_refused(exc: Exception, doing: str) -> ApiError:
-    """The Durable backend (its storage) refused a write: 503, with what it said; retryable."""
-    said = exc.args[0] if exc.args else exc
-    if isinstance(said, dict):
-        said = said.get("Message") or said
-    return ApiError(
-        503, "backend_unavailable", f"the Durable backend could not {doing}: {said}; retry later"
-    )
+def backend_refused(exc: Exception, doing: str) -> Exception:
+    """A 503 (retryable) when the Durable backend said it is unavailable, else `exc` (a 500).
+
+    The local host answers 503 ``{"error": {"code": "unavailable", ...}}`` when its store
+    cannot take writes (a full disk); its message names the cause and is shown. Other
+    failures are not echoed: they may carry connection details, so they stay a logged 500.
+    """
+    said = exc.args[0] if exc.args else None
+    error = said.get("error") if isinstance(said, dict) else None
+    if isinstance(error, dict) and error.get("code") == "unavailable":
+        message = f"the Durable backend could not {doing}: {error.get('message')}"
+        return ApiError(503, "backend_unavailable", message)
+    if isinstance(said, str) and said.endswith("unrecognized status code 503"):
+        return ApiError(503, "backend_unavailable", f"the Durable backend could not {doing}")
+    return exc
 
 
 async def start(client: Any, orchestrator: str, instance_id: str | None, client_input: Any) -> str:
@@ -79,7 +86,10 @@ async def start(client: Any, orchestrator: str, instance_id: str | None, client_
             name = runtime_status_name(existing) if existing is not None else None
             if existing is not None and name not in FINISHED:
                 raise instance_exists(instance_id, name) from None
-        raise backend_refused(exc, "start the run") from exc
+        refused = backend_refused(exc, "start the run")
+        if refused is exc:
+            raise
+        raise refused from exc
     return started
 
 
@@ -96,7 +106,10 @@ async def raise_event(client: Any, instance_id: str, event_name: str, payload: A
             raise run_finished(
                 instance_id, name, " before the event arrived; it was not delivered"
             ) from None
-        raise backend_refused(exc, "keep the event") from exc
+        refused = backend_refused(exc, "keep the event")
+        if refused is exc:
+            raise
+        raise refused from exc
 
 
 async def terminate(client: Any, instance_id: str, reason: str) -> None:

@@ -195,6 +195,11 @@ _COMMON_SCHEMAS: dict[str, Any] = {
                 "description": "Subgraph runs of the current superstep: node, instance_id, "
                 "status, current_node.",
             },
+            "blocked": {
+                "type": ["object", "null"],
+                "description": "Why an unfinished run cannot go on ({code, message}), e.g. "
+                "graph_version_not_registered: its graph version was removed.",
+            },
             "truncated": {
                 "type": "boolean",
                 "description": "True when active, interrupts, children or pending_events "
