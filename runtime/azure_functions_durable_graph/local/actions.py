@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import OrchestratorProtocolError
 from .history import parse_time
-from .replay_cache import StatePrefixes
+from .store.replay_cache import StatePrefixes
 
 #: The marker the SDK puts between an orchestrator's error message and its state.
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"

@@ -23,7 +23,7 @@ from . import history as h
 from .activities import activity_outcome
 from .catalog import FunctionCatalog
 from .clock import Clock
-from .decisions import (
+from .decisions_state import (
     TERMINAL,
     Effects,
     event_message,
@@ -39,7 +39,8 @@ from .errors import (
 )
 from .instance_runner import InstanceRunner
 from .status import status_body
-from .store import InstanceRecord, Store, WorkItem
+from .store.records import InstanceRecord, WorkItem
+from .store.store import Store
 from .timers import TimerScheduler
 
 logger = logging.getLogger(__name__)

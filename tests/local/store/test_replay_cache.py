@@ -13,8 +13,13 @@ import pytest
 
 from azure_functions_durable_graph.local.clock import VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
-from azure_functions_durable_graph.local.replay_cache import StateCodec, copy_state, played_json
-from azure_functions_durable_graph.local.store import InstanceRecord, Store
+from azure_functions_durable_graph.local.store.records import InstanceRecord
+from azure_functions_durable_graph.local.store.replay_cache import (
+    StateCodec,
+    copy_state,
+    played_json,
+)
+from azure_functions_durable_graph.local.store.store import Store
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import catalog_for
 

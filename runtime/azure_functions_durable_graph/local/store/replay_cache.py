@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .history import Event
+from ..history import Event
 
 #: Instances whose history and state stay cached (the least recently used are dropped).
 MAX_CACHED_INSTANCES = 256
