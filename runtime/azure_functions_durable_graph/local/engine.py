@@ -1,4 +1,7 @@
-"""The orchestration engine: what the Durable extension does for a Python app, in one process.
+"""The local host's engine: what the Durable extension does for a Python app, in one process.
+
+Not the graph engine (the orchestrator that runs a graph on Durable Functions,
+which this engine runs like any other orchestrator function).
 
 Client operations become inbox messages; instances advance through episodes
 (instance_runner.py) whose outcome is committed in one transaction
@@ -50,7 +53,7 @@ EPISODE_THREADS = 4
 
 
 class Engine:
-    """Runs orchestrations of one app against one store and clock."""
+    """The local host's engine: runs the orchestrations of one app against one store and clock."""
 
     def __init__(
         self,

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .replay_cache import MAX_CACHED_INSTANCES, PlayedHistoryCache, StateCodec
+from .replay_cache import MAX_CACHED_INSTANCES, ExecutionStateCache, PlayedHistoryCache
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS instances (
@@ -101,7 +101,7 @@ class Database:
         self.depth = 0
         self._after_commit: list[Callable[[], None]] = []
         self.played = PlayedHistoryCache(cached_instances)
-        self.states = StateCodec(cached_instances)
+        self.states = ExecutionStateCache(cached_instances)
         if self.path != ":memory:":
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
