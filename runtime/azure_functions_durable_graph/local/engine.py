@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from .. import _sdk_speedups
 from . import history as h
 from .activities import activity_outcome
 from .catalog import FunctionCatalog
@@ -87,6 +88,9 @@ class Engine:
         if self._running:
             return
         self._running = True
+        # The SDK's history timestamps are parsed without dateutil when that is proven identical
+        # (see _sdk_speedups): applied to the SDK this process loaded, as DurableGraphApp does.
+        _sdk_speedups.install()
         self._semaphore = asyncio.Semaphore(self.max_activity_concurrency)
         self._progress = asyncio.Event()
         self._timers = TimerScheduler(self.store, self.clock, self._timer_fired)
