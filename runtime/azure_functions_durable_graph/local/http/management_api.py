@@ -43,8 +43,6 @@ from .management_requests import (
 if TYPE_CHECKING:
     from .guard import HttpGuard
 
-__all__ = ["DurableUrls", "ManagementApi", "ManagementEngine", "start_input"]
-
 logger = logging.getLogger("azure_functions_durable_graph.local")
 
 #: The extension pages instance queries with `top` and this header, both ways.
