@@ -21,18 +21,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import store_open
 from .app_loader import LoadedApp, load_app, unload_app
 from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
-from .durable_urls import DurableUrls
 from .engine import Engine
 from .errors import LocalHostError
-from .http_functions import HttpFunction, index_http_functions
-from .management_api import ManagementApi
-from .server import AppServer
+from .http.durable_urls import DurableUrls
+from .http.functions import HttpFunction, index_http_functions
+from .http.management_api import ManagementApi
+from .http.server import AppServer
 from .settings import HostSettings, apply_local_settings, read_host_settings
-from .store import Store
+from .store import opening
+from .store.store import Store
 from .worker_loop import close_sdk_session, run_sync
 
 STORE_DIR = ".durable-graph"
@@ -173,7 +173,7 @@ class LocalHost:
         self._applied_env: dict[str, str] = {}
         self._loaded: LoadedApp | None = None
         self._store: Store | None = None
-        self._store_lock: store_open.StoreLock | None = None
+        self._store_lock: opening.StoreLock | None = None
         self._engine: Engine | None = None
         self._server: AppServer | None = None
         self._http: list[HttpFunction] = []
@@ -232,13 +232,13 @@ class LocalHost:
             try:
                 prepare_private_store(path)
             except OSError as exc:
-                raise store_open.StoreUnavailable(
+                raise opening.StoreUnavailable(
                     path,
                     f"it cannot be created or opened ({exc.strerror or exc})",
                     "make its folder writable by this user, or give another --store",
                 ) from None
-        self._store_lock = store_open.StoreLock(path)  # held until stop()
-        store = store_open.open_file_store(path)
+        self._store_lock = opening.StoreLock(path)  # held until stop()
+        store = opening.open_file_store(path)
         _make_private(path)  # the journal files SQLite has just created
         return store
 

@@ -14,9 +14,10 @@ from collections.abc import Awaitable, Callable
 
 from . import history as h
 from .clock import Clock
-from .decisions import event_message
-from .store import PendingTimer, Store
-from .store_faults import retry_write
+from .decisions_state import event_message
+from .store.faults import retry_write
+from .store.records import PendingTimer
+from .store.store import Store
 
 logger = logging.getLogger(__name__)
 
