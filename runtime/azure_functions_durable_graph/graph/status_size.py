@@ -30,7 +30,9 @@ def _size(status: dict[str, Any]) -> int:
 def bounded_status(status: dict[str, Any]) -> dict[str, Any]:
     """The status, bounded as the module docstring says."""
     counts = {name: len(status.get(name) or []) for name in LISTS}
-    if max(counts.values()) <= SHOWN and _size(status) <= STATUS_LIMIT:
+    # Measured only when something in it can be large: most publishes skip the JSON dump.
+    sized = any(status.get(name) for name in ("interrupts", "rejected", "retry", "children"))
+    if max(counts.values()) <= SHOWN and (not sized or _size(status) <= STATUS_LIMIT):
         return status
     status = {**status, "retry": _short_retry(status.get("retry"))}
     shown = SHOWN
