@@ -28,7 +28,16 @@ from .errors import ApiError, error_response, json_response, shown
 from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_run_id
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
-from .steps import FORK_KEYS, all_steps, fork_input, log_id, page, running_state, step_count
+from .steps import (
+    FORK_KEYS,
+    all_steps,
+    fork_input,
+    log_id,
+    page,
+    purge_step_log,
+    running_state,
+    step_count,
+)
 from .urls import api_base, run_url
 
 logger = logging.getLogger("azure_functions_durable_graph")
@@ -142,7 +151,10 @@ class GraphApi:
         run: RunInput,
         instance_id: str | None,
     ) -> func.HttpResponse:
+        replaced = None if instance_id is None else await calls.current_status(client, instance_id)
         instance_id = await calls.start(client, self.orchestrator_name, instance_id, run.to_dict())
+        if replaced is not None:  # a finished run replaced: its step log goes with it
+            await purge_step_log(client, replaced)
         status_url = run_url(api_base(req, segments_after_base=3), instance_id)
         body_out = {
             "instance_id": instance_id,

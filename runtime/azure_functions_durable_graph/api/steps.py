@@ -9,6 +9,7 @@ host, across continue-as-new boundaries.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,8 @@ from ..graph.registry import GraphRegistry
 from ..graph.steplog import STEPS_ENTITY, entity_key, fold, new_log_id, replay_changes
 from ..graph.wire import decode_json_text
 from .errors import ApiError
+
+logger = logging.getLogger(__name__)
 
 MAX_PAGE = 500
 #: Body keys of POST /api/graphs/{name}/runs that start a fork of an earlier run.
@@ -113,6 +116,23 @@ async def read_records(
         return []
     records = decode_json_text(response.entity_state)
     return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+async def purge_step_log(client: Any, status: Any) -> None:
+    """Purge a run's step log entities (a finished run being replaced by one with its id).
+
+    On Azure, entities are stored as instances named ``@name@key``, so purging that id
+    deletes one; the local host does the same. A failure is logged, never raised: the new
+    run reads its own log (its log id differs) whatever is left behind.
+    """
+    instance_id = str(getattr(status, "instance_id", ""))
+    log = log_id(status)
+    for execution in range(1, step_count(status) + 1):
+        key = entity_key(instance_id, execution, log)
+        try:
+            await client.purge_instance_history(f"@{STEPS_ENTITY}@{key}")
+        except Exception:  # nothing recorded for this execution, or the backend refused
+            logger.info("step log %s of a replaced run was not purged", key, exc_info=True)
 
 
 async def all_steps(

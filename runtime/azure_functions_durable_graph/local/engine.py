@@ -250,7 +250,13 @@ class Engine:
         return [status_body(r, show_input=True) for r in records]
 
     async def purge(self, instance_id: str) -> int:
-        """Delete an instance's state and history; returns the number deleted (0 or 1)."""
+        """Delete an instance's state and history; returns the number deleted (0 or 1).
+
+        An entity's id (``@name@key``) purges the entity's state, as on Azure, where
+        entities are stored as instances under that id.
+        """
+        if instance_id.startswith("@") and self.store.entity_state(instance_id)[0]:
+            return self.store.delete_entity(instance_id)
         return self.store.delete_instance(instance_id)
 
     async def purge_many(

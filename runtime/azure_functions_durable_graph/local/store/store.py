@@ -82,6 +82,7 @@ class Store:
         self.count_entity_operations = entities.count_entity_operations
         self.entity_state = entities.entity_state
         self.put_entity_state = entities.put_entity_state
+        self.delete_entity = entities.delete_entity
 
     def close(self) -> None:
         self._db.close()
