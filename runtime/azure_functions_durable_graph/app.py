@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` here: the Functions worker reads the
 registered functions' annotations at indexing time, so they stay real objects.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import azure.durable_functions as df
@@ -14,30 +14,27 @@ from . import _sdk_speedups
 from .api.handlers import GraphApi
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.runs_list import list_runs as _list_runs
+from .compat.engine_v1 import activities as engine_v1
+from .compat.engine_v1.loop import run_legacy
+from .durable import activities as engine_v2
+from .durable.orchestrator import run_graph
+from .durable.protocol import (
+    APPLY_ACTIVITY,
+    ENGINE_V2,
+    EVENT_HANDLER_ACTIVITY,
+    ORCHESTRATOR_NAME,
+    STEP_ACTIVITY,
+    STEPS_ENTITY,
+    TASK_ACTIVITY,
+    V1_EVENT_ACTIVITY,
+    V1_NODE_ACTIVITY,
+    RunInput,
+)
+from .durable.steplog import record_step
+from .durable.wire import decode_json_text
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
-from .graph.orchestration import (
-    EVENT_ACTIVITY,
-    NODE_ACTIVITY,
-    ORCHESTRATOR_NAME,
-    make_orchestrator,
-)
 from .graph.registry import GraphRegistry
-from .graph.steplog import STEPS_ENTITY, record_step
-from .graph.steps import apply_event, run_node_step
-from .graph.tasks import (
-    APPLY_ACTIVITY,
-    EVENT_ACTIVITY_V2,
-    STEP_ACTIVITY,
-    TASK_ACTIVITY,
-    apply_updates,
-    run_step,
-    run_task,
-)
-from .graph.tasks import (
-    apply_event as apply_event_v2,
-)
-from .graph.wire import decode_json_text
 
 #: Names of the HTTP functions, prefixed like the durable ones.
 HTTP_FUNCTIONS = {
@@ -125,13 +122,13 @@ class DurableGraphApp:
         )
 
         activities: list[tuple[str, Callable[[GraphRegistry, dict[str, Any]], Any]]] = [
-            (STEP_ACTIVITY, run_step),
-            (TASK_ACTIVITY, run_task),
-            (APPLY_ACTIVITY, apply_updates),
-            (EVENT_ACTIVITY_V2, apply_event_v2),
-            # The 0.1.0 activities, for runs started before engine v2.
-            (NODE_ACTIVITY, run_node_step),
-            (EVENT_ACTIVITY, apply_event),
+            (STEP_ACTIVITY, engine_v2.run_step),
+            (TASK_ACTIVITY, engine_v2.run_task),
+            (APPLY_ACTIVITY, engine_v2.apply_updates),
+            (EVENT_HANDLER_ACTIVITY, engine_v2.apply_event),
+            # Engine 1's activities, for runs started by 0.1.0.
+            (V1_NODE_ACTIVITY, engine_v1.run_node_step),
+            (V1_EVENT_ACTIVITY, engine_v1.apply_event),
         ]
         for name, body in activities:
             _apply(
@@ -200,6 +197,26 @@ class DurableGraphApp:
                 bp.function_name(HTTP_FUNCTIONS[method_handler.__name__]),
                 bp.route(route=route, methods=["GET"], auth_level=auth),
             )
+
+
+Orchestrator = Callable[[Any], Generator[Any, Any, dict[str, Any] | None]]
+
+
+def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
+    """The orchestration trigger: each run replays through the engine that started it.
+
+    Runs started by 0.1.0 (input without ``"engine"``) go to the sealed engine-1
+    loop; every other run to engine 2. This is the one place that knows both.
+    """
+
+    def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any] | None]:
+        run = RunInput.parse(context.get_input(expected_type=object))
+        manifest = registry.get(run.graph_name, run.graph_hash).manifest
+        if run.engine < ENGINE_V2:
+            return (yield from run_legacy(context, manifest, run))
+        return (yield from run_graph(context, manifest, run))
+
+    return orchestrator
 
 
 def _plain(
