@@ -1,4 +1,7 @@
-"""Map a Durable orchestration status onto the run resource of GET /api/runs/{id}."""
+"""Map a Durable orchestration status onto the run resource of GET /api/runs/{id}.
+
+The custom status it reads is `durable.protocol.CustomStatus` (its one definition).
+"""
 
 from __future__ import annotations
 

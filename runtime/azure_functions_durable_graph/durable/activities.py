@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
@@ -28,7 +28,17 @@ from ..graph.manifest import GraphRegistration
 from ..graph.registry import GraphRegistry
 from ..graph.routing import RouteDecision
 from ..graph.types import Command
-from .targets import Target, describe_task, goto_targets, route_targets
+from .protocol import (
+    ActivityError,
+    AppliedResult,
+    FailedResult,
+    InterruptedResult,
+    RejectedResult,
+    Target,
+    TaskResult,
+    WaitDecision,
+)
+from .targets import describe_task, goto_targets, route_targets
 from .user_code import user_call
 
 
@@ -38,7 +48,9 @@ class _NodeResult:
     goto: list[Target]
 
 
-async def run_step(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[str, Any]:
+async def run_step(
+    registry: GraphRegistry, request: Mapping[str, Any]
+) -> AppliedResult | FailedResult | InterruptedResult:
     """A node alone in its superstep: handler, reducers and route in one call."""
     registration = registry.get(str(request["graph_name"]), str(request["graph_hash"]))
     task = request["task"]
@@ -56,7 +68,9 @@ async def run_step(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[
         return _failed(registration, task, exc, retryable=False)
 
 
-async def run_task(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[str, Any]:
+async def run_task(
+    registry: GraphRegistry, request: Mapping[str, Any]
+) -> TaskResult | FailedResult | InterruptedResult:
     """One node of a parallel superstep: its update (JSON) and any Command goto."""
     registration = registry.get(str(request["graph_name"]), str(request["graph_hash"]))
     task = request["task"]
@@ -66,20 +80,24 @@ async def run_task(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[
         return _interrupted(pause)
     except DurableGraphError as exc:
         return _failed(registration, task, exc)
-    return {"ok": True, "update": result.update, "goto": result.goto}
+    return TaskResult(ok=True, update=result.update, goto=result.goto)
 
 
-async def apply_updates(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[str, Any]:
+async def apply_updates(
+    registry: GraphRegistry, request: Mapping[str, Any]
+) -> AppliedResult | FailedResult:
     """A superstep's updates (in trigger order) through the reducers, then the routes."""
     registration = registry.get(str(request["graph_name"]), str(request["graph_hash"]))
     entries = request["updates"]
     try:
         return await _apply(registration, request["state"], entries, allow_wait=len(entries) == 1)
     except DurableGraphError as exc:
-        return {"ok": False, "error": _error(exc, None), "retryable": False}
+        return FailedResult(ok=False, error=_error(exc, None), retryable=False)
 
 
-async def apply_event(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[str, Any]:
+async def apply_event(
+    registry: GraphRegistry, request: Mapping[str, Any]
+) -> AppliedResult | RejectedResult:
     """An event's handler; a failure rejects the event (the run keeps waiting)."""
     registration = registry.get(str(request["graph_name"]), str(request["graph_hash"]))
     event_name = str(request["event_name"])
@@ -104,8 +122,8 @@ async def apply_event(registry: GraphRegistry, request: Mapping[str, Any]) -> di
         update = _update_from(registration, source, result, state, loaded)
         new = codec.apply(state, [(source, update)])
     except DurableGraphError as exc:
-        return {"ok": False, "rejected": True, "error": _error(exc, None)}
-    return {"ok": True, "set": changed_fields(state, new), "unset": removed_fields(state, new)}
+        return RejectedResult(ok=False, rejected=True, error=_error(exc, None))
+    return AppliedResult(ok=True, set=changed_fields(state, new), unset=removed_fields(state, new))
 
 
 async def _run_node(
@@ -216,7 +234,7 @@ async def _apply(
     entries: Sequence[Mapping[str, Any]],
     *,
     allow_wait: bool,
-) -> dict[str, Any]:
+) -> AppliedResult:
     """Reducers over all updates, then each node's route on its own view of the state.
 
     A route sees the state before the superstep plus its own node's update
@@ -257,23 +275,20 @@ async def _apply(
             chosen = [{"node": n} for n in definition.next_nodes]
         targets.extend(chosen)
         targets.extend(entry.get("goto") or [])
-    result: dict[str, Any] = {
-        "ok": True,
-        "set": changed_fields(state, new),
-        "unset": removed_fields(state, new),
-        "targets": targets,
-    }
+    result = AppliedResult(
+        ok=True, set=changed_fields(state, new), unset=removed_fields(state, new), targets=targets
+    )
     if wait is not None:
-        result["wait"] = wait.to_dict()
+        result["wait"] = cast(WaitDecision, wait.to_dict())
     return result
 
 
-def _interrupted(pause: GraphInterrupt) -> dict[str, Any]:
+def _interrupted(pause: GraphInterrupt) -> InterruptedResult:
     try:
         value = to_jsonable_python(pause.value)
     except Exception:
         value = repr(pause.value)
-    return {"ok": False, "interrupt": {"value": value, "index": pause.index}}
+    return InterruptedResult(ok=False, interrupt={"value": value, "index": pause.index})
 
 
 def _failed(
@@ -282,15 +297,15 @@ def _failed(
     exc: DurableGraphError,
     *,
     retryable: bool | None = None,
-) -> dict[str, Any]:
+) -> FailedResult:
     if retryable is None:
         policy = registration.retry_policies.get(str(task["node"]))
         cause = exc.__cause__ if isinstance(exc, NodeExecutionError) else None
         retryable = bool(policy is not None and cause is not None and policy.should_retry(cause))
-    return {"ok": False, "error": _error(exc, task), "retryable": retryable}
+    return FailedResult(ok=False, error=_error(exc, task), retryable=retryable)
 
 
-def _error(exc: DurableGraphError, task: Mapping[str, Any] | None) -> dict[str, Any]:
+def _error(exc: DurableGraphError, task: Mapping[str, Any] | None) -> ActivityError:
     cause = exc.__cause__ if isinstance(exc, NodeExecutionError) else None
     return {
         "type": type(cause).__name__ if cause is not None else type(exc).__name__,

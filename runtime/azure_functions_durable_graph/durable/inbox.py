@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from .protocol import INBOX_EVENT
+from .protocol import INBOX_EVENT, DurableTask, OrchestrationContext, TimerTask
 from .wire import EVENT_ENVELOPE_KEY, RESUME_ENVELOPE_KEY, decode_json_text
 
 Message = dict[str, Any]
@@ -35,7 +35,10 @@ class Inbox:
     """The standing wait and the messages it has collected (`messages` is carried)."""
 
     def __init__(
-        self, context: Any, messages: list[Message], on_change: Callable[[], None]
+        self,
+        context: OrchestrationContext,
+        messages: list[Message],
+        on_change: Callable[[], None],
     ) -> None:
         self._context = context
         self.messages = messages
@@ -43,10 +46,10 @@ class Inbox:
         self._received = 0  # standing waits completed in this execution
         self._wait = self._new_wait()
 
-    def _new_wait(self) -> Any:
+    def _new_wait(self) -> DurableTask:
         return self._context.wait_for_external_event(INBOX_EVENT, expected_type=object)
 
-    def wait_for(self, work: Any) -> Generator[Any, Any, Any]:
+    def wait_for(self, work: DurableTask) -> Generator[DurableTask, object, DurableTask]:
         """Yield until `work` completes, collecting messages meanwhile; returns `work`.
 
         `work` may fail: the caller reads ``work.state``/``work.result`` (a task_any
@@ -58,7 +61,7 @@ class Inbox:
                 self._collect()
         return work
 
-    def next_message(self, timer: Any | None = None) -> Generator[Any, Any, bool]:
+    def next_message(self, timer: TimerTask | None = None) -> Generator[DurableTask, object, bool]:
         """Wait for one more message (True), or for `timer` to fire first (False)."""
         if timer is None:
             yield self._wait
@@ -85,7 +88,7 @@ class Inbox:
                 return message
         return None
 
-    def drain_history(self) -> Generator[Any, Any, None]:
+    def drain_history(self) -> Generator[DurableTask, object, None]:
         """Collect messages already in this execution's history before it continues as new.
 
         Events the extension delivered in the same batch as the continue-as-new

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator
-from datetime import timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from azure.durable_functions import EntityId
@@ -27,14 +27,35 @@ from ..graph.manifest import GraphManifest
 from ..graph.routing import COMPLETE
 from .inbox import Inbox
 from .progress import Progress
-from .protocol import ENGINE_V2, EVENT_HANDLER_ACTIVITY, STEPS_ENTITY, RunInput, entity_key
+from .protocol import (
+    ENGINE_V2,
+    EVENT_HANDLER_ACTIVITY,
+    STEPS_ENTITY,
+    Applied,
+    CustomStatus,
+    DurableTask,
+    EventRequest,
+    Failed,
+    OrchestrationContext,
+    Rejected,
+    RunInput,
+    StepRecord,
+    Target,
+    TimerTask,
+    WaitDecision,
+    Waiting,
+    entity_key,
+    failure,
+    parse_result,
+    utc_now,
+)
 from .superstep import Superstep
 from .targets import plain, plan_next
 
 
 def run_graph(
-    context: Any, manifest: GraphManifest, run: RunInput
-) -> Generator[Any, Any, dict[str, Any] | None]:
+    context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+) -> Generator[DurableTask, object, dict[str, Any] | None]:
     """One execution of an engine-2 run (app.py dispatches runs by engine number)."""
     return (yield from _Run(context, manifest, run).execute())
 
@@ -42,7 +63,9 @@ def run_graph(
 class _Run:
     """One execution of an engine-v2 run."""
 
-    def __init__(self, context: Any, manifest: GraphManifest, run: RunInput) -> None:
+    def __init__(
+        self, context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+    ) -> None:
         self.context = context
         self.manifest = manifest
         self.run = run
@@ -53,11 +76,11 @@ class _Run:
             self.progress = Progress(state=run.state, active=[plain(manifest.entrypoint)])
         self.per_execution = run.steps_per_execution or manifest.steps_per_execution
         self.step: Superstep | None = None
-        self.waiting: dict[str, Any] | None = None
+        self.waiting: Waiting | None = None
         self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
         self.inbox = Inbox(context, self.progress.inbox, self.publish)
 
-    def execute(self) -> Generator[Any, Any, dict[str, Any] | None]:
+    def execute(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
         progress = self.progress
         done_here = 0
         if not progress.log_started:
@@ -87,7 +110,7 @@ class _Run:
             self.step = None
             self._change(outcome.set, outcome.unset)
             targets = outcome.targets
-            record = {
+            record: StepRecord = {
                 "kind": "step",
                 "superstep": progress.superstep,
                 "execution": progress.executions,
@@ -121,11 +144,9 @@ class _Run:
         }
 
     def _now(self) -> str:
-        moment = self.context.current_utc_datetime
-        moment = moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
-        return str(moment.isoformat())
+        return utc_now(self.context).isoformat()
 
-    def _log(self, record: dict[str, Any]) -> None:
+    def _log(self, record: StepRecord) -> None:
         """Signal the step log entity of this execution (fire and forget; see steplog.py)."""
         if not self.run.record_steps:
             return
@@ -139,16 +160,14 @@ class _Run:
             state.pop(key, None)
 
     def _wait_for_event(
-        self, decision: dict[str, Any]
-    ) -> Generator[Any, Any, list[dict[str, Any]]]:
+        self, decision: WaitDecision
+    ) -> Generator[DurableTask, object, list[Target]]:
         """Consume the wait's event from the inbox (FIFO), racing the timeout if any."""
         name = decision["event_name"]
-        timer = None
+        timer: TimerTask | None = None
         self.waiting = {"event_name": name, "resume_node": decision["resume_node"]}
         if decision.get("timeout_seconds") is not None:
-            now = self.context.current_utc_datetime
-            now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now
-            deadline = now + timedelta(seconds=decision["timeout_seconds"])
+            deadline = utc_now(self.context) + timedelta(seconds=decision["timeout_seconds"])
             self.waiting["timeout_node"] = decision["timeout_node"]
             self.waiting["deadline"] = deadline.isoformat()
             timer = self.context.create_timer(deadline)
@@ -171,20 +190,24 @@ class _Run:
         finally:
             self.waiting = None
 
-    def _apply_event(self, name: str, message: dict[str, Any]) -> Generator[Any, Any, bool]:
-        request = {
-            **self.pinned,
-            "event_name": name,
-            "payload": message.get("payload"),
-            "state": self.progress.state,
-        }
+    def _apply_event(
+        self, name: str, message: dict[str, Any]
+    ) -> Generator[DurableTask, object, bool]:
+        request = EventRequest(
+            graph_name=self.run.graph_name,
+            graph_hash=self.run.graph_hash,
+            event_name=name,
+            payload=message.get("payload"),
+            state=self.progress.state,
+        )
         call = self.context.call_activity(EVENT_HANDLER_ACTIVITY, request, expected_type=dict)
         yield from self.inbox.wait_for(call)
         result = call.result
         if call.state.name == "FAILED" or not isinstance(result, dict):
             raise GraphRunFailed("ActivityFailed", str(result).strip())
-        if result.get("ok"):
-            changed, removed = dict(result.get("set") or {}), list(result.get("unset") or [])
+        outcome = parse_result(result)
+        if isinstance(outcome, Applied):
+            changed, removed = outcome.set, outcome.unset
             self._change(changed, removed)
             self.event = {
                 "name": name,
@@ -194,10 +217,9 @@ class _Run:
                 "unset": removed,
             }
             return True
-        error = result.get("error") or {}
-        if not result.get("rejected"):
-            raise GraphRunFailed(str(error.get("type", "Error")), str(error.get("message", "")))
-        self.progress.reject(message, str(error.get("message", "rejected")))
+        if not isinstance(outcome, Rejected):
+            raise failure(outcome.error if isinstance(outcome, Failed) else {})
+        self.progress.reject(message, str(outcome.error.get("message", "rejected")))
         return False
 
     def _reject_resumes(self) -> None:
@@ -217,22 +239,22 @@ class _Run:
         active = [task["node"] for task in progress.active]
         self.context.set_custom_status(
             bounded_status(
-                {
-                    "graph": self.manifest.graph_name,
-                    "version": self.manifest.version,
-                    "hash": self.manifest.graph_hash,
-                    "engine": ENGINE_V2,
-                    "node": active[0] if active else progress.last_node,
-                    "step": progress.superstep,
-                    "active": active,
-                    "waiting": self.waiting,
-                    "interrupts": step.interrupts if step is not None else [],
-                    "retry": step.retrying if step is not None else None,
-                    "children": step.children if step is not None else [],
-                    "pending_events": [{"name": n, "count": c} for n, c in pending.items()],
-                    "rejected": progress.rejected[-5:],
-                    "executions": progress.executions,
-                }
+                CustomStatus(
+                    graph=self.manifest.graph_name,
+                    version=self.manifest.version,
+                    hash=self.manifest.graph_hash,
+                    engine=ENGINE_V2,
+                    node=active[0] if active else progress.last_node,
+                    step=progress.superstep,
+                    active=active,
+                    waiting=self.waiting,
+                    interrupts=step.interrupts if step is not None else [],
+                    retry=step.retrying if step is not None else None,
+                    children=step.children if step is not None else [],
+                    pending_events=[{"name": n, "count": c} for n, c in pending.items()],
+                    rejected=progress.rejected[-5:],
+                    executions=progress.executions,
+                )
             )
         )
 
@@ -241,7 +263,7 @@ class _Run:
 STATUS_LIMIT = 15_000
 
 
-def bounded_status(status: dict[str, Any]) -> dict[str, Any]:
+def bounded_status(status: CustomStatus) -> CustomStatus:
     """The status, with interrupt values and rejections elided when it would be too large.
 
     An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .protocol import Target
+
 #: How many rejected events/resumes the status keeps (oldest dropped first).
 REJECTED_KEPT = 20
 
@@ -20,7 +22,7 @@ class Progress:
     """The mutable part of a run; JSON-serialisable as a whole."""
 
     state: dict[str, Any]
-    active: list[dict[str, Any]]
+    active: list[Target]
     deferred: list[str] = field(default_factory=list)
     superstep: int = 0
     path: list[str] = field(default_factory=list)

@@ -14,24 +14,48 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from ..errors import GraphRunFailed
 from ..graph.manifest import GraphManifest, NodeDefinition
 from ..graph.types import NodeTimeout
 from .inbox import Inbox
 from .progress import Progress
-from .protocol import APPLY_ACTIVITY, ENGINE_V2, ORCHESTRATOR_NAME, STEP_ACTIVITY, TASK_ACTIVITY
+from .protocol import (
+    APPLY_ACTIVITY,
+    ENGINE_V2,
+    ORCHESTRATOR_NAME,
+    STEP_ACTIVITY,
+    TASK_ACTIVITY,
+    ActivityError,
+    Applied,
+    ApplyRequest,
+    DurableTask,
+    Failed,
+    Handoff,
+    Interrupted,
+    OrchestrationContext,
+    Rejected,
+    Target,
+    TaskDone,
+    TaskRequest,
+    TimerTask,
+    UpdateEntry,
+    WaitDecision,
+    failure,
+    parse_result,
+    utc_now,
+)
 
-Result = dict[str, Any]
+Result = Applied | TaskDone | Handoff
 
 
 @dataclass
 class _Slot:
     """One task of the superstep and what is known of it so far."""
 
-    task: dict[str, Any]
+    task: Target
     attempt: int = 1
     due: datetime | None = None
     resume: list[Any] = field(default_factory=list)
@@ -45,8 +69,8 @@ class Outcome:
 
     set: dict[str, Any]
     unset: list[str]
-    targets: list[dict[str, Any]]
-    wait: dict[str, Any] | None
+    targets: list[Target]
+    wait: WaitDecision | None
 
 
 class Superstep:
@@ -54,7 +78,7 @@ class Superstep:
 
     def __init__(
         self,
-        context: Any,
+        context: OrchestrationContext,
         manifest: GraphManifest,
         pinned: Mapping[str, str],
         inbox: Inbox,
@@ -69,7 +93,7 @@ class Superstep:
         self.publish = publish
         many = len(progress.active) > 1
         self.slots = [
-            _Slot({**task, "index": i} if many else dict(task))
+            _Slot(cast(Target, {**task, "index": i}) if many else cast(Target, dict(task)))
             for i, task in enumerate(progress.active)
         ]
         self.alone = not many and self._node(self.slots[0]).subgraph is None
@@ -80,16 +104,20 @@ class Superstep:
         """What each task did, for the step log: node, attempts, resumes and its update."""
         tasks = []
         for slot in self.slots:
-            result = slot.result or {}
+            result = slot.result
             entry: dict[str, Any] = {"node": slot.task["node"], "attempts": slot.attempt}
             if "arg" in slot.task:
                 entry["arg"] = slot.task["arg"]
             if slot.resume:
                 entry["resumes"] = list(slot.resume)
-            if "handoff" in result:
-                entry["error"] = result["handoff"]["error"]
+            if isinstance(result, Handoff):
+                entry["error"] = result.target.get("error")
+            elif isinstance(result, Applied):
+                entry["update"] = result.set if self.alone else {}
+            elif isinstance(result, TaskDone):
+                entry["update"] = {} if self.alone else result.update
             else:
-                entry["update"] = result.get("set", {}) if self.alone else result.get("update", {})
+                entry["update"] = {}
             tasks.append(entry)
         return tasks
 
@@ -101,12 +129,9 @@ class Superstep:
         return self.manifest.nodes[slot.task["node"]]
 
     def _now(self) -> datetime:
-        moment: datetime = self.context.current_utc_datetime
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc)
+        return utc_now(self.context)
 
-    def run(self) -> Generator[Any, Any, Outcome]:
+    def run(self) -> Generator[DurableTask, object, Outcome]:
         while any(s.result is None for s in self.slots):
             self._reject_stale_resumes()
             now = self._now()
@@ -119,14 +144,14 @@ class Superstep:
                 yield from self._attempt(ready)
                 continue
             yield from self._wait_for_resume_or_retry()
-        first = self.slots[0].result or {}
-        if self.alone and "handoff" not in first:
-            return _outcome(first)
+        first = self.slots[0].result
+        if self.alone and isinstance(first, Applied):
+            return Outcome(first.set, first.unset, first.targets, first.wait)
         return (yield from self._apply())
 
     # -- attempts ------------------------------------------------------------------------
 
-    def _attempt(self, slots: list[_Slot]) -> Generator[Any, Any, None]:
+    def _attempt(self, slots: list[_Slot]) -> Generator[DurableTask, object, None]:
         calls = [self._call(slot) for slot in slots]
         self.retrying = None
         self.publish()
@@ -137,7 +162,7 @@ class Superstep:
                 yield from self.inbox.wait_for(call)
             self._settle(slot, call, timer)
 
-    def _call(self, slot: _Slot) -> tuple[Any, Any]:
+    def _call(self, slot: _Slot) -> tuple[DurableTask, TimerTask | None]:
         """The Durable task of one attempt, raced against the node's timeout if it has one."""
         node = self._node(slot)
         context = self.context
@@ -145,8 +170,9 @@ class Superstep:
         if node.subgraph is not None:
             sub = node.subgraph
             shared = {k: self.progress.state[k] for k in sub["shared"] if k in self.progress.state}
-            if isinstance(task.get("arg"), dict):  # a Send's argument is the child's input
-                shared = dict(task["arg"])
+            arg = task.get("arg")
+            if isinstance(arg, dict):  # a Send's argument is the child's input
+                shared = dict(arg)
             child_id = (
                 f"{context.instance_id}:{task['node']}:{self.progress.executions}."
                 f"{self.progress.superstep}.{task.get('index', 0)}.{slot.attempt}"
@@ -163,12 +189,13 @@ class Superstep:
                 ORCHESTRATOR_NAME, child_input, instance_id=child_id, expected_type=dict
             )
         else:
-            request: dict[str, Any] = {
-                **self.pinned,
-                "task": task,
-                "attempt": slot.attempt,
-                "resume": slot.resume,
-            }
+            request = TaskRequest(
+                graph_name=self.pinned["graph_name"],
+                graph_hash=self.pinned["graph_hash"],
+                task=task,
+                attempt=slot.attempt,
+                resume=slot.resume,
+            )
             if self.alone or "arg" not in task:
                 request["state"] = self.progress.state
             activity = STEP_ACTIVITY if self.alone else TASK_ACTIVITY
@@ -178,46 +205,50 @@ class Superstep:
         timer = context.create_timer(self._now() + timedelta(seconds=node.timeout_seconds))
         return context.task_any([work, timer]), timer
 
-    def _settle(self, slot: _Slot, call: Any, timer: Any) -> None:
+    def _settle(self, slot: _Slot, call: DurableTask, timer: TimerTask | None) -> None:
         """Turn one attempt's completion into a result, a retry, an interrupt or a failure."""
         node = self._node(slot)
         if timer is not None:
             winner = call.result
             if winner is timer:
                 seconds = node.timeout_seconds or 0.0
-                error = {"type": "NodeTimeout", "message": str(NodeTimeout(node.name, seconds))}
+                error = ActivityError(
+                    type="NodeTimeout", message=str(NodeTimeout(node.name, seconds))
+                )
                 retry = node.retry is not None and bool(node.retry.get("retry_timeouts"))
                 return self._failed(slot, error, retryable=retry)
             timer.cancel()
-            call = winner
+            call = winner  # type: ignore[assignment]  # task_any's result is the winning task
         if call.state.name == "FAILED":  # a sub-orchestration or activity failed in Durable
             kind = "SubgraphFailed" if node.subgraph is not None else "ActivityFailed"
             message = str(call.result).strip()
-            return self._failed(slot, {"type": kind, "message": message}, retryable=False)
+            return self._failed(slot, ActivityError(type=kind, message=message), retryable=False)
         result = call.result
         if node.subgraph is not None:
             output = result if isinstance(result, Mapping) else {}
             child_state = output.get("state") or {}
             update = {k: child_state[k] for k in node.subgraph["shared"] if k in child_state}
-            slot.result = {"ok": True, "update": update, "goto": []}
+            slot.result = TaskDone(update, [])
             return None
-        if not isinstance(result, Mapping) or "ok" not in result:
-            message = f"unexpected activity result {result!r}"
-            return self._failed(slot, {"type": "InvalidActivityResult", "message": message}, False)
-        if result["ok"]:
-            slot.result = dict(result)
+        try:
+            outcome = parse_result(result)
+        except GraphRunFailed as exc:
+            error = ActivityError(type=exc.error_type, message=str(exc))
+            return self._failed(slot, error, False)
+        if isinstance(outcome, (Applied, TaskDone)):
+            slot.result = outcome
             return None
-        if "interrupt" in result:
-            pause = result["interrupt"]
+        if isinstance(outcome, Interrupted):
             slot.interrupt = {
-                "id": self._interrupt_id(slot, int(pause.get("index", 0))),
+                "id": self._interrupt_id(slot, outcome.index),
                 "node": slot.task["node"],
-                "value": pause.get("value"),
+                "value": outcome.value,
             }
             return None
-        return self._failed(slot, dict(result.get("error") or {}), bool(result.get("retryable")))
+        retryable = outcome.retryable if isinstance(outcome, Failed) else False
+        return self._failed(slot, outcome.error, retryable)
 
-    def _failed(self, slot: _Slot, error: dict[str, Any], retryable: bool) -> None:
+    def _failed(self, slot: _Slot, error: ActivityError, retryable: bool) -> None:
         node = self._node(slot)
         policy = node.retry
         if retryable and policy is not None and slot.attempt < int(policy["max_attempts"]):
@@ -237,9 +268,9 @@ class Superstep:
                 "message": str(error.get("message", "")),
                 "attempts": slot.attempt,
             }
-            slot.result = {"ok": True, "handoff": {"node": node.on_error, "error": info}}
+            slot.result = Handoff(Target(node=node.on_error, error=info))
             return
-        raise GraphRunFailed(str(error.get("type", "Error")), str(error.get("message", error)))
+        raise failure(error, error)
 
     def _backoff(self, slot: _Slot, policy: Mapping[str, Any]) -> float:
         """LangGraph's backoff, with jitter derived from the run so replay agrees."""
@@ -265,7 +296,7 @@ class Superstep:
 
     # -- waiting -------------------------------------------------------------------------
 
-    def _wait_for_resume_or_retry(self) -> Generator[Any, Any, None]:
+    def _wait_for_resume_or_retry(self) -> Generator[DurableTask, object, None]:
         """Nothing can run now: wait for a resume (if interrupted) or the next retry time."""
         pending = len(self.interrupts)
         self._take_resumes()  # answers that arrived while other tasks were running
@@ -304,37 +335,30 @@ class Superstep:
 
     # -- applying ------------------------------------------------------------------------
 
-    def _apply(self) -> Generator[Any, Any, Outcome]:
-        updates = []
-        handoffs: list[dict[str, Any]] = []
+    def _apply(self) -> Generator[DurableTask, object, Outcome]:
+        updates: list[UpdateEntry] = []
+        handoffs: list[Target] = []
         for slot in self.slots:
-            result = slot.result or {}
-            if "handoff" in result:  # the node failed for good: its on_error node runs next
-                handoffs.append(result["handoff"])
+            result = slot.result
+            if isinstance(result, Handoff):  # the node failed for good: its on_error node runs
+                handoffs.append(result.target)
                 continue
-            updates.append(
-                {"task": slot.task, "update": result.get("update", {}), "goto": result["goto"]}
-            )
+            done = result if isinstance(result, TaskDone) else TaskDone({}, [])
+            updates.append(UpdateEntry(task=slot.task, update=done.update, goto=done.goto))
         if not updates:
             return Outcome({}, [], handoffs, None)
-        request = {**self.pinned, "state": self.progress.state, "updates": updates}
+        request = ApplyRequest(
+            graph_name=self.pinned["graph_name"],
+            graph_hash=self.pinned["graph_hash"],
+            state=self.progress.state,
+            updates=updates,
+        )
         call = self.context.call_activity(APPLY_ACTIVITY, request, expected_type=dict)
         yield from self.inbox.wait_for(call)
         if call.state.name == "FAILED":
             raise GraphRunFailed("ActivityFailed", str(call.result).strip())
-        result = call.result
-        if not isinstance(result, Mapping) or not result.get("ok"):
-            err = (result or {}).get("error") or {} if isinstance(result, Mapping) else {}
-            raise GraphRunFailed(str(err.get("type", "Error")), str(err.get("message", result)))
-        outcome = _outcome(result)
-        outcome.targets.extend(handoffs)
-        return outcome
-
-
-def _outcome(result: Mapping[str, Any]) -> Outcome:
-    return Outcome(
-        set=dict(result.get("set") or {}),
-        unset=list(result.get("unset") or []),
-        targets=list(result.get("targets") or []),
-        wait=result.get("wait"),
-    )
+        raw = call.result
+        outcome = parse_result(raw)
+        if not isinstance(outcome, Applied):
+            raise failure(outcome.error if isinstance(outcome, (Failed, Rejected)) else {}, raw)
+        return Outcome(outcome.set, outcome.unset, [*outcome.targets, *handoffs], outcome.wait)

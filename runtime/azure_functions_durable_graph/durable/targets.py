@@ -17,8 +17,7 @@ from ..errors import RouteError
 from ..graph.manifest import GraphManifest
 from ..graph.routing import COMPLETE, RouteDecision, normalize_route, validate_against_manifest
 from ..graph.types import Send
-
-Target = dict[str, Any]
+from .protocol import Target
 
 
 def plain(node: str) -> Target:
