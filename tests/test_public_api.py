@@ -50,6 +50,7 @@ def test_exported_members():
         "NodeErrorInfo",
         "NodeExecutionError",
         "NodeTimeout",
+        "NodeTimeoutError",
         "RetryPolicy",
         "RouteDecision",
         "RouteError",
@@ -79,7 +80,7 @@ def test_errors_share_one_root():
         for n in azure_functions_durable_graph.__all__
         if n.endswith(("Error", "Exceeded", "NotFound", "NotRegistered", "Failed"))
     ]
-    assert len(errors) == 10  # NodeTimeout is a GraphError too, checked below
+    assert len(errors) == 11  # NodeTimeout (the old name of NodeTimeoutError) is checked below
     assert issubclass(azure_functions_durable_graph.NodeTimeout, DurableGraphError)
     assert all(issubclass(e, DurableGraphError) for e in errors)
 

@@ -24,6 +24,8 @@ _EXPORTS: dict[str, str] = {
     "GraphVersionNotRegistered": ".errors",
     "ManifestError": ".errors",
     "NodeExecutionError": ".errors",
+    "NodeTimeout": ".errors",
+    "NodeTimeoutError": ".errors",
     "RouteError": ".errors",
     "StateMergeError": ".errors",
     "StepLimitExceeded": ".errors",
@@ -37,7 +39,6 @@ _EXPORTS: dict[str, str] = {
     "NodeDefinition": ".graph.manifest",
     "RouteDecision": ".graph.routing",
     "Command": ".graph.types",
-    "NodeTimeout": ".graph.types",
     "RetryPolicy": ".graph.types",
     "Send": ".graph.types",
 }
@@ -52,6 +53,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         GraphVersionNotRegistered,
         ManifestError,
         NodeExecutionError,
+        NodeTimeout,
+        NodeTimeoutError,
         RouteError,
         StateMergeError,
         StepLimitExceeded,
@@ -61,7 +64,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from .graph.interrupts import NodeErrorInfo, interrupt, node_error
     from .graph.manifest import GraphManifest, GraphRegistration, NodeDefinition
     from .graph.routing import RouteDecision
-    from .graph.types import Command, NodeTimeout, RetryPolicy, Send
+    from .graph.types import Command, RetryPolicy, Send
 
 __all__ = [
     "Command",
@@ -79,6 +82,7 @@ __all__ = [
     "NodeErrorInfo",
     "NodeExecutionError",
     "NodeTimeout",
+    "NodeTimeoutError",
     "RetryPolicy",
     "RouteDecision",
     "RouteError",

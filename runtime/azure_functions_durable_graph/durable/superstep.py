@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from ..errors import GraphRunFailed
+from ..errors import GraphRunFailed, NodeTimeoutError
 from ..graph.manifest import GraphManifest, NodeDefinition
-from ..graph.types import NodeTimeout
 from .inbox import Inbox
 from .progress import Progress
 from .protocol import (
@@ -213,7 +212,7 @@ class Superstep:
             if winner is timer:
                 seconds = node.timeout_seconds or 0.0
                 error = ActivityError(
-                    type="NodeTimeout", message=str(NodeTimeout(node.name, seconds))
+                    type="NodeTimeout", message=str(NodeTimeoutError(node.name, seconds))
                 )
                 retry = node.retry is not None and bool(node.retry.get("retry_timeouts"))
                 return self._failed(slot, error, retryable=retry)

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from ..errors import ManifestError
+from .call_site import caller_site
 from .codec import PydanticCodec, StateCodec, reducer_problems
 from .manifest import (
     DEFAULT_MAX_STEPS,
@@ -54,6 +55,7 @@ class _NodeSpec:
     terminal: bool
     route_targets: object  # checked in build(): a list of node names and/or "__complete__"
     options: NodeOptions
+    declared_at: str | None  # the user's file:line of add_node
 
 
 class ManifestBuilder:
@@ -94,7 +96,9 @@ class ManifestBuilder:
         self.codec = codec
         self._entrypoint: str | None = None
         self._nodes: list[_NodeSpec] = []
-        self._events: list[tuple[str, EventHandler, object]] = []
+        self._events: list[tuple[str, EventHandler, object, str | None]] = []
+        self._declared_at = caller_site()
+        self._site: str | None = None  # what build() is checking: the user's file:line
 
     def set_entrypoint(self, node: str) -> ManifestBuilder:
         """The node every run starts at."""
@@ -129,7 +133,9 @@ class ManifestBuilder:
         """
         options = NodeOptions(defer, retry, timeout, on_error, input_model)
         self._nodes.append(
-            _NodeSpec(name, handler, next_node, route, terminal, route_targets, options)
+            _NodeSpec(
+                name, handler, next_node, route, terminal, route_targets, options, caller_site()
+            )
         )
         return self
 
@@ -145,11 +151,29 @@ class ManifestBuilder:
         With `payload_model`, the HTTP API validates each event's payload (422 when
         invalid) and the handler receives the model instance.
         """
-        self._events.append((event_name, handler, payload_model))
+        self._events.append((event_name, handler, payload_model, caller_site()))
         return self
 
     def build(self) -> GraphRegistration:
-        """Validate the declaration and return the registration (manifest + handlers)."""
+        """Validate the declaration and return the registration (manifest + handlers).
+
+        A `ManifestError` carries ``declared_at``: the user's ``file:line`` of the
+        add_node/add_event_handler call it is about (else of this build() call), also
+        shown under the message in tracebacks.
+        """
+        build_site = caller_site()
+        try:
+            return self._build(build_site)
+        except ManifestError as exc:
+            where = self._site or build_site
+            exc.declared_at = where
+            if where is not None and hasattr(exc, "add_note"):  # Python 3.11+
+                exc.add_note(f"declared at {where}")
+            raise
+        finally:
+            self._site = None
+
+    def _build(self, build_site: str | None) -> GraphRegistration:
         fail = self._fail
         if not isinstance(self.graph_name, str) or not _NAME.match(self.graph_name):
             raise ManifestError(
@@ -168,6 +192,7 @@ class ManifestBuilder:
 
         nodes: dict[str, _NodeSpec] = {}
         for spec in self._nodes:
+            self._site = spec.declared_at
             if not isinstance(spec.name, str) or not spec.name or spec.name == COMPLETE:
                 fail(
                     f"node names must be non-empty strings other than {COMPLETE!r}; "
@@ -183,6 +208,7 @@ class ManifestBuilder:
             if spec.route is not None and not callable(spec.route):
                 fail(f"node {spec.name!r} route must be callable; got {spec.route!r}")
             nodes[spec.name] = spec
+        self._site = build_site
         if not nodes:
             fail("has no nodes; add at least one with add_node()")
 
@@ -192,6 +218,7 @@ class ManifestBuilder:
         if self._entrypoint not in nodes:
             fail(f"entrypoint {self._entrypoint!r} is not a node; nodes: {known}")
         for spec in nodes.values():
+            self._site = spec.declared_at
             if spec.terminal and spec.next_node is not None:
                 fail(
                     f"node {spec.name!r} is terminal and cannot have a next_node "
@@ -205,12 +232,14 @@ class ManifestBuilder:
                     "give it one, or mark it terminal=True"
                 )
         targets = {name: self._route_targets(spec, nodes) for name, spec in nodes.items()}
+        self._site = build_site
         for problem in reducer_problems(self.state_model) if self.state_model else []:
             fail(problem)
 
         events: dict[str, EventHandler] = {}
         payload_models: dict[str, type[BaseModel]] = {}
-        for event_name, handler, payload_model in self._events:
+        for event_name, handler, payload_model, declared_at in self._events:
+            self._site = declared_at
             if not isinstance(event_name, str) or not event_name:
                 fail(f"event names must be non-empty strings; got {event_name!r}")
             if event_name in events:
@@ -223,6 +252,7 @@ class ManifestBuilder:
             events[event_name] = handler
 
         definitions = self._definitions(nodes, targets, codec, default_retry)
+        self._site = build_site
         return self._registration(nodes, events, payload_models, definitions, codec, default_retry)
 
     def _codec(self) -> StateCodec:
@@ -249,6 +279,7 @@ class ManifestBuilder:
         parent_fields = list(self._schema(codec).get("properties", {}))
         definitions = {}
         for name, spec in nodes.items():
+            self._site = spec.declared_at
             opts = spec.options
             child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
             input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
@@ -275,6 +306,7 @@ class ManifestBuilder:
         self, spec: _NodeSpec, nodes: Mapping[str, _NodeSpec]
     ) -> tuple[str, ...] | None:
         """The node's declared route targets, checked against the graph's nodes."""
+        self._site = spec.declared_at
         declared = spec.route_targets
         if declared is None:
             return None

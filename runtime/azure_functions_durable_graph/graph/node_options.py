@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import BaseModel
 
-from .types import NodeTimeout, RetryPolicy
+from ..errors import NodeTimeoutError
+from .types import RetryPolicy
 
 if TYPE_CHECKING:
     from .manifest import GraphRegistration
@@ -98,7 +99,7 @@ def retry_manifest(policy: RetryPolicy | None) -> dict[str, Any] | None:
     at build time, because the orchestrator may not run user code."""
     if policy is None:
         return None
-    return {**policy.describe(), "retry_timeouts": policy.should_retry(NodeTimeout("?", 1.0))}
+    return {**policy.describe(), "retry_timeouts": policy.should_retry(NodeTimeoutError("?", 1.0))}
 
 
 def check_timeout(name: str, timeout: object, fail: Fail) -> float | None:
