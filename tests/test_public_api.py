@@ -38,6 +38,7 @@ def test_exported_members():
         "Command",
         "DurableGraphApp",
         "DurableGraphError",
+        "END",
         "GraphError",
         "GraphManifest",
         "GraphNotFound",

@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "GraphManifest": ".graph.manifest",
     "GraphRegistration": ".graph.manifest",
     "NodeDefinition": ".graph.manifest",
+    "END": ".graph.routing",
     "RouteDecision": ".graph.routing",
     "Command": ".graph.types",
     "RetryPolicy": ".graph.types",
@@ -63,10 +64,11 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from .graph.diagram import to_mermaid
     from .graph.interrupts import NodeErrorInfo, interrupt, node_error
     from .graph.manifest import GraphManifest, GraphRegistration, NodeDefinition
-    from .graph.routing import RouteDecision
+    from .graph.routing import END, RouteDecision
     from .graph.types import Command, RetryPolicy, Send
 
 __all__ = [
+    "END",
     "Command",
     "DurableGraphApp",
     "DurableGraphError",

@@ -91,6 +91,18 @@ class DurableGraphApp:
     def registry(self) -> GraphRegistry:
         return self._registry
 
+    def register(self, registration: GraphRegistration) -> None:
+        """Serve a graph built with `ManifestBuilder(...).build()` (or `from_langgraph`).
+
+        The same as `register_registration`, under the name LangGraph users expect.
+        """
+        if not isinstance(registration, GraphRegistration):
+            raise TypeError(
+                "register() takes a GraphRegistration: call .build() on the ManifestBuilder "
+                f"first; got {type(registration).__name__}"
+            )
+        self._registry.register(registration)
+
     def register_registration(self, registration: GraphRegistration) -> None:
         """Serve a built graph. Registering a changed graph of the same name keeps the old hash
         available for runs already in flight."""

@@ -37,6 +37,7 @@ from .node_options import (
     check_on_error,
     check_retry,
     check_timeout,
+    one_of,
     retry_manifest,
     subgraph_manifest,
 )
@@ -56,6 +57,7 @@ class _NodeSpec:
     route_targets: object  # checked in build(): a list of node names and/or "__complete__"
     options: NodeOptions
     declared_at: str | None  # the user's file:line of add_node
+    destinations: object = None  # checked in build(): where its Command(goto=...) may go
 
 
 class ManifestBuilder:
@@ -85,7 +87,9 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION,
         codec: StateCodec | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
+        retry = one_of("retry", retry, "retry_policy", retry_policy)
         self.graph_name = graph_name
         self.state_model = state_model
         self.version = version
@@ -105,6 +109,10 @@ class ManifestBuilder:
         self._entrypoint = node
         return self
 
+    def set_entry_point(self, node: str) -> ManifestBuilder:
+        """LangGraph's spelling of `set_entrypoint`."""
+        return self.set_entrypoint(node)
+
     def add_node(
         self,
         name: str,
@@ -119,6 +127,9 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         timeout: timedelta | None = None,
         on_error: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        input_schema: type[BaseModel] | None = None,
+        destinations: Iterable[str] | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -129,12 +140,25 @@ class ManifestBuilder:
         A `GraphRegistration` as handler runs that graph as a subgraph. `input_model`
         validates the argument of a `Send` to this node; `defer` holds the node until
         nothing else is pending; `retry`, `timeout` and `on_error` say what happens when
-        it fails (docs/graphs.md).
+        it fails (docs/graphs.md). A node that only routes with ``Command(goto=...)``
+        lists where it may go in `destinations` (LangGraph's name) instead of being
+        marked terminal. LangGraph's `retry_policy` and `input_schema` are accepted
+        for `retry` and `input_model`.
         """
+        retry = one_of("retry", retry, "retry_policy", retry_policy)
+        input_model = one_of("input_model", input_model, "input_schema", input_schema)
         options = NodeOptions(defer, retry, timeout, on_error, input_model)
         self._nodes.append(
             _NodeSpec(
-                name, handler, next_node, route, terminal, route_targets, options, caller_site()
+                name,
+                handler,
+                next_node,
+                route,
+                terminal,
+                route_targets,
+                options,
+                caller_site(),
+                destinations,
             )
         )
         return self
@@ -226,7 +250,19 @@ class ManifestBuilder:
                 )
             if spec.terminal and spec.route is not None:
                 fail(f"node {spec.name!r} is terminal and cannot have a route")
-            if not spec.terminal and spec.next_node is None and spec.route is None:
+            others = (spec.terminal, spec.route is not None, spec.route_targets is not None)
+            if spec.destinations is not None and any(others):
+                fail(
+                    f"node {spec.name!r} has destinations, which are for a node that routes "
+                    "only with Command(goto=...); drop terminal/route/route_targets, or "
+                    "drop destinations"
+                )
+            if (
+                not spec.terminal
+                and spec.next_node is None
+                and spec.route is None
+                and spec.destinations is None
+            ):
                 fail(
                     f"node {spec.name!r} is not terminal and has neither next_node nor route; "
                     "give it one, or mark it terminal=True"
@@ -308,10 +344,12 @@ class ManifestBuilder:
         """The node's declared route targets, checked against the graph's nodes."""
         self._site = spec.declared_at
         declared = spec.route_targets
+        where = f"node {spec.name!r} route_targets"
+        if spec.destinations is not None and declared is None:
+            declared, where = spec.destinations, f"node {spec.name!r} destinations"
         if declared is None:
             return None
-        where = f"node {spec.name!r} route_targets"
-        if spec.route is None:
+        if spec.route is None and spec.destinations is None:
             self._fail(f"{where} needs a route; route_targets lists what the route may choose")
         if isinstance(declared, (str, bytes)) or not isinstance(declared, Iterable):
             self._fail(

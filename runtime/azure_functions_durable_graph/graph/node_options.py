@@ -169,3 +169,10 @@ def check_defer(name: str, defer: object, entrypoint: str, fail: Fail) -> bool:
     if defer and name == entrypoint:
         fail(f"node {name!r} is the entrypoint and cannot be deferred (defer=True)")
     return defer
+
+
+def one_of(name: str, value: Any, alias: str, alias_value: Any) -> Any:
+    """An option given under our name or LangGraph's (`alias`); both at once is a mistake."""
+    if value is not None and alias_value is not None:
+        raise TypeError(f"give {name}= or {alias}= (the same option), not both")
+    return value if value is not None else alias_value
