@@ -26,7 +26,7 @@ MAX_INSTANCE_ID_LENGTH = 100
 #: the id every URL reaches; '.' and '..' would be read as path steps. The same
 #: pattern (ECMA-262 too) is in the OpenAPI document.
 #: Ids ending like a subgraph child's (``<parent>:<node>:<n>.<n>.<n>.<n>``, see
-#: graph/superstep.py) are the orchestrator's: a client run taking one would fail
+#: durable/superstep.py) are the orchestrator's: a client run taking one would fail
 #: the parent, or replace its finished child.
 INSTANCE_ID_PATTERN = (
     r"^(?!\.\.?$)(?!.*:[^:]*:[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$)[A-Za-z0-9_.~:@-]{1,100}$"

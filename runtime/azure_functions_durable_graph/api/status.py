@@ -1,15 +1,18 @@
-"""Map a Durable orchestration status onto the run resource of GET /api/runs/{id}."""
+"""Map a Durable orchestration status onto the run resource of GET /api/runs/{id}.
+
+The custom status it reads is `durable.protocol.CustomStatus` (its one definition).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from ..durable.protocol import ORCHESTRATOR_NAME, RunInput
+from ..durable.status_size import LISTS
+from ..durable.wire import decode_json_text
 from ..errors import GraphRunFailed, GraphVersionNotRegistered
-from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.registry import GraphRegistry
-from ..graph.status_size import LISTS
-from ..graph.wire import decode_json_text
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
 _FAILED_PREFIX = f"Orchestrator function '{ORCHESTRATOR_NAME}' failed: "
@@ -70,7 +73,7 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
         "rejected": custom.get("rejected", []),
         "retry": custom.get("retry") if name not in FINISHED else None,
         "children": [dict(c) for c in custom.get("children", [])],
-        # Lists in the status are bounded (graph/status_size.py): how many there really are.
+        # Lists in the status are bounded (durable/status_size.py): how many there really are.
         "blocked": _blocked(registry, name, graph_name, graph_hash),
         "truncated": custom.get("truncated") is True,
         "counts": custom.get("counts") or {n: len(custom.get(n) or []) for n in LISTS},
