@@ -23,6 +23,7 @@ from .graph.orchestration import (
     make_orchestrator,
 )
 from .graph.registry import GraphRegistry
+from .graph.run_context import running
 from .graph.steplog import STEPS_ENTITY, record_step
 from .graph.steps import apply_event, run_node_step
 from .graph.tasks import (
@@ -235,7 +236,8 @@ def _activity(
                 f"graph activity input must be a JSON object; got {type(decoded).__name__}"
             )
         try:
-            result: dict[str, Any] = await body(registry, decoded)
+            with running(decoded):
+                result: dict[str, Any] = await body(registry, decoded)
         except DurableGraphError as exc:
             error = {"type": type(exc).__name__, "message": str(exc)}
             return {"ok": False, "error": error, "retryable": False}

@@ -11,11 +11,10 @@ from typing import Annotated, Any
 import pytest
 from langchain_core.runnables import RunnableConfig
 from langgraph.cache.memory import InMemoryCache
-from langgraph.channels.topic import Topic
+from langgraph.channels.last_value import LastValue
 from langgraph.checkpoint.memory import MemorySaver
 from langgraph.errors import InvalidUpdateError
 from langgraph.graph import END, START, StateGraph
-from langgraph.managed import RemainingSteps
 from langgraph.pregel._write import ChannelWrite, ChannelWriteEntry
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPolicy
@@ -198,16 +197,6 @@ def test_node_cache_policy_and_several_retry_policies_are_rejected() -> None:
         from_langgraph(retried, graph_name="g")
 
 
-def test_a_context_schema_is_rejected() -> None:
-    builder = StateGraph(S, context_schema=S)
-    builder.add_node("a", add("a"))
-    builder.add_edge(START, "a")
-    builder.add_edge("a", END)
-
-    with pytest.raises(UnsupportedFeature, match="a context_schema is not supported"):
-        from_langgraph(builder, graph_name="g")
-
-
 def test_something_else_than_a_state_graph_is_rejected() -> None:
     with pytest.raises(LangGraphAdapterError, match="expected a langgraph StateGraph"):
         from_langgraph(lambda state: state, graph_name="g")  # type: ignore[arg-type]
@@ -291,20 +280,18 @@ def test_writes_a_node_sends_through_its_config_become_its_update_and_gotos() ->
     assert command.goto == ["b", EngineSend("c", {"x": 1})]
 
 
-class WithManaged(TypedDict):
-    items: Annotated[list[str], operator.add]
-    remaining_steps: RemainingSteps
+class OwnChannel(LastValue[str]):
+    """A channel class of the user's own: its behaviour is not LangGraph's to rely on."""
 
 
-class WithTopic(TypedDict):
-    events: Annotated[list[str], Topic(str)]
+class WithOwnChannel(TypedDict):
+    events: Annotated[str, OwnChannel(str)]
 
 
 @pytest.mark.parametrize(
     ("schema", "feature"),
     [
-        (WithManaged, "managed values (remaining_steps)"),
-        (WithTopic, "the Topic channel of state key 'events'"),
+        (WithOwnChannel, "the channel types of state keys events (OwnChannel)"),
         (list, "a state schema without keys (<class 'list'>)"),
     ],
 )

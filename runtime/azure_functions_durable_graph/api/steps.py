@@ -89,6 +89,8 @@ async def fork_input(
         steps_per_execution=source.steps_per_execution or pinned.manifest.steps_per_execution,
         progress=progress,
         record_steps=step_log,
+        config=source.config,
+        context=source.context,
     )
     return pinned, run
 

@@ -115,6 +115,7 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         timeout: timedelta | None = None,
         on_error: str | None = None,
+        send_reads_state: bool = False,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -125,9 +126,10 @@ class ManifestBuilder:
         A `GraphRegistration` as handler runs that graph as a subgraph. `input_model`
         validates the argument of a `Send` to this node; `defer` holds the node until
         nothing else is pending; `retry`, `timeout` and `on_error` say what happens when
-        it fails (docs/graphs.md).
+        it fails (docs/graphs.md). `send_reads_state` hands a task started by a `Send` the
+        run's state too (a LangGraph node may read it through its config).
         """
-        options = NodeOptions(defer, retry, timeout, on_error, input_model)
+        options = NodeOptions(defer, retry, timeout, on_error, input_model, send_reads_state)
         self._nodes.append(
             _NodeSpec(name, handler, next_node, route, terminal, route_targets, options)
         )
@@ -268,6 +270,7 @@ class ManifestBuilder:
                     else None
                 ),
                 input_model=input_model.__name__ if input_model is not None else None,
+                send_reads_state=opts.send_reads_state,
             )
         return definitions
 

@@ -52,6 +52,7 @@ class NodeDefinition(BaseModel):
     on_error: str | None = None
     subgraph: dict[str, Any] | None = None
     input_model: str | None = None
+    send_reads_state: bool = False
 
     @property
     def next_nodes(self) -> tuple[str, ...]:
@@ -84,6 +85,7 @@ _OPTIONAL_NODE_FIELDS = (
     "on_error",
     "subgraph",
     "input_model",
+    "send_reads_state",
 )
 
 

@@ -24,7 +24,7 @@ from azure.durable_functions import EntityId
 from ..errors import GraphRunFailed, StepLimitExceeded
 from .inbox import Inbox
 from .legacy import EVENT_ACTIVITY, NODE_ACTIVITY, run_legacy
-from .manifest import GraphManifest
+from .manifest import GraphManifest, GraphRegistration
 from .progress import ENGINE_V2, ORCHESTRATOR_NAME, Progress, RunInput
 from .registry import GraphRegistry
 from .routing import COMPLETE
@@ -43,22 +43,44 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
 
     def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any] | None]:
         run = RunInput.parse(context.get_input(expected_type=object))
-        manifest = registry.get(run.graph_name, run.graph_hash).manifest
+        registration = registry.get(run.graph_name, run.graph_hash)
+        manifest = registration.manifest
         if run.engine < ENGINE_V2:
             return (yield from run_legacy(context, manifest, run))
-        return (yield from _Run(context, manifest, run).execute())
+        return (yield from _Run(context, manifest, run, step_limit(registration, run)).execute())
 
     return orchestrator
+
+
+def step_limit(registration: GraphRegistration, run: RunInput) -> tuple[int, str | None]:
+    """Supersteps the run may take, and the error when it would take more (None: the
+    engine's StepLimitExceeded). A codec with `step_limit(config)` (the LangGraph adapter's:
+    LangGraph's `recursion_limit` and GraphRecursionError) decides for runs started with
+    a config; older runs keep the manifest's max_steps."""
+    hook = getattr(registration.codec, "step_limit", None)
+    if run.config is None or hook is None:
+        return registration.manifest.max_steps, None
+    limit, message = hook(run.config)
+    return int(limit), str(message)
 
 
 class _Run:
     """One execution of an engine-v2 run."""
 
-    def __init__(self, context: Any, manifest: GraphManifest, run: RunInput) -> None:
+    def __init__(
+        self,
+        context: Any,
+        manifest: GraphManifest,
+        run: RunInput,
+        limit: tuple[int, str | None] | None = None,
+    ) -> None:
         self.context = context
         self.manifest = manifest
         self.run = run
-        self.pinned = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        self.max_steps, self.limit_error = limit or (manifest.max_steps, None)
+        self.pinned: dict[str, Any] = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        if run.options is not None:
+            self.pinned["run"] = run.options
         if run.progress is not None:
             self.progress = Progress.from_dict(run.progress)
         else:
@@ -82,7 +104,9 @@ class _Run:
                 self.publish()
                 self.context.continue_as_new(self.run.continued(progress))
                 return None
-            if progress.superstep >= self.manifest.max_steps:
+            if progress.superstep >= self.max_steps:
+                if self.limit_error is not None:
+                    raise GraphRunFailed("GraphRecursionError", self.limit_error)
                 raise StepLimitExceeded(
                     self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
                 )

@@ -4,7 +4,9 @@ A run's input is ``{"graph_name", "graph_hash", "state"}`` (0.1.0 runs) or, for
 engine-v2 runs, the same plus ``"engine": 2`` and ``"steps_per_execution"``;
 after a continue-as-new it also holds ``"progress"``: everything the run knows
 (state, next tasks, counters, path, inbox), so the new execution picks up
-exactly where the old one stopped.
+exactly where the old one stopped. A run started with LangGraph's run inputs also
+pins ``"config"`` (an object) and ``"context"`` (graph/run_context.py); runs started
+before they existed have neither.
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ class RunInput:
     steps_per_execution: int | None = None
     progress: dict[str, Any] | None = None
     record_steps: bool = False
+    #: LangGraph's run config (recursion_limit, configurable, ...); None: not given (older runs).
+    config: dict[str, Any] | None = None
+    context: Any = None
+
+    @property
+    def options(self) -> dict[str, Any] | None:
+        """What every activity of the run gets as ``"run"`` (None for older runs)."""
+        if self.config is None:
+            return None
+        return {"config": self.config, "context": self.context}
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -76,6 +88,9 @@ class RunInput:
             data["record_steps"] = self.record_steps
         if self.progress is not None:
             data["progress"] = self.progress
+        if self.config is not None:
+            data["config"] = self.config
+            data["context"] = self.context
         return data
 
     def continued(self, progress: Progress) -> dict[str, Any]:
@@ -107,4 +122,6 @@ class RunInput:
             steps_per_execution=per_execution if isinstance(per_execution, int) else None,
             progress=dict(progress) if isinstance(progress, Mapping) else None,
             record_steps=value.get("record_steps") is True,
+            config=dict(value["config"]) if isinstance(value.get("config"), Mapping) else None,
+            context=value.get("context"),
         )

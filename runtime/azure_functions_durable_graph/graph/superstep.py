@@ -56,7 +56,7 @@ class Superstep:
         self,
         context: Any,
         manifest: GraphManifest,
-        pinned: Mapping[str, str],
+        pinned: Mapping[str, Any],
         inbox: Inbox,
         progress: Progress,
         publish: Callable[[], None],
@@ -159,6 +159,8 @@ class Superstep:
                 "engine": ENGINE_V2,
                 "steps_per_execution": self.manifest.steps_per_execution,
             }
+            if "run" in self.pinned:  # LangGraph passes its config and context to subgraphs
+                child_input.update(self.pinned["run"])
             work = context.call_sub_orchestrator(
                 ORCHESTRATOR_NAME, child_input, instance_id=child_id, expected_type=dict
             )
@@ -168,8 +170,9 @@ class Superstep:
                 "task": task,
                 "attempt": slot.attempt,
                 "resume": slot.resume,
+                "superstep": self.progress.superstep,
             }
-            if self.alone or "arg" not in task:
+            if self.alone or "arg" not in task or node.send_reads_state:
                 request["state"] = self.progress.state
             activity = STEP_ACTIVITY if self.alone else TASK_ACTIVITY
             work = context.call_activity(activity, request, expected_type=dict)
@@ -317,7 +320,12 @@ class Superstep:
             )
         if not updates:
             return Outcome({}, [], handoffs, None)
-        request = {**self.pinned, "state": self.progress.state, "updates": updates}
+        request = {
+            **self.pinned,
+            "superstep": self.progress.superstep,
+            "state": self.progress.state,
+            "updates": updates,
+        }
         call = self.context.call_activity(APPLY_ACTIVITY, request, expected_type=dict)
         yield from self.inbox.wait_for(call)
         if call.state.name == "FAILED":
