@@ -12,7 +12,8 @@ written as JSON:
 - most channels: `checkpoint()` as JSON (for `LastValue` and reducers that is the
   value itself, so the durable state reads like the graph's state);
 - `UntrackedValue` and `DeltaChannel`: their value (`get()`); LangGraph keeps the
-  first only in memory during a run and rebuilds the second from its writes, both
+  first only in memory during a run (so it is lost when a run resumes from a
+  checkpoint, and here it is not) and rebuilds the second from its writes; both
   need the value to cross activities;
 - barriers: their seen names as a sorted list (a set has no JSON form), and
   ``{"value"|"seen", "finished"}`` for the after-finish variants.
@@ -117,6 +118,12 @@ def decode(spec: Channel, data: Mapping[str, Any], key: str) -> Channel:
         stored = set(stored)
     elif isinstance(spec, LastValueAfterFinish):
         stored = (stored["value"], bool(stored["finished"]))
+    elif isinstance(spec, UntrackedValue):
+        # Never checkpointed by LangGraph (from_checkpoint starts empty): the in-memory
+        # value of the run is written back as the one write of a step.
+        channel = spec.from_checkpoint(MISSING)
+        channel.update([stored])
+        return channel
     return spec.from_checkpoint(stored)
 
 
