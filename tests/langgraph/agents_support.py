@@ -59,8 +59,10 @@ def langgraph_run(name: str) -> tuple[list[Any], Any]:
     factory, graph_input, resumes = GRAPHS[name]
     options = RUN_OPTIONS.get(name, {})
     compiled = factory().copy(update={"checkpointer": InMemorySaver()})
-    config = {**options.get("config", {}), "configurable": {
-        **options.get("config", {}).get("configurable", {}), "thread_id": name}}
+    config = {
+        **options.get("config", {}),
+        "configurable": {**options.get("config", {}).get("configurable", {}), "thread_id": name},
+    }
     context = options.get("context")
     if context is not None:
         context = compiled.builder.context_schema(**context)

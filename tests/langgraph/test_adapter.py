@@ -14,7 +14,7 @@ from langgraph.cache.memory import InMemoryCache
 from langgraph.channels.last_value import LastValue
 from langgraph.checkpoint.memory import MemorySaver
 from langgraph.errors import InvalidUpdateError
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import START, StateGraph
 from langgraph.pregel._write import ChannelWrite, ChannelWriteEntry
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPolicy

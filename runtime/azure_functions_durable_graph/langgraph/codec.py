@@ -162,8 +162,8 @@ class LangGraphCodec:
         """
         limit = recursion_limit(config)
         message = (
-            f"GraphRecursionError: Recursion limit of {limit} reached without hitting a stop condition. You can "
-            "increase the limit by setting the `recursion_limit` config key.\n"
+            f"GraphRecursionError: Recursion limit of {limit} reached without hitting a stop "
+            "condition. You can increase the limit by setting the `recursion_limit` config key.\n"
             "For troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/"
             "errors/GRAPH_RECURSION_LIMIT"
         )

@@ -49,9 +49,7 @@ class ScriptedChatModel(BaseChatModel):
         turns = [t if isinstance(t, list) else [t] for t in self.plan]
         own = {name for turn in turns for name, _ in turn}
         results = [
-            m
-            for m in messages[last_human + 1 :]
-            if isinstance(m, ToolMessage) and m.name in own
+            m for m in messages[last_human + 1 :] if isinstance(m, ToolMessage) and m.name in own
         ]
         message_id = f"{self.name_prefix}-{len(messages)}"
         done = 0
