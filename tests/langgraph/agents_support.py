@@ -30,8 +30,13 @@ FINISHED = ("Completed", "Failed", "Terminated")
 _MESSAGE_TYPES = {"human", "ai", "tool", "system", "remove", "AIMessageChunk"}
 
 
+#: Keys whose values are wall-clock times (deepagents' files), left out of comparisons.
+_CLOCK_KEYS = {"created_at", "modified_at"}
+
+
 def conversation(value: Any) -> Any:
-    """JSON with every message reduced to type, content, tool calls, tool_call_id, name."""
+    """JSON with every message reduced to type, content, tool calls, tool_call_id, name
+    (and the wall-clock times of deepagents' files left out)."""
     if isinstance(value, dict):
         if value.get("type") in _MESSAGE_TYPES and "content" in value:
             return {
@@ -44,7 +49,7 @@ def conversation(value: Any) -> Any:
                 "tool_call_id": value.get("tool_call_id"),
                 "name": value.get("name"),
             }
-        return {k: conversation(v) for k, v in value.items()}
+        return {k: conversation(v) for k, v in value.items() if k not in _CLOCK_KEYS}
     if isinstance(value, list):
         return [conversation(v) for v in value]
     return value

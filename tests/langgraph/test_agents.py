@@ -30,6 +30,9 @@ def host() -> Iterator[LocalHost]:
         "agent_todo_list",
         "agent_model_call_limit",
         "agent_tool_call_limit",
+        "agent_supervisor",
+        "agent_swarm",
+        "agent_deep",
     ],
 )
 def test_an_agent_runs_as_in_langgraph(host: LocalHost, agent: str) -> None:

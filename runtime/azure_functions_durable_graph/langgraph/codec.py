@@ -181,6 +181,10 @@ class LangGraphCodec:
         start = {k: raw[k] for k in self._input_keys if k in raw}
         return self.apply({}, [(START_SOURCE, start)])
 
+    def restore(self, data: Mapping[str, Any]) -> dict[str, BaseChannel[Any, Any, Any]]:
+        """The state's channels, as LangGraph's channel objects."""
+        return channels.restore(self._channels, data)
+
     def load(self, data: Mapping[str, Any]) -> LoadedState:
         """The channel values (messages revived), as LangGraph's channels would hold them."""
         values = channels.values(channels.restore(self._channels, data))

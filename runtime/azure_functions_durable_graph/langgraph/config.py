@@ -11,20 +11,23 @@ From the run (graph/run_context.py: the superstep, and the run's pinned `config`
 - a `Runtime` whose `context` is the run's context (built into the `context_schema`
   when that is a dataclass or Pydantic model, as `invoke(context=...)` does) and whose
   stream writer drops what it is given (streaming is not served yet, docs/langgraph.md);
-- for a task started by a `Send`, the state read LangGraph offers through the config
-  (`CONFIG_KEY_READ_STATE`), so a `ToolNode` tool with `InjectedState` sees the state.
+- the state reads LangGraph offers through the config: `CONFIG_KEY_READ` (channels of
+  the state before the step, plus the task's own writes when asked `fresh`, as
+  deepagents' file tools read them) and, for a task started by a `Send`,
+  `CONFIG_KEY_READ_STATE` (so a `ToolNode` tool with `InjectedState` sees the state).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph._internal._constants import (
     CONF,
     CONFIG_KEY_CHECKPOINT_NS,
+    CONFIG_KEY_READ,
     CONFIG_KEY_READ_STATE,
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
@@ -35,6 +38,7 @@ from langgraph.runtime import Runtime
 
 from ..graph.run_context import RunContext
 from .codec import LangGraphCodec, recursion_limit
+from .serde import revive
 
 PUSH_TRIGGER = "__pregel_push"
 
@@ -64,6 +68,33 @@ def managed_values(keys: list[str], codec: LangGraphCodec, pad: PregelScratchpad
     return {key: codec.managed[key].get(pad) for key in keys if key in codec.managed}
 
 
+def state_reader(
+    codec: LangGraphCodec,
+    data: Mapping[str, Any],
+    writes: list[tuple[str, Any]],
+    managed: Mapping[str, Any],
+) -> Callable[..., Any]:
+    """LangGraph's `CONFIG_KEY_READ` for a task: `read(select, fresh=False)` reads the
+    state before the step (a key, or a list of keys and managed values); `fresh` applies
+    the task's own writes so far first, through the channels."""
+
+    def read(select: str | list[str], fresh: bool = False) -> Any:
+        restored = codec.restore(data)
+        if fresh:
+            for key, channel in restored.items():
+                channel.update([revive(v) for k, v in writes if k == key])
+        if isinstance(select, str):
+            channel = restored.get(select)
+            return channel.get() if channel is not None and channel.is_available() else None
+        values = {
+            k: restored[k].get() for k in select if k in restored and restored[k].is_available()
+        }
+        values.update({k: managed[k] for k in select if k in managed})
+        return values
+
+    return read
+
+
 def node_config(
     name: str,
     *,
@@ -72,6 +103,7 @@ def node_config(
     pad: PregelScratchpad,
     send: Callable[[Any], Any],
     pushed: bool,
+    read: Callable[..., Any] | None = None,
     read_state: Callable[[], Any] | None = None,
 ) -> RunnableConfig:
     """The RunnableConfig Pregel would give task `name` of this run and step."""
@@ -93,6 +125,8 @@ def node_config(
         CONFIG_KEY_RUNTIME: Runtime(context=codec.runtime_context(run.context)),
         CONFIG_KEY_READ_STATE: read_state,
     }
+    if read is not None:
+        configurable[CONFIG_KEY_READ] = read
     result: RunnableConfig = {
         "metadata": metadata,
         "tags": list(config.get("tags") or []),

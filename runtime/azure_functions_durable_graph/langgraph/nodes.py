@@ -33,7 +33,7 @@ from ..graph.run_context import RunContext, current_run
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
 from .codec import PUSH_MARK, LangGraphCodec, LoadedState, ran_key
-from .config import managed_values, node_config, route_config, scratchpad
+from .config import managed_values, node_config, route_config, scratchpad, state_reader
 from .serde import revive
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
@@ -85,6 +85,7 @@ class NodeRunner:
         scratchpad = _Scratchpad(run, self._codec)
         managed = managed_values(self._input_keys, self._codec, scratchpad.pad)
         read_state: Callable[[], Any] | None = None
+        data = value.source if isinstance(value, LoadedState) else run.state
         if pushed:
             node_input = revive(value)  # a Send's argument, passed as is (LangGraph does too)
             if run.state is not None:
@@ -96,6 +97,7 @@ class NodeRunner:
         else:
             node_input = self._read(value, managed)
         sent: list[tuple[str, Any]] = []  # writes a runnable makes itself (ChannelWrite)
+        read = state_reader(self._codec, data, sent, managed) if data is not None else None
         config = node_config(
             self.name,
             run=run,
@@ -103,6 +105,7 @@ class NodeRunner:
             pad=scratchpad.pad,
             send=sent.extend,
             pushed=pushed,
+            read=read,
             read_state=read_state,
         )
         # get_config() (which interrupt() calls) reads this context variable, as under Pregel.

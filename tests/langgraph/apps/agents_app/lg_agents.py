@@ -147,6 +147,47 @@ def tool_call_limit_agent() -> Any:
     return create_agent(model, [lookup], middleware=[limit])
 
 
+def supervisor_agent() -> Any:
+    """langgraph-supervisor: the supervisor hands off to a research agent through a tool."""
+    from langgraph_supervisor import create_supervisor
+
+    research_model = ScriptedChatModel(
+        plan=[("lookup", {"q": "x"})], final="researched", name_prefix="r"
+    )
+    researcher = create_agent(research_model, [lookup], name="researcher")
+    boss = ScriptedChatModel(
+        plan=[("transfer_to_researcher", {})], final="supervised", name_prefix="s"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it builds on the deprecated create_react_agent
+        return create_supervisor([researcher], model=boss).compile()
+
+
+def swarm_agent() -> Any:
+    """langgraph-swarm: alice hands the conversation to bob (Command(graph=Command.PARENT))."""
+    from langgraph_swarm import create_handoff_tool, create_swarm
+
+    alice_model = ScriptedChatModel(
+        plan=[("transfer_to_bob", {})], final="alice", name_prefix="a"
+    )
+    alice = create_agent(alice_model, [create_handoff_tool(agent_name="bob")], name="alice")
+    bob_model = ScriptedChatModel(plan=[("lookup", {"q": "y"})], final="bob", name_prefix="b")
+    bob = create_agent(bob_model, [lookup], name="bob")
+    return create_swarm([alice, bob], default_active_agent="alice").compile()
+
+
+def deep_agent() -> Any:
+    """deepagents: its messages and files are DeltaChannels; the model writes a file."""
+    from deepagents import create_deep_agent
+
+    model = ScriptedChatModel(
+        plan=[("write_file", {"file_path": "/notes.txt", "content": "hi"})],
+        final="wrote",
+        name_prefix="d",
+    )
+    return create_deep_agent(model=model, tools=[lookup])
+
+
 #: graph name -> (factory of the compiled agent, invoke input, resume values in order)
 GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "agent_create_agent": (plain_agent, ask("where is paris?"), []),
@@ -158,4 +199,7 @@ GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "agent_todo_list": (todo_agent, ask("plan"), []),
     "agent_model_call_limit": (model_call_limit_agent, ask("x y"), []),
     "agent_tool_call_limit": (tool_call_limit_agent, ask("x y"), []),
+    "agent_supervisor": (supervisor_agent, ask("research x"), []),
+    "agent_swarm": (swarm_agent, ask("ask bob"), []),
+    "agent_deep": (deep_agent, ask("take notes"), []),
 }
