@@ -41,7 +41,9 @@ def main() -> None:
             ),
             encoding="utf-8",
         )
-        hashes = {g["graph_name"]: g["graph_hash"] for g in host.get("/api/graphs").json()["graphs"]}
+        hashes = {
+            g["graph_name"]: g["graph_hash"] for g in host.get("/api/graphs").json()["graphs"]
+        }
         (OUT / "hashes.json").write_text(json.dumps(hashes, indent=1), encoding="utf-8")
     store = OUT / "store.sqlite3"
     tmp = OUT / "tmp-store.sqlite3"

@@ -7,6 +7,7 @@ and summaries).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,14 @@ _MESSAGE_TYPES = {"human", "ai", "tool", "system", "remove", "AIMessageChunk"}
 _CLOCK_KEYS = {"created_at", "modified_at"}
 
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _drawn(value: Any) -> Any:
+    """A uuid4 drawn by LangChain or a library (each run draws its own) as "<uuid>"."""
+    return "<uuid>" if isinstance(value, str) and _UUID.match(value) else value
+
+
 def conversation(value: Any) -> Any:
     """JSON with every message reduced to type, content, tool calls, tool_call_id, name
     (and the wall-clock times of deepagents' files left out)."""
@@ -43,10 +52,10 @@ def conversation(value: Any) -> Any:
                 "type": value["type"],
                 "content": value["content"],
                 "tool_calls": [
-                    {"name": c["name"], "args": c["args"], "id": c["id"]}
+                    {"name": c["name"], "args": c["args"], "id": _drawn(c["id"])}
                     for c in value.get("tool_calls") or []
                 ],
-                "tool_call_id": value.get("tool_call_id"),
+                "tool_call_id": _drawn(value.get("tool_call_id")),
                 "name": value.get("name"),
             }
         return {k: conversation(v) for k, v in value.items() if k not in _CLOCK_KEYS}

@@ -21,6 +21,7 @@ from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPoli
 from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import RouteError
+from azure_functions_durable_graph.graph.handoff import PARENT_COMMAND
 from azure_functions_durable_graph.graph.targets import goto_targets, route_targets
 from azure_functions_durable_graph.graph.types import Send as EngineSend
 from azure_functions_durable_graph.langgraph import (
@@ -308,16 +309,27 @@ def test_state_schemas_the_durable_state_cannot_carry_are_rejected(
     assert caught.value.feature == feature
 
 
-def test_a_command_to_the_parent_graph_fails_the_node() -> None:
+def test_a_command_to_the_parent_graph_is_handed_to_the_parent_and_drops_other_writes() -> None:
     builder = StateGraph(S)
-    builder.add_node("a", lambda state: Command(graph=Command.PARENT, goto="x"))
+    builder.add_node(
+        "a",
+        lambda state: [
+            {"items": ["dropped"]},
+            Command(graph=Command.PARENT, goto=["x", Send("y", 1)], update={"items": ["up"]}),
+        ],
+    )
     builder.add_edge(START, "a")
     registration = from_langgraph(builder, graph_name="g")
 
-    with pytest.raises(
-        InvalidUpdateError, match=r"Command\(graph=Command.PARENT\) is not supported"
-    ):
-        asyncio.run(registration.node_handlers["a"](registration.codec.load({"items": []})))
+    command = asyncio.run(registration.node_handlers["a"](registration.codec.load({"items": []})))
+
+    assert command.update == {
+        PARENT_COMMAND: {
+            "update": {"items": ["up"]},
+            "goto": [{"node": "x"}, {"node": "y", "arg": 1}],
+        }
+    }
+    assert command.goto is None
 
 
 def test_a_command_may_send_outside_the_path_map_as_in_langgraph() -> None:

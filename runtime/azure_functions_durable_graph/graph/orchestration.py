@@ -22,6 +22,7 @@ from typing import Any
 from azure.durable_functions import EntityId
 
 from ..errors import GraphRunFailed, StepLimitExceeded
+from .handoff import NO_PARENT, PARENT_COMMAND
 from .inbox import Inbox
 from .legacy import EVENT_ACTIVITY, NODE_ACTIVITY, run_legacy
 from .manifest import GraphManifest, GraphRegistration
@@ -123,6 +124,10 @@ class _Run:
             self.step = None
             self._change(outcome.set, outcome.unset)
             targets = outcome.targets
+            if PARENT_COMMAND in progress.state:  # a node handed a command to the parent graph
+                if not self.run.subgraph:
+                    raise GraphRunFailed("ParentCommand", NO_PARENT)
+                targets, outcome.wait, progress.deferred = [], None, []
             record = {
                 "kind": "step",
                 "superstep": progress.superstep,

@@ -68,6 +68,8 @@ class RunInput:
     #: LangGraph's run config (recursion_limit, configurable, ...); None: not given (older runs).
     config: dict[str, Any] | None = None
     context: Any = None
+    #: Started by a parent graph's superstep (it may hand a command back: graph/handoff.py).
+    subgraph: bool = False
 
     @property
     def options(self) -> dict[str, Any] | None:
@@ -91,6 +93,8 @@ class RunInput:
         if self.config is not None:
             data["config"] = self.config
             data["context"] = self.context
+        if self.subgraph:
+            data["subgraph"] = True
         return data
 
     def continued(self, progress: Progress) -> dict[str, Any]:
@@ -124,4 +128,5 @@ class RunInput:
             record_steps=value.get("record_steps") is True,
             config=dict(value["config"]) if isinstance(value.get("config"), Mapping) else None,
             context=value.get("context"),
+            subgraph=value.get("subgraph") is True,
         )

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import GraphRunFailed
+from .handoff import parent_result
 from .inbox import Inbox
 from .manifest import GraphManifest, NodeDefinition
 from .progress import ENGINE_V2, ORCHESTRATOR_NAME, Progress
@@ -158,6 +159,7 @@ class Superstep:
                 "state": shared,
                 "engine": ENGINE_V2,
                 "steps_per_execution": self.manifest.steps_per_execution,
+                "subgraph": True,
             }
             if "run" in self.pinned:  # LangGraph passes its config and context to subgraphs
                 child_input.update(self.pinned["run"])
@@ -201,6 +203,10 @@ class Superstep:
         if node.subgraph is not None:
             output = result if isinstance(result, Mapping) else {}
             child_state = output.get("state") or {}
+            handed = parent_result(child_state)  # the child commanded this graph
+            if handed is not None:
+                slot.result = handed
+                return None
             update = {k: child_state[k] for k in node.subgraph["shared"] if k in child_state}
             slot.result = {"ok": True, "update": update, "goto": []}
             return None

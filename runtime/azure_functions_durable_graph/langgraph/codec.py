@@ -27,6 +27,7 @@ from pydantic import BaseModel, TypeAdapter, create_model
 from pydantic_core import PydanticSerializationError
 
 from ..errors import StateMergeError
+from ..graph.handoff import PARENT_COMMAND
 from . import channels
 from .errors import UnsupportedFeature
 from .serde import revive, to_json
@@ -236,6 +237,9 @@ class LangGraphCodec:
                 ) from exc
         channels.bump(restored, set(writes))
         values = channels.stored(restored)
+        for _, update in ordered:  # a node commanded the parent graph (graph/handoff.py)
+            if PARENT_COMMAND in update:
+                values[PARENT_COMMAND] = update[PARENT_COMMAND]
         values.update(self._hidden(data, [u for _, u in ordered]))
         return self._to_json(", ".join(dict.fromkeys(s for s, _ in updates)) or "state", values)
 

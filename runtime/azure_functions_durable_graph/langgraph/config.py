@@ -84,8 +84,8 @@ def state_reader(
             for key, channel in restored.items():
                 channel.update([revive(v) for k, v in writes if k == key])
         if isinstance(select, str):
-            channel = restored.get(select)
-            return channel.get() if channel is not None and channel.is_available() else None
+            one = restored.get(select)
+            return one.get() if one is not None and one.is_available() else None
         values = {
             k: restored[k].get() for k in select if k in restored and restored[k].is_available()
         }

@@ -27,6 +27,7 @@ from langgraph.graph._branch import BranchSpec
 from langgraph.types import Command, Send
 from pydantic import BaseModel
 
+from ..graph.handoff import PARENT_COMMAND
 from ..graph.interrupts import GraphInterrupt as EngineInterrupt
 from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.run_context import RunContext, current_run
@@ -118,7 +119,11 @@ class NodeRunner:
             raise EngineInterrupt(value_shown, scratchpad.pending_index) from None
         finally:
             var_child_runnable_config.reset(token)
-        update, goto = _split([*_as_items(result), *_sent_writes(sent)], self._channels)
+        items = [*_as_items(result), *_sent_writes(sent)]
+        handed = parent_command(items)
+        if handed is not None:  # the node commands the parent graph: this run ends here
+            return EngineCommand(update={PARENT_COMMAND: handed})
+        update, goto = _split(items, self._channels)
         update.update(joined)
         update.update({key: self.name for key in self._joins_out})
         if pushed:
@@ -201,11 +206,6 @@ def _split(
         if item is None:
             continue
         if isinstance(item, Command):
-            if item.graph == Command.PARENT:
-                raise InvalidUpdateError(
-                    "Command(graph=Command.PARENT) is not supported by the durable runtime: "
-                    "a subgraph runs as its own orchestration and cannot steer its parent"
-                )
             writes.extend(item._update_as_tuples())
             goto.extend(_gotos(item.goto))
         elif isinstance(item, dict):
@@ -215,6 +215,33 @@ def _split(
         else:
             raise InvalidUpdateError(f"Expected dict, got {item!r}")
     return _merge(writes, channels), goto
+
+
+def parent_command(items: Sequence[Any]) -> dict[str, Any] | None:
+    """A `Command(graph=Command.PARENT)` among a node's returns, as the parent's update
+    and targets (graph/handoff.py); LangGraph raises it out of the subgraph, so the
+    node's other writes are dropped."""
+    for item in items:
+        if isinstance(item, Command) and item.graph == Command.PARENT:
+            update: dict[str, Any] = {}
+            for key, value in item._update_as_tuples():
+                update.setdefault(key, []).append(value)
+            targets = [
+                {"node": g.node, "arg": g.arg} if isinstance(g, EngineSend) else {"node": g}
+                for g in _gotos(item.goto)
+            ]
+            return {"update": _parent_update(update), "goto": targets}
+    return None
+
+
+def _parent_update(writes: Mapping[str, list[Any]]) -> dict[str, Any]:
+    # One write per key is the common case; several go as a list the parent applies in turn.
+    if any(len(values) > 1 for values in writes.values()):
+        raise InvalidUpdateError(
+            "Command(graph=Command.PARENT) wrote a key several times; the durable runtime "
+            "passes one value per key to the parent graph"
+        )
+    return {key: values[0] for key, values in writes.items()}
 
 
 def _merge(

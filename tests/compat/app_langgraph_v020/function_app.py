@@ -4,13 +4,12 @@ in tests/compat/recorded_langgraph_v020 replay against these)."""
 import operator
 from typing import Annotated
 
-from typing_extensions import TypedDict
-
 import azure.functions as func
 from langchain_core.messages import AIMessage, AnyMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.types import interrupt
+from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import DurableGraphApp
 from azure_functions_durable_graph.langgraph import from_langgraph

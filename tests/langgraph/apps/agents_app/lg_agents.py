@@ -167,9 +167,7 @@ def swarm_agent() -> Any:
     """langgraph-swarm: alice hands the conversation to bob (Command(graph=Command.PARENT))."""
     from langgraph_swarm import create_handoff_tool, create_swarm
 
-    alice_model = ScriptedChatModel(
-        plan=[("transfer_to_bob", {})], final="alice", name_prefix="a"
-    )
+    alice_model = ScriptedChatModel(plan=[("transfer_to_bob", {})], final="alice", name_prefix="a")
     alice = create_agent(alice_model, [create_handoff_tool(agent_name="bob")], name="alice")
     bob_model = ScriptedChatModel(plan=[("lookup", {"q": "y"})], final="bob", name_prefix="b")
     bob = create_agent(bob_model, [lookup], name="bob")
