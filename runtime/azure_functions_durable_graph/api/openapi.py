@@ -12,6 +12,7 @@ from typing import Any
 
 from ..graph.manifest import GraphRegistration
 from .inputs import INSTANCE_ID_PATTERN, INSTANCE_ID_RULE, MAX_JSON_DEPTH
+from .openapi_run_options import add_run_options
 from .openapi_runs import add_runs_list
 from .openapi_steps import add_steps, fork_request
 
@@ -422,6 +423,7 @@ def build_openapi(
             },
             "additionalProperties": False,
         }
+        add_run_options(schemas[request_name], registration, schemas)
         if required_fields:  # left out, the input is {} and fails validation (422)
             schemas[request_name]["required"] = ["input"]
         schemas[request_name] = {"oneOf": [schemas[request_name], fork_request()]}

@@ -141,6 +141,16 @@ class LangGraphCodec:
             return
         TypeAdapter(self.context_schema).validate_python(raw)
 
+    def context_json_schema(self) -> dict[str, Any]:
+        """The `context_schema` as JSON schema (empty, any value, without one)."""
+        if self.context_schema is None:
+            return {}
+        try:
+            schema: dict[str, Any] = TypeAdapter(self.context_schema).json_schema()
+        except Exception:  # a schema pydantic cannot describe: any value
+            return {}
+        return schema
+
     def runtime_context(self, raw: Any) -> Any:
         """The context a node's `runtime.context` holds: LangGraph builds a dataclass or
         Pydantic `context_schema` from a dict, and passes anything else as it is."""

@@ -27,6 +27,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import push_message
 from langgraph.managed import IsLastStep, RemainingSteps
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 from typing_extensions import TypedDict
 
 
@@ -251,6 +252,36 @@ def context_graph() -> Any:
     return builder.compile()
 
 
+# -- Command(graph=Command.PARENT) from a subgraph whose node also has a static edge ------
+
+
+class HandoffState(TypedDict):
+    seen: Annotated[list[str], operator.add]
+
+
+def handoff_graph() -> Any:
+    child = StateGraph(HandoffState)
+    child.add_node("first", lambda s: {"seen": ["child first"]})
+    child.add_node(
+        "hand",
+        lambda s: [
+            {"seen": ["dropped"]},
+            Command(graph=Command.PARENT, goto="other", update={"seen": ["handed"]}),
+        ],
+    )
+    child.add_node("never", lambda s: {"seen": ["never"]})
+    child.add_edge(START, "first")
+    child.add_edge("first", "hand")
+    child.add_edge("hand", "never")
+    parent = StateGraph(HandoffState)
+    parent.add_node("sub", child.compile())
+    parent.add_node("after", lambda s: {"seen": ["after"]})
+    parent.add_node("other", lambda s: {"seen": ["other"]})
+    parent.add_edge(START, "sub")
+    parent.add_edge("sub", "after")
+    return parent.compile()
+
+
 #: graph name -> (factory of the compiled graph, invoke input, resume values in order)
 GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "channel_topic": (topic_graph, {"seen": []}, []),
@@ -263,6 +294,7 @@ GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "managed_default_limit": (single_step_graph, {"seen": []}, []),
     "recursion_limit": (endless_graph, {"seen": []}, []),
     "runtime_context": (context_graph, {"seen": []}, []),
+    "parent_command": (handoff_graph, {"seen": []}, []),
 }
 
 #: graph name -> the config and context it is invoked with
