@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..graph.manifest import GraphRegistration
-from .inputs import RUN_CONFIG_KEYS
+from ...graph.manifest import GraphRegistration
+from ..inputs import RUN_CONFIG_KEYS
 
 RUN_CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
