@@ -119,12 +119,15 @@ RUN_CONFIG_KEYS = ("recursion_limit", "configurable", "tags", "metadata", "run_n
 def run_options(body: Mapping[str, Any], codec: Any, graph_name: str) -> tuple[Any, Any]:
     """The start body's ``config`` and ``context`` (LangGraph's run inputs), checked.
 
-    Returns (config, context) to pin in the run's input, or (None, None) when the body
-    gives neither. `context` is validated by the graph's codec (`validate_context`: a
-    LangGraph graph's `context_schema`), a 422 when it does not fit; a graph whose codec
-    takes no context refuses one.
+    Returns (config, context) to pin in the run's input. A graph whose codec takes run
+    options (`validate_context`: a LangGraph graph) always gets a config (``{}`` when the
+    body gives none: its steps count LangGraph's default recursion limit); another graph
+    gets (None, None) when the body gives neither, and refuses a context. `context` is
+    validated by the codec (a LangGraph graph's `context_schema`), a 422 when it does not
+    fit.
     """
-    if "config" not in body and "context" not in body:
+    validate = getattr(codec, "validate_context", None)
+    if "config" not in body and "context" not in body and validate is None:
         return None, None
     config = body.get("config")
     config = {} if config is None else config
@@ -158,7 +161,6 @@ def run_options(body: Mapping[str, Any], codec: Any, graph_name: str) -> tuple[A
     if "run_name" in config and not isinstance(config["run_name"], str):
         raise ApiError(400, "invalid_config", "config.run_name must be a string")
     context = body.get("context")
-    validate = getattr(codec, "validate_context", None)
     if context is not None and validate is None:
         raise ApiError(
             400,
