@@ -75,3 +75,14 @@ def test_the_openapi_document_describes_the_run_config_and_the_graphs_context(
         "metadata",
         "run_name",
     }
+
+
+def test_a_command_to_the_parent_from_the_top_level_graph_fails_as_in_langgraph(
+    host: LocalHost,
+) -> None:
+    _, expected = langgraph_run("parent_command_at_top")
+    _, failed = durable_run(host, "parent_command_at_top")
+
+    assert expected["error"].startswith("ParentCommand: ")
+    assert failed["error"].startswith("ParentCommand: Command(graph=Command.PARENT)")
+    assert "there is no parent graph" in failed["error"]

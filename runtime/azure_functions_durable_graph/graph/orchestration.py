@@ -126,7 +126,7 @@ class _Run:
             targets = outcome.targets
             if PARENT_COMMAND in progress.state:  # a node handed a command to the parent graph
                 if not self.run.subgraph:
-                    raise GraphRunFailed("ParentCommand", NO_PARENT)
+                    raise GraphRunFailed("ParentCommand", f"ParentCommand: {NO_PARENT}")
                 targets, outcome.wait, progress.deferred = [], None, []
             record = {
                 "kind": "step",

@@ -282,6 +282,13 @@ def handoff_graph() -> Any:
     return parent.compile()
 
 
+def top_level_handoff_graph() -> Any:
+    builder = StateGraph(HandoffState)
+    builder.add_node("hand", lambda s: Command(graph=Command.PARENT, goto="elsewhere"))
+    builder.add_edge(START, "hand")
+    return builder.compile()
+
+
 #: graph name -> (factory of the compiled graph, invoke input, resume values in order)
 GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "channel_topic": (topic_graph, {"seen": []}, []),
@@ -295,6 +302,7 @@ GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "recursion_limit": (endless_graph, {"seen": []}, []),
     "runtime_context": (context_graph, {"seen": []}, []),
     "parent_command": (handoff_graph, {"seen": []}, []),
+    "parent_command_at_top": (top_level_handoff_graph, {"seen": []}, []),
 }
 
 #: graph name -> the config and context it is invoked with
