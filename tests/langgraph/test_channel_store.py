@@ -16,8 +16,7 @@ from langgraph.channels.untracked_value import UntrackedValue
 from langgraph.graph import START, StateGraph
 from typing_extensions import TypedDict
 
-from azure_functions_durable_graph.langgraph import UnsupportedFeature, from_langgraph
-from azure_functions_durable_graph.langgraph import channels
+from azure_functions_durable_graph.langgraph import UnsupportedFeature, channels, from_langgraph
 
 
 def round_trip(spec: Any, writes: list[Any]) -> tuple[Any, Any]:
