@@ -353,3 +353,26 @@ def test_a_join_target_triggered_before_any_source_finished_fails_loudly() -> No
 
     with pytest.raises(InvalidUpdateError, match="node 'c' is the target of a join of"):
         asyncio.run(handler(registration.codec.load({"items": []})))
+
+
+def test_a_tool_node_gets_the_state_with_its_send_tasks_without_changing_the_graph_hash() -> None:
+    from langchain_core.tools import tool
+    from langgraph.graph import MessagesState
+    from langgraph.prebuilt import ToolNode
+
+    @tool
+    def echo(text: str) -> str:
+        """Echo."""
+        return text
+
+    def build() -> StateGraph:
+        builder = StateGraph(MessagesState)
+        builder.add_node("tools", ToolNode([echo]))
+        builder.add_edge(START, "tools")
+        return builder
+
+    registration = from_langgraph(build(), graph_name="g")
+    node = registration.manifest.nodes["tools"]
+
+    assert node.send_reads_state is True
+    assert "send_reads_state" not in node.hash_content()

@@ -71,6 +71,9 @@ class NodeDefinition(BaseModel):
         stay valid).
         """
         content = self.model_dump(mode="json")
+        # How the state travels to a Send task, not what the graph does: never hashed, so
+        # graphs gaining it (LangGraph ToolNodes) keep the hash their runs in flight pinned.
+        del content["send_reads_state"]
         for key in _OPTIONAL_NODE_FIELDS:
             if content[key] in (None, False):
                 del content[key]
@@ -85,7 +88,6 @@ _OPTIONAL_NODE_FIELDS = (
     "on_error",
     "subgraph",
     "input_model",
-    "send_reads_state",
 )
 
 
