@@ -1,6 +1,6 @@
 """Record from_langgraph runs of tests/compat/app_langgraph_v020 with this checkout's runtime.
 
-Ran once with the runtime as it was before issue 20 (main at 920657d) to produce
+Ran once with the runtime as it was before issue 20 (main at 4252731) to produce
 tests/compat/recorded_langgraph_v020/: a finished history (JSON), the graph's hash, and a
 store with a run paused on interrupt(). Kept so the recording can be repeated and audited:
 

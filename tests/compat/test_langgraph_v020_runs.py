@@ -2,7 +2,7 @@
 context) finish on this runtime.
 
 tests/compat/recorded_langgraph_v020 was written by tests/compat/record_langgraph_v020.py
-running main at 920657d against app_langgraph_v020 (which must not change): a finished
+running main at 4252731 against app_langgraph_v020 (which must not change): a finished
 history, the graph's hash, and a store with a run paused on interrupt().
 """
 
@@ -32,7 +32,7 @@ def load_app() -> Any:
     return module
 
 
-def test_the_langgraph_graph_keeps_its_hash():
+def test_the_langgraph_graphs_keep_their_hashes():
     runtime = load_app().runtime
     hashes = {r.graph_name: r.graph_hash for r in runtime.registry.latest_registrations()}
 

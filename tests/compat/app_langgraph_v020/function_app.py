@@ -6,8 +6,10 @@ from typing import Annotated
 
 import azure.functions as func
 from langchain_core.messages import AIMessage, AnyMessage
+from langchain_core.tools import tool
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
+from langgraph.prebuilt import ToolNode, tools_condition
 from langgraph.types import interrupt
 from typing_extensions import TypedDict
 
@@ -51,6 +53,30 @@ def build() -> StateGraph:
     return builder
 
 
+@tool
+def shout(text: str) -> str:
+    """Say it louder."""
+    return text.upper()
+
+
+def call_tools(state: Chat) -> dict:
+    calls = [{"name": "shout", "args": {"text": "hi"}, "id": "call-1"}]
+    done = any(m.type == "tool" for m in state["messages"])
+    reply = AIMessage("done", id="done") if done else AIMessage("", id="ask", tool_calls=calls)
+    return {"messages": [reply]}
+
+
+def build_tools() -> StateGraph:
+    builder = StateGraph(Chat)
+    builder.add_node("model", call_tools)
+    builder.add_node("tools", ToolNode([shout]))
+    builder.add_edge(START, "model")
+    builder.add_conditional_edges("model", tools_condition)
+    builder.add_edge("tools", "model")
+    return builder
+
+
 runtime = DurableGraphApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 runtime.register_registration(from_langgraph(build(), graph_name="review"))
+runtime.register_registration(from_langgraph(build_tools(), graph_name="tool_loop"))
 app = runtime.function_app
