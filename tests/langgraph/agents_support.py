@@ -26,7 +26,7 @@ import lg_agents  # noqa: E402
 import lg_channels  # noqa: E402
 
 GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {**lg_agents.GRAPHS, **lg_channels.GRAPHS}
-RUN_OPTIONS = lg_channels.RUN_OPTIONS
+RUN_OPTIONS = {**lg_agents.RUN_OPTIONS, **lg_channels.RUN_OPTIONS}
 FINISHED = ("Completed", "Failed", "Terminated")
 _MESSAGE_TYPES = {"human", "ai", "tool", "system", "remove", "AIMessageChunk"}
 

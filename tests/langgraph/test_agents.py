@@ -25,6 +25,7 @@ def host() -> Iterator[LocalHost]:
         "agent_react",
         "agent_injected_state",
         "agent_tool_node",
+        "agent_tool_runtime",
         "agent_human_in_the_loop",
         "agent_summarization",
         "agent_todo_list",

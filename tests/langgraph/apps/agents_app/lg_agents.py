@@ -9,6 +9,7 @@ whose nodes run in activities and may run again on resume, get the same replies.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from langchain.agents import create_agent
@@ -19,6 +20,7 @@ from langchain.agents.middleware import (
     TodoListMiddleware,
     ToolCallLimitMiddleware,
 )
+from langchain.tools import ToolRuntime
 from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.prebuilt import InjectedState, ToolNode, tools_condition
@@ -41,6 +43,17 @@ def send_email(to: str, body: str) -> str:
 def count_messages(label: str, state: Annotated[dict[str, Any], InjectedState]) -> str:
     """How many messages the conversation holds (the state is injected, not given by the model)."""
     return f"{label}: {len(state['messages'])} messages"
+
+
+@dataclass
+class Caller:
+    user: str
+
+
+@tool
+def whoami(runtime: ToolRuntime[Caller]) -> str:
+    """Who is asking, and how long the conversation is (from the tool's runtime)."""
+    return f"{runtime.context.user} after {len(runtime.state['messages'])} messages"
 
 
 def ask(text: str) -> dict[str, Any]:
@@ -82,6 +95,12 @@ def tool_node_graph() -> Any:
     builder.add_conditional_edges("model", tools_condition)
     builder.add_edge("tools", "model")
     return builder.compile()
+
+
+def tool_runtime_agent() -> Any:
+    """A tool reading the run's context and the state through LangChain's ToolRuntime."""
+    model = ScriptedChatModel(plan=[("whoami", {})], final="you are")
+    return create_agent(model, [whoami], context_schema=Caller)
 
 
 def human_in_the_loop_agent() -> Any:
@@ -186,12 +205,18 @@ def deep_agent() -> Any:
     return create_deep_agent(model=model, tools=[lookup])
 
 
+#: graph name -> the config and context it is invoked with
+RUN_OPTIONS: dict[str, dict[str, Any]] = {
+    "agent_tool_runtime": {"context": {"user": "ann"}},
+}
+
 #: graph name -> (factory of the compiled agent, invoke input, resume values in order)
 GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "agent_create_agent": (plain_agent, ask("where is paris?"), []),
     "agent_react": (react_agent, ask("where is rome?"), []),
     "agent_injected_state": (injected_state_agent, ask("count"), []),
     "agent_tool_node": (tool_node_graph, ask("count"), []),
+    "agent_tool_runtime": (tool_runtime_agent, ask("who am i?"), []),
     "agent_human_in_the_loop": (human_in_the_loop_agent, ask("mail ann"), [EDIT]),
     "agent_summarization": (summarization_agent, LONG_TALK, []),
     "agent_todo_list": (todo_agent, ask("plan"), []),
