@@ -1,11 +1,14 @@
 """LangGraphCodec: the engine's StateCodec over a StateGraph's channels.
 
-The run's state is the JSON of every channel that holds a value (so a key no
-node and no input set stays absent, as in LangGraph). Updates go through
-LangGraph's own channel objects, so reducers (`operator.add`, `add_messages`,
-`Overwrite`) and the one-writer-per-step rule of plain keys behave exactly as
-in LangGraph, and a superstep's writes are applied in LangGraph's task order.
-Joins add hidden keys (`join_key`, `ran_key`) that the output leaves out.
+The run's state is the JSON of every channel that holds something (so a key no
+node and no input set stays absent, as in LangGraph; channels.py says how each
+channel type is kept). Updates go through LangGraph's own channel objects, so
+reducers (`operator.add`, `add_messages`, `Overwrite`), the one-writer-per-step rule
+of plain keys and every other channel type behave exactly as in LangGraph, and a
+superstep's writes are applied in LangGraph's task order. Joins add hidden keys
+(`join_key`, `ran_key`) that the output leaves out. The codec also knows the run's
+other inputs: the `context_schema` a run's context is checked against, and the
+step limit LangGraph's `recursion_limit` sets.
 """
 
 from __future__ import annotations
