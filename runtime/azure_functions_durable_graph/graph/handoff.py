@@ -20,13 +20,10 @@ NO_PARENT = (
 )
 
 
-def parent_result(child_state: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The subgraph node's result in the parent, when the child ended with a parent command."""
+def parent_result(child_state: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]] | None:
+    """The subgraph node's (update, targets) in the parent, when the child ended with a
+    parent command."""
     command = child_state.get(PARENT_COMMAND)
     if not isinstance(command, Mapping):
         return None
-    return {
-        "ok": True,
-        "update": dict(command.get("update") or {}),
-        "goto": list(command.get("goto") or []),
-    }
+    return dict(command.get("update") or {}), list(command.get("goto") or [])

@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import langgraph
-from langgraph._internal._typing import MISSING
 from langgraph.channels.any_value import AnyValue
 from langgraph.channels.base import BaseChannel
 from langgraph.channels.binop import BinaryOperatorAggregate
@@ -38,6 +37,7 @@ from langgraph.channels.named_barrier_value import (
 from langgraph.channels.topic import Topic
 from langgraph.channels.untracked_value import UntrackedValue
 
+from ._private import MISSING
 from .serde import revive
 
 try:  # DeltaChannel is in beta (LangGraph 1.2)

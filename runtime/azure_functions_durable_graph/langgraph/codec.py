@@ -32,6 +32,7 @@ from pydantic_core import PydanticSerializationError
 from ..errors import StateMergeError
 from ..graph.handoff import PARENT_COMMAND
 from . import channels
+from ._private import DEFAULT_RECURSION_LIMIT
 from .errors import UnsupportedFeature
 from .serde import revive, to_json
 
@@ -301,8 +302,6 @@ class LangGraphCodec:
 
 def recursion_limit(config: Mapping[str, Any]) -> int:
     """The run's `recursion_limit`, LangGraph's default when not given."""
-    from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
-
     limit = config.get("recursion_limit")
     return int(limit) if isinstance(limit, int) else int(DEFAULT_RECURSION_LIMIT)
 

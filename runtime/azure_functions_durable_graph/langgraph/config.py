@@ -24,7 +24,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph._internal._constants import (
+from langgraph.runtime import Runtime
+
+from ..graph.run_context import RunContext
+from ._private import (
     CONF,
     CONFIG_KEY_CHECKPOINT_NS,
     CONFIG_KEY_READ,
@@ -32,11 +35,8 @@ from langgraph._internal._constants import (
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
     CONFIG_KEY_SEND,
+    PregelScratchpad,
 )
-from langgraph._internal._scratchpad import PregelScratchpad
-from langgraph.runtime import Runtime
-
-from ..graph.run_context import RunContext
 from .codec import LangGraphCodec, recursion_limit
 from .serde import revive
 

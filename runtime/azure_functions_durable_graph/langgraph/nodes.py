@@ -17,13 +17,10 @@ from typing import Any
 
 from langchain_core.runnables import Runnable
 from langchain_core.runnables.config import var_child_runnable_config
-from langgraph._internal._constants import RESUME, TASKS
-from langgraph._internal._fields import get_cached_annotated_keys, get_update_as_tuples
 from langgraph.channels.base import BaseChannel
 from langgraph.channels.binop import BinaryOperatorAggregate
 from langgraph.constants import END
 from langgraph.errors import GraphInterrupt, InvalidUpdateError
-from langgraph.graph._branch import BranchSpec
 from langgraph.types import Command, Send
 from pydantic import BaseModel
 
@@ -33,6 +30,13 @@ from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.run_context import RunContext, current_run
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
+from ._private import (
+    RESUME,
+    TASKS,
+    BranchSpec,
+    get_cached_annotated_keys,
+    get_update_as_tuples,
+)
 from .codec import PUSH_MARK, LangGraphCodec, LoadedState, ran_key
 from .config import managed_values, node_config, route_config, scratchpad, state_reader
 from .serde import revive
