@@ -1,0 +1,12 @@
+"""The Agent Server test graphs on Durable Functions (the same graphs `langgraph dev` serves)."""
+
+import azure.functions as func
+from agent_graphs import GRAPHS
+
+from azure_functions_durable_graph import DurableGraphApp
+from azure_functions_durable_graph.langgraph import from_langgraph
+
+runtime = DurableGraphApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+for graph_name, make_builder in GRAPHS.items():
+    runtime.register_registration(from_langgraph(make_builder(), graph_name=graph_name))
+app = runtime.function_app
