@@ -7,6 +7,7 @@ fake: it answers from what it was told, so both servers give the same conversati
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 
 from langchain_core.messages import AIMessage, AnyMessage
@@ -78,9 +79,34 @@ def failing_builder() -> StateGraph[Any, Any, Any, Any]:
     return builder
 
 
+class SlowState(TypedDict, total=False):
+    seconds: float
+    slept: float
+
+
+def sleep(state: SlowState) -> dict[str, Any]:
+    """Keeps its run busy for a while (for the multitask strategies)."""
+    time.sleep(state.get("seconds", 0))
+    return {"slept": state.get("seconds", 0)}
+
+
+def slow_builder() -> StateGraph[Any, Any, Any, Any]:
+    builder = StateGraph(SlowState)
+    builder.add_node("sleep", sleep)
+    builder.add_edge(START, "sleep")
+    builder.add_edge("sleep", END)
+    return builder
+
+
 # What langgraph.json points at (compiled graphs, as `langgraph dev` wants them).
 chatbot = chatbot_builder().compile()
 reviewer = review_builder().compile()
 failer = failing_builder().compile()
+slow = slow_builder().compile()
 
-GRAPHS = {"chatbot": chatbot_builder, "reviewer": review_builder, "failer": failing_builder}
+GRAPHS = {
+    "chatbot": chatbot_builder,
+    "reviewer": review_builder,
+    "failer": failing_builder,
+    "slow": slow_builder,
+}
