@@ -27,6 +27,39 @@ def shown(values: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (values or {}).items() if not k.startswith(HIDDEN_PREFIXES)}
 
 
+def node_result(
+    before: dict[str, Any], update: dict[str, Any], reducers: set[str], alone: bool
+) -> dict[str, Any]:
+    """A task's update as the node returned it.
+
+    The step log of a node that ran alone in its superstep holds the keys it changed
+    after the reducers; for an appending reducer (``add_messages``, ``operator.add``)
+    that is the whole list, of which the node returned the new tail.
+    """
+    if not alone:
+        return shown(update)
+    result = {}
+    for key, value in update.items():
+        old = before.get(key)
+        if key in reducers and isinstance(old, list) and isinstance(value, list):
+            value = value[len(old) :] if value[: len(old)] == old else value
+        result[key] = value
+    return shown(result)
+
+
+def _task(task_key: str, node: str, result: Any) -> dict[str, Any]:
+    return {
+        "id": task_key,
+        "name": node,
+        "path": ["__pregel_pull", node],
+        "error": None,
+        "interrupts": [],
+        "checkpoint": None,
+        "state": None,
+        "result": result,
+    }
+
+
 def task_id(instance_id: str, superstep: int, node: str) -> str:
     return str(uuid.uuid5(NAMESPACE_CHECKPOINT, f"task:{instance_id}:{superstep}:{node}"))
 
@@ -65,7 +98,9 @@ def instance_checkpoints(
     steps = [r for r in records if r.get("kind") in ("step", "event")]
     ran = [r.get("nodes") for r in records if r.get("kind") == "step"]
     points: list[Checkpoint] = []
+    reducers = set(entry.get("reducers") or [])
     if entry.get("input_checkpoint", True):
+        start_input = (entry.get("kwargs") or {}).get("input")
         points.append(
             Checkpoint(
                 checkpoint_id(thread_id, key, -1),
@@ -75,6 +110,7 @@ def instance_checkpoints(
                 ["__start__"],
                 run_id,
                 created,
+                tasks=[_task(task_id(key, -1, "__start__"), "__start__", start_input)],
             )
         )
     start = next((r for r in records if r.get("kind") == "start"), None)
@@ -96,12 +132,23 @@ def instance_checkpoints(
         )
     )
     for record in steps:
+        superstep = int(record.get("superstep") or 0)
+        if record.get("kind") == "step" and points[-1].superstep == superstep - 1:
+            tasks = record.get("tasks") or []
+            points[-1].tasks = [
+                _task(
+                    task_id(key, superstep, str(t.get("node"))),
+                    str(t.get("node")),
+                    node_result(state, dict(t.get("update") or {}), reducers, len(tasks) == 1),
+                )
+                for t in tasks
+                if "update" in t
+            ]
         apply_changes(state, record.get("set") or {}, record.get("unset") or [])
         event = record.get("event") or {}
         apply_changes(state, event.get("set") or {}, event.get("unset") or [])
         if "next" not in record:
             continue  # a step that waits for an event: checkpointed when the event is taken
-        superstep = int(record.get("superstep") or 0)
         points.append(
             Checkpoint(
                 checkpoint_id(thread_id, key, superstep),
@@ -134,19 +181,10 @@ def _pending_tasks(view: InstanceView, nodes: list[str]) -> list[dict[str, Any]]
         by_node.setdefault(str(pause.get("node")), []).append(
             {"id": pause.get("id"), "value": pause.get("value")}
         )
-    return [
-        {
-            "id": task_id(view.instance_id, view.superstep, node),
-            "name": node,
-            "path": ["__pregel_pull", node],
-            "error": None,
-            "interrupts": by_node.get(node, []),
-            "checkpoint": None,
-            "state": None,
-            "result": None,
-        }
-        for node in nodes
-    ]
+    tasks = [_task(task_id(view.instance_id, view.superstep, n), n, None) for n in nodes]
+    for task in tasks:
+        task["interrupts"] = by_node.get(task["name"], [])
+    return tasks
 
 
 def update_checkpoint(

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from ..graph.steplog import apply_changes
-from .checkpoints import shown
+from .checkpoints import node_result, shown
 from .durable_view import InstanceView
 from .thread_state import run_status, unanswered
 
@@ -21,24 +21,6 @@ Event = tuple[str, Any]
 
 def interrupt_items(pauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"value": p.get("value"), "id": p.get("id"), "response_schema": None} for p in pauses]
-
-
-def _update_shown(
-    before: dict[str, Any], update: dict[str, Any], reducers: set[str]
-) -> dict[str, Any]:
-    """A task's update as the node returned it: a list reducer's key shows what was added.
-
-    The step log of a node that ran alone holds the keys it changed after the reducers;
-    for an appending reducer (``add_messages``, ``operator.add``) that is the whole
-    list, of which the node returned the new tail.
-    """
-    shown_update = {}
-    for key, value in update.items():
-        old = before.get(key)
-        if key in reducers and isinstance(old, list) and isinstance(value, list):
-            value = value[len(old) :] if value[: len(old)] == old else value
-        shown_update[key] = value
-    return shown_update
 
 
 def run_events(
@@ -79,9 +61,8 @@ def run_events(
             for task in tasks:
                 if "update" in task:
                     update = dict(task["update"] or {})
-                    if len(tasks) == 1:  # alone: the log holds the keys after the reducers
-                        update = _update_shown(before, update, reducers)
-                    events.append(("updates", {task["node"]: shown(update) or None}))
+                    result = node_result(before, update, reducers, len(tasks) == 1)
+                    events.append(("updates", {task["node"]: result or None}))
         if "next" in record and "values" in modes:
             events.append(("values", shown(state)))
     if not started and "values" in modes:

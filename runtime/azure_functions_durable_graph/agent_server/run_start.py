@@ -90,6 +90,7 @@ async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> 
             "assistant_id": entry["assistant_id"],
         }
         record["updated_at"] = record["state_updated_at"] = now_iso()
+        record["config"] = {"configurable": {}}
         return record
 
     try:
@@ -198,8 +199,9 @@ async def _start(
     registration: GraphRegistration,
 ) -> None:
     point = await _base_checkpoint(call, now, request)
-    values = dict(point.values) if point is not None else {}
     codec = registration.codec
+    # No checkpoint yet: the channels' own empty values (a reducer's list starts empty).
+    values = dict(point.values) if point is not None else codec.apply({}, [])
     manifest = registration.manifest
     command = request.command or {}
     try:
@@ -252,6 +254,7 @@ async def _start(
     entry["step_base"] = point.step if point is not None else -2
     entry["parent_checkpoint_id"] = point.checkpoint_id if point is not None else None
     entry["input_checkpoint"] = request.input is not None
+    entry["reducers"] = sorted(manifest.reducers)
 
 
 async def _base_checkpoint(call: Call, now: ThreadNow, request: RunRequest) -> Checkpoint | None:
