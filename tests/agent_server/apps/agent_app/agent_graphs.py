@@ -25,6 +25,8 @@ def chat(state: ChatState) -> dict[str, Any]:
     """A fake model: repeats the last message and counts the turns it has seen."""
     said = [m for m in state["messages"] if m.type == "human"]
     last = said[-1].content if said else ""
+    if isinstance(last, str) and last.startswith("slowly:"):
+        time.sleep(3)  # a model taking its time (the crash tests kill the host meanwhile)
     return {"messages": [AIMessage(content=f"you said {last!r} (turn {len(said)})")]}
 
 
