@@ -447,6 +447,9 @@ def build_openapi(
                 },
             }
         }
+    from ..agent_server.openapi import add_agent_server
+
+    add_agent_server(paths, schemas)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
