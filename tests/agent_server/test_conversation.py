@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from langgraph_sdk.client import SyncLangGraphClient
 
+from azure_functions_durable_graph.testing import LocalHost
+
 
 def say(text: str) -> dict[str, object]:
     return {"messages": [{"role": "user", "content": text}]}
@@ -96,3 +98,28 @@ def test_update_state_writes_through_the_reducers_as_a_node(client: SyncLangGrap
     assert state["metadata"]["source"] == "update"
     reply = client.runs.wait(thread_id, "chatbot", input=say("two"))
     assert contents(reply)[-2:] == ["two", "you said 'two' (turn 2)"]
+
+
+def test_the_thread_entity_keeps_one_copy_of_the_values(
+    client: SyncLangGraphClient, host: LocalHost
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    for turn in ("one", "two", "three"):
+        client.runs.wait(thread_id, "chatbot", input=say(turn))
+
+    entity = host.get(f"/runtime/webhooks/durabletask/entities/durable_graph_thread/{thread_id}")
+
+    runs = entity.json()["record"]["timeline"]
+    assert [("values_before" in r, "checkpoint" in r) for r in runs] == [
+        (True, False),
+        (False, True),
+        (True, False),
+    ]
+    history = client.threads.get_history(thread_id, limit=100)
+    assert [
+        len(h["values"]["messages"]) for h in history if h["metadata"]["source"] == "input"
+    ] == [
+        4,
+        2,
+        0,
+    ]

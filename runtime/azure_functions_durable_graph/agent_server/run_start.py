@@ -27,7 +27,7 @@ from .checkpoints import Checkpoint
 from .errors import AgentServerError, conflict, invalid, not_found
 from .run_request import RunRequest
 from .thread_records import check_uuid, mutate, new_record, now_iso
-from .thread_state import ThreadNow, load, settle, unanswered
+from .thread_state import ThreadNow, compact, load, settle, unanswered
 
 if TYPE_CHECKING:
     from .server import Call
@@ -84,6 +84,7 @@ async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> 
                 else:
                     settle(current, earlier)
         record["timeline"] = [*record.get("timeline", []), entry]
+        compact(record)
         record["metadata"] = {
             **(record.get("metadata") or {}),
             "graph_id": entry["graph_id"],

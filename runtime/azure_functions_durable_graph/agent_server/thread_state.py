@@ -75,7 +75,11 @@ class ThreadNow:
             return "interrupted"
         return "idle"
 
-    def checkpoints_of(self, entry: dict[str, Any]) -> list[Checkpoint]:
+    def checkpoints_of(
+        self, entry: dict[str, Any], before: dict[str, Any] | None = None
+    ) -> list[Checkpoint]:
+        """The checkpoints of an entry; `before`: the values before its run, when the entry
+        no longer keeps them (only the latest run does, see `compact`)."""
         if entry.get("kind") == "update":
             return [
                 update_checkpoint(
@@ -90,7 +94,7 @@ class ThreadNow:
             self.thread_id,
             first,
             view,
-            dict(first.get("values_before") or {}),
+            dict(before if before is not None else first.get("values_before") or {}),
             int(first.get("step_base", -2)),
         )
         if points:
@@ -116,7 +120,8 @@ class ThreadNow:
                 if instance in seen:
                     continue
                 seen.add(str(instance))
-            points.extend(self.checkpoints_of(entry))
+            before = points[-1].values if points else None
+            points.extend(self.checkpoints_of(entry, before))
         return points
 
     def values(self) -> dict[str, Any] | None:
@@ -156,6 +161,18 @@ async def load(client: Any, thread_id: str, record: dict[str, Any], *, full: boo
             continue
         now.views[instance] = await read_instance(client, instance, with_log=True)
     return now
+
+
+def compact(record: dict[str, Any]) -> None:
+    """Keep the thread entity small: only the first and the latest run keep the values they
+    started from, only the latest settled run its last checkpoint (history rebuilds the
+    rest from the step log)."""
+    runs = runs_of(record)
+    settled = [e for e in runs if "checkpoint" in e]
+    for entry in runs[1:-1]:
+        entry.pop("values_before", None)
+    for entry in settled[:-1]:
+        entry.pop("checkpoint", None)
 
 
 def settle(now: ThreadNow, entry: dict[str, Any]) -> None:
