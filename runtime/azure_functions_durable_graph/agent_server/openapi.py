@@ -28,6 +28,8 @@ def _param(name: str) -> dict[str, Any]:
 
 def _responses(ok: dict[str, Any] | None, *codes: int, sse: bool = False) -> dict[str, Any]:
     reasons = {
+        400: "On the local host: a Host header it does not answer (the app's error body)",
+        403: "On the local host: a state-changing request from another site",
         404: "Unknown thread, run or assistant",
         409: "Thread id taken, or a run refused by multitask_strategy",
         413: "Body larger than the app's max_request_bytes",
@@ -44,8 +46,12 @@ def _responses(ok: dict[str, Any] | None, *codes: int, sse: bool = False) -> dic
     else:
         out["200"] = {"description": "OK", "content": {"application/json": {"schema": ok}}}
     error = {"content": {"application/json": {"schema": _ref(ERROR)}}}
-    for code in (*codes, 500):
-        out[str(code)] = {"description": reasons.get(code, "Internal error"), **error}
+    either = {"anyOf": [_ref(ERROR), _ref("Error")]}  # the local host's guard answers these
+    for code in sorted({*codes, 400, 500}):
+        body = (
+            {"content": {"application/json": {"schema": either}}} if code in (400, 403) else error
+        )
+        out[str(code)] = {"description": reasons.get(code, "Internal error"), **body}
     return out
 
 
@@ -252,5 +258,18 @@ def _schemas() -> dict[str, Any]:
 
 def add_agent_server(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
     """Add the Agent Server's operations and schemas to an OpenAPI document's parts."""
-    paths.update(_paths())
+    added = _paths()
+    either = {"anyOf": [_ref(ERROR), _ref("Error")]}
+    for operations in added.values():
+        for method, operation in operations.items():
+            if method in ("post", "patch", "put"):  # a foreign origin, a body over the limit
+                operation["responses"].setdefault(
+                    "403",
+                    {
+                        "description": "On the local host: a request from another site",
+                        "content": {"application/json": {"schema": either}},
+                    },
+                )
+                operation["responses"].setdefault("413", _responses({}, 413)["413"])
+    paths.update(added)
     schemas.update(_schemas())
