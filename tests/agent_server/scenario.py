@@ -6,6 +6,7 @@ own), the rest kept, so the two transcripts must be equal.
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
@@ -105,6 +106,36 @@ def run_scenario(client: SyncLangGraphClient, http: httpx.Client) -> dict[str, A
     )
     out["review_after"] = normalised(client.threads.get_state(review))
     out["review_runs"] = [r["status"] for r in client.runs.list(review)]
+    out["review_history"] = normalised(client.threads.get_history(review, limit=100))
+    # Time travel: a run from an earlier checkpoint, a state update, a copy.
+    earlier = client.threads.get_history(chat_id, limit=100)[3]
+    out["fork"] = normalised(
+        client.runs.wait(
+            chat_id, "chatbot", input=say("instead"), checkpoint_id=earlier["checkpoint_id"]
+        )
+    )
+    client.threads.update_state(
+        chat_id, {"messages": [{"type": "ai", "content": "aside"}]}, as_node="chat"
+    )
+    out["updated_state"] = normalised(client.threads.get_state(chat_id))
+    out["after_update"] = normalised(client.runs.wait(chat_id, "chatbot", input=say("more")))
+    copied = client.threads.copy(chat_id)
+    out["copy_state_values"] = normalised(client.threads.get_state(copied["thread_id"])["values"])
+    out["search_by_metadata"] = len(client.threads.search(metadata={"user": "ada"}, limit=100))
+    # A busy thread refuses a second run with multitask_strategy="reject".
+    busy = client.threads.create()["thread_id"]
+    client.runs.create(busy, "slow", input={"seconds": 2})
+    _until(lambda: client.threads.get(busy)["status"] == "busy")
+    out["rejected"] = status_of(
+        http,
+        "POST",
+        f"/threads/{busy}/runs",
+        {"assistant_id": "slow", "input": {"seconds": 0}, "multitask_strategy": "reject"},
+    )
+    out["enqueued"] = normalised(
+        client.runs.wait(busy, "slow", input={"seconds": 0}, multitask_strategy="enqueue")
+    )
+    out["busy_runs"] = [r["status"] for r in client.runs.list(busy)]
     # A failing node.
     failing = client.threads.create()["thread_id"]
     out["failed_stream"] = normalised(
@@ -138,6 +169,13 @@ def run_scenario(client: SyncLangGraphClient, http: httpx.Client) -> dict[str, A
         ],
     }
     return out
+
+
+def _until(condition: Any, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def _assistant(assistants: list[Any], graph_id: str) -> str:

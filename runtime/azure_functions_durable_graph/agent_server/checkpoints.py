@@ -89,6 +89,7 @@ def instance_checkpoints(
     view: InstanceView,
     values_before: dict[str, Any],
     step_base: int,
+    answered: dict[int, list[dict[str, Any]]] | None = None,
 ) -> list[Checkpoint]:
     """The checkpoints of one instance: input, start, then one per settled superstep."""
     key = view.instance_id
@@ -144,6 +145,12 @@ def instance_checkpoints(
                 for t in tasks
                 if "update" in t
             ]
+            for task in points[-1].tasks:  # the questions this step's interrupts asked
+                task["interrupts"] = [
+                    {"value": a.get("value"), "id": a.get("id")}
+                    for a in (answered or {}).get(superstep, [])
+                    if a.get("node") == task["name"]
+                ]
         apply_changes(state, record.get("set") or {}, record.get("unset") or [])
         event = record.get("event") or {}
         apply_changes(state, event.get("set") or {}, event.get("unset") or [])
@@ -228,6 +235,8 @@ def state_body(
             else {"checkpoint_id": cid, "thread_id": thread_id, "checkpoint_ns": ""}
         )
 
+    if point.source == "update":  # no run wrote it: the graph's ids, not the run's metadata
+        metadata = {k: metadata[k] for k in ("graph_id", "assistant_id") if k in metadata}
     return {
         "values": point.values,
         "next": point.next,

@@ -182,6 +182,11 @@ async def _resume(call: Call, now: ThreadNow, entry: dict[str, Any], request: Ru
     await calls.raise_event(call.client, view.instance_id, INBOX_EVENT, wrap_resume(answers))
     entry["instance_id"] = view.instance_id
     entry["answers"] = [*(latest.get("answers") or []), *answers]
+    entry["answered"] = [  # what was asked, for the history of the paused step
+        {"id": p.get("id"), "value": p.get("value"), "node": p.get("node")}
+        for p in pending
+        if p.get("id") in answers
+    ]
     entry["from_step"] = view.superstep
 
 

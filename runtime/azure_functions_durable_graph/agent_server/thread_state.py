@@ -90,12 +90,17 @@ class ThreadNow:
         first = first_of_instance(self.record, str(entry["instance_id"]))
         if view is None:
             return []
+        answered: dict[int, list[dict[str, Any]]] = {}
+        for run in runs_of(self.record):
+            if run.get("instance_id") == entry["instance_id"] and run.get("answered"):
+                answered.setdefault(int(run.get("from_step") or 0), []).extend(run["answered"])
         points = instance_checkpoints(
             self.thread_id,
             first,
             view,
             dict(before if before is not None else first.get("values_before") or {}),
             int(first.get("step_base", -2)),
+            answered,
         )
         if points:
             points[0].parent_id = first.get("parent_checkpoint_id")
