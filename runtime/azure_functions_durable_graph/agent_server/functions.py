@@ -4,6 +4,7 @@ No ``from __future__ import annotations``: the Functions worker reads the regist
 functions' annotations at indexing time.
 """
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,9 @@ from .thread_entity import THREAD_ENTITY, THREAD_INDEX_ENTITY, thread_entity, th
 #: Under the app's route prefix: ``/api/langgraph/...`` with the default prefix.
 AGENT_SERVER_ROUTE = "langgraph/{*path}"
 HTTP_FUNCTION = "durable_graph_http_langgraph"
+#: App setting: when set, the API wants it in LangGraph's ``x-api-key`` header instead of a
+#: function key (the route is then anonymous to the Functions host, and checked here).
+API_KEY_SETTING = "DURABLE_GRAPH_LANGGRAPH_API_KEY"
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
@@ -27,6 +31,9 @@ def register_agent_server(
 ) -> None:
     """Add the Agent Server API of `registry`'s graphs to blueprint `bp`."""
     server: Any = None
+    api_key = os.environ.get(API_KEY_SETTING) or None
+    if api_key is not None:
+        auth_level = func.AuthLevel.ANONYMOUS
 
     async def langgraph_api(req: func.HttpRequest, client: Any) -> func.HttpResponse:
         nonlocal server
@@ -34,7 +41,10 @@ def register_agent_server(
             from .server import AgentServer
 
             server = AgentServer(
-                registry, orchestrator_name=orchestrator_name, max_request_bytes=max_request_bytes
+                registry,
+                orchestrator_name=orchestrator_name,
+                max_request_bytes=max_request_bytes,
+                api_key=api_key,
             )
         response: func.HttpResponse = await server.handle(req, client)
         return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from dataclasses import dataclass, field
@@ -54,17 +55,33 @@ class Call:
 
 
 class AgentServer:
+    """Serves the API; with an `api_key`, only to requests carrying it in ``x-api-key``."""
+
     def __init__(
-        self, registry: GraphRegistry, *, orchestrator_name: str, max_request_bytes: int
+        self,
+        registry: GraphRegistry,
+        *,
+        orchestrator_name: str,
+        max_request_bytes: int,
+        api_key: str | None = None,
     ) -> None:
         self.registry = registry
+        self.api_key = api_key
         self.orchestrator_name = orchestrator_name
         self.max_request_bytes = max_request_bytes
         self.router = build_router()
 
+    def _authorise(self, req: func.HttpRequest) -> None:
+        if self.api_key is None:
+            return
+        given = req.headers.get("x-api-key") or ""
+        if not hmac.compare_digest(given.encode(), self.api_key.encode()):
+            raise AgentServerError(401, "Invalid or missing x-api-key header")
+
     async def handle(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         path = "/" + (req.route_params.get("path") or "").strip("/")
         try:
+            self._authorise(req)
             handler, params = self.router.match(req.method.upper(), path)
             call = Call(self, req, client, params, dict(req.params))
             return await handler(call)
