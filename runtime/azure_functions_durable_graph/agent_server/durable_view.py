@@ -95,16 +95,19 @@ async def _records(client: Any, view: InstanceView) -> list[dict[str, Any]]:
 
 
 def _complete(view: InstanceView, records: list[dict[str, Any]]) -> bool:
-    if not records or records[0].get("kind") != "start":
-        return view.status is None
-    last = max(int(r.get("superstep") or 0) for r in records)
-    if view.status == "Completed" and isinstance(view.output, dict):
-        steps = view.output.get("supersteps")
-        return not isinstance(steps, int) or (last >= steps and _ended(records, steps))
-    if view.finished:
+    """Whether the log holds what the status promises: a completed run's every step, a
+    running one's steps before the one in flight (signals lag the status a little); a
+    failed or terminated run's log is read as far as it ever got."""
+    started = bool(records) and records[0].get("kind") == "start"
+    last = max((int(r.get("superstep") or 0) for r in records), default=0)
+    if view.status == "Running":
+        return view.superstep < 1 or (started and last >= view.superstep - 1)
+    if view.status != "Completed" or not isinstance(view.output, dict):
         return True
-    # Running: every step before the one in flight is logged.
-    return last >= view.superstep - 1
+    if not started:
+        return False
+    steps = view.output.get("supersteps")
+    return not isinstance(steps, int) or (last >= steps and _ended(records, steps))
 
 
 def _ended(records: list[dict[str, Any]], steps: int) -> bool:

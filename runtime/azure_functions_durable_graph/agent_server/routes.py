@@ -1,7 +1,9 @@
 """The route table of the Agent Server API: ``(method, "/threads/{thread_id}/runs")`` -> handler.
 
-Modules contribute routes through a ``register(router)`` function; the store routes
-plug in by adding their module's name to `CONTRIBUTING_MODULES`.
+Modules contribute routes through a ``register(router)`` function listed in
+`CONTRIBUTING_MODULES`. A feature may instead register its own Functions routes under
+``langgraph/...`` (the store does): literal routes take precedence over this package's
+catch-all, on Azure as on the local host.
 """
 
 from __future__ import annotations
