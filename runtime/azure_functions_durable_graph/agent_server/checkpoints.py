@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..graph.steplog import apply_changes
+from ..durable.steplog import apply_changes
 from .durable_view import InstanceView
 
 NAMESPACE_CHECKPOINT = uuid.UUID("0f5c7a3e-5d1b-4c55-9a43-6a0b8f3c1d20")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..api.status import FINISHED, runtime_status_name
 from ..api.steps import read_records, step_count
-from ..graph.wire import decode_json_text
+from ..durable.wire import decode_json_text
 
 #: How long a reader waits for the step log to catch up with a finished run (signals lag).
 LOG_CATCH_UP_SECONDS = 5.0

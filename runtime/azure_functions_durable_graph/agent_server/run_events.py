@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..graph.steplog import apply_changes
+from ..durable.steplog import apply_changes
 from .checkpoints import node_result, shown
 from .durable_view import InstanceView
 from .thread_state import run_status, unanswered

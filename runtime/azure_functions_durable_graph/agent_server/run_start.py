@@ -17,11 +17,10 @@ from pydantic import ValidationError
 from ..api import durable_calls as calls
 from ..api.errors import ApiError
 from ..api.resume import answers_for
-from ..graph.inbox import INBOX_EVENT
+from ..durable.protocol import INBOX_EVENT, RunInput
+from ..durable.targets import plain
+from ..durable.wire import wrap_resume
 from ..graph.manifest import GraphRegistration
-from ..graph.progress import RunInput
-from ..graph.targets import plain
-from ..graph.wire import wrap_resume
 from .assistants import assistant_id_of, resolve
 from .checkpoints import Checkpoint
 from .errors import AgentServerError, conflict, invalid, not_found

@@ -18,7 +18,7 @@ from typing import Any
 
 from azure.durable_functions import EntityId
 
-from ..graph.wire import decode_json_text
+from ..durable.wire import decode_json_text
 from .errors import AgentServerError
 
 THREAD_ENTITY = "durable_graph_thread"
