@@ -1,9 +1,11 @@
-"""Threads are durable: kill -9 the host mid-conversation; after a restart the thread, its
-history, a paused interrupt and the run that was in flight are all there."""
+"""Threads are durable: kill -9 the host mid-conversation or under an open stream; after a
+restart the thread, its history, a paused interrupt and the run that was in flight are all
+there."""
 
 from __future__ import annotations
 
 import signal
+import threading
 from pathlib import Path
 
 from langgraph_sdk import get_sync_client
@@ -52,3 +54,34 @@ def test_a_conversation_survives_a_host_killed_during_a_run(tmp_path: Path) -> N
         done = client.runs.wait(review_id, "reviewer", command={"resume": "after the crash"})
         assert done["verdict"] == "reviewer said after the crash"
         assert thread_id in [t["thread_id"] for t in client.threads.search(limit=100)]
+
+
+def test_a_streamed_run_outlives_its_stream_when_the_host_is_killed(tmp_path: Path) -> None:
+    store = tmp_path / "store.sqlite"
+    log = tmp_path / "serve.log"
+    with serve(AGENT_APP, store, log) as (base_url, process), client_of(base_url) as client:
+        thread_id = client.threads.create()["thread_id"]
+        broken: list[BaseException] = []
+
+        def listen() -> None:
+            try:
+                list(client.runs.stream(thread_id, "chatbot", input=say("slowly: stream")))
+            except Exception as exc:  # the host dies under the open stream
+                broken.append(exc)
+
+        listener = threading.Thread(target=listen)
+        listener.start()
+        eventually(lambda: client.threads.get(thread_id)["status"] == "busy")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        listener.join(timeout=30)
+        assert broken, "the stream should break with the host"
+
+    with serve(AGENT_APP, store, log) as (base_url, _), client_of(base_url) as client:
+        [run] = client.runs.list(thread_id)
+        values = client.runs.join(thread_id, run["run_id"])
+        assert [m["content"] for m in values["messages"]] == [
+            "slowly: stream",
+            "you said 'slowly: stream' (turn 1)",
+        ]
+        assert client.runs.get(thread_id, run["run_id"])["status"] == "success"
