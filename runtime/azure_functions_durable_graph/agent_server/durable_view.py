@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.status import FINISHED, runtime_status_name
-from ..api.steps import read_records, step_count
+from ..api.steps import log_id, read_records, step_count
 from ..durable.wire import decode_json_text
 
 #: How long a reader waits for the step log to catch up with a finished run (signals lag).
@@ -27,6 +27,7 @@ class InstanceView:
     custom: dict[str, Any]
     output: Any
     executions: int = 1
+    log: str | None = None  # the step log's id, pinned in the run's input
     records: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -63,7 +64,7 @@ class InstanceView:
 
 
 async def read_instance(client: Any, instance_id: str, *, with_log: bool) -> InstanceView:
-    status = await client.get_status(instance_id)
+    status = await client.get_status(instance_id, show_input=True)
     name = runtime_status_name(status) if status is not None else None
     if not name:
         return InstanceView(instance_id, None, {}, None)
@@ -74,6 +75,7 @@ async def read_instance(client: Any, instance_id: str, *, with_log: bool) -> Ins
         custom if isinstance(custom, dict) else {},
         decode_json_text(getattr(status, "output", None)),
         executions=step_count(status),
+        log=log_id(status),
     )
     if with_log:
         view.records = await _records(client, view)
@@ -86,7 +88,7 @@ async def _records(client: Any, view: InstanceView) -> list[dict[str, Any]]:
     while True:
         records: list[dict[str, Any]] = []
         for execution in range(1, view.executions + 1):
-            records.extend(await read_records(client, view.instance_id, execution))
+            records.extend(await read_records(client, view.instance_id, execution, view.log))
         if _complete(view, records) or waited >= LOG_CATCH_UP_SECONDS:
             return records
         await asyncio.sleep(delay)

@@ -18,6 +18,7 @@ from ..api import durable_calls as calls
 from ..api.errors import ApiError
 from ..api.resume import answers_for
 from ..durable.protocol import INBOX_EVENT, RunInput
+from ..durable.steplog import new_log_id
 from ..durable.targets import plain
 from ..durable.wire import wrap_resume
 from ..graph.manifest import GraphRegistration
@@ -252,6 +253,7 @@ async def _start(
         if active == [manifest.entrypoint]
         else {"state": state, "active": [plain(n) for n in active]},
         record_steps=True,
+        log_id=new_log_id(),
     )
     await calls.start(call.client, call.server.orchestrator_name, entry["run_id"], run.to_dict())
     entry["instance_id"] = entry["run_id"]
