@@ -8,7 +8,7 @@ PY313 ?= $(shell { command -v python3.13 >/dev/null && python3.13 -c 'import sys
 VENV313 ?= .venv313
 IS_313 := import sys; sys.exit(sys.version_info[:2] != (3, 13))
 
-.PHONY: help venv venv313 check-313 browser browser-check lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
+.PHONY: help venv venv313 check-313 langgraph-dev-venv browser browser-check lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
@@ -58,7 +58,7 @@ browser-check: venv
 # Template: generates services, builds the wheel, creates venvs (most of the time).
 FAST_TESTS := tests --ignore=tests/template --deselect tests/test_readme.py::test_the_local_host_example_runs_against_a_generated_service
 
-pytest: venv browser-check
+pytest: venv browser-check langgraph-dev-venv
 	$(BIN)/pytest $(FAST_TESTS)
 
 $(VENV313)/bin/.installed: pyproject.toml
@@ -84,7 +84,7 @@ test-template: venv venv313
 
 # The other end of Azure's range: the runtime, the local host and the conformance
 # suite again on 3.13.
-test-313: venv313 browser-check
+test-313: venv313 browser-check langgraph-dev-venv
 	$(VENV313)/bin/pytest $(FAST_TESTS)
 
 test-fast: lint typecheck pytest
@@ -94,6 +94,18 @@ test: browser lint typecheck pytest test-313 test-template
 
 demo: venv
 	$(BIN)/python tools/demo.py
+
+# LangGraph's own server (`langgraph dev`), the reference of tests/agent_server/test_differential.py:
+# its pins (langgraph-api) stay out of .venv.
+LANGGRAPH_DEV_VENV ?= build/venv-langgraph-dev
+
+$(LANGGRAPH_DEV_VENV)/bin/.installed: Makefile
+	@test -x $(LANGGRAPH_DEV_VENV)/bin/python || $(PYTHON) -m venv $(LANGGRAPH_DEV_VENV)
+	$(LANGGRAPH_DEV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LANGGRAPH_DEV_VENV)/bin/python -m pip install --quiet 'langgraph-cli[inmem]>=0.4,<0.5' 'langgraph>=1,<2'
+	@touch $@
+
+langgraph-dev-venv: $(LANGGRAPH_DEV_VENV)/bin/.installed
 
 # LangGraph and durabletask get their own venv (under build/, so lint and clean cover it).
 BENCH_VENV ?= build/venv-bench

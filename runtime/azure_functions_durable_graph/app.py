@@ -11,6 +11,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from . import _sdk_speedups
+from .agent_server import register_agent_server
 from .api.handlers import GraphApi
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.route_table import HttpRoute, apply_decorators, graph_api_routes, register_http_routes
@@ -55,6 +56,8 @@ class DurableGraphApp:
         max_request_bytes: largest request body the graph routes accept (a JSON 413
             beyond it); 1 MiB by default, since a run's state travels through every
             step's history.
+        agent_server: also serve LangGraph's Agent Server API under
+            ``{routePrefix}/langgraph`` (docs/agent-server-api.md).
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class DurableGraphApp:
         http_auth_level: func.AuthLevel | str = func.AuthLevel.FUNCTION,
         step_log: bool = True,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        agent_server: bool = True,
     ) -> None:
         # Azure's worker replays histories through the same SDK parser (see _sdk_speedups).
         _sdk_speedups.install()
@@ -80,6 +84,14 @@ class DurableGraphApp:
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
         register_http_routes(blueprint, graph_api_routes(self._api), http_auth_level)
+        if agent_server:
+            register_agent_server(
+                blueprint,
+                self._registry,
+                auth_level=http_auth_level,
+                orchestrator_name=ORCHESTRATOR_NAME,
+                max_request_bytes=max_request_bytes,
+            )
         app.register_functions(blueprint)
         self._http_auth_level = http_auth_level
 
