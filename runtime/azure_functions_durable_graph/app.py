@@ -5,12 +5,15 @@ registered functions' annotations at indexing time, so they stay real objects.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
 from . import _sdk_speedups
+from .agent_server.store_routes import register_store_routes
+from .agent_server.stores.selection import StoreProvider
+from .agent_server.stores.serving import serving
 from .api.handlers import GraphApi
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.runs_list import list_runs as _list_runs
@@ -38,6 +41,9 @@ from .graph.tasks import (
     apply_event as apply_event_v2,
 )
 from .graph.wire import decode_json_text
+
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
 
 #: Names of the HTTP functions, prefixed like the durable ones.
 HTTP_FUNCTIONS = {
@@ -72,6 +78,9 @@ class DurableGraphApp:
         max_request_bytes: largest request body the graph routes accept (a JSON 413
             beyond it); 1 MiB by default, since a run's state travels through every
             step's history.
+        store: the LangGraph store (any ``BaseStore``) of the Agent Server's store routes
+            and of LangGraph nodes' ``runtime.store``; None chooses one from the app
+            settings (docs/agent-server-api.md#store).
     """
 
     def __init__(
@@ -81,6 +90,7 @@ class DurableGraphApp:
         http_auth_level: func.AuthLevel | str = func.AuthLevel.FUNCTION,
         step_log: bool = True,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        store: "BaseStore | None" = None,
     ) -> None:
         # Azure's worker replays histories through the same SDK parser (see _sdk_speedups).
         _sdk_speedups.install()
@@ -94,9 +104,13 @@ class DurableGraphApp:
         self._app = app
         self._registry = GraphRegistry()
         self._api = GraphApi(self._registry, step_log=step_log, max_request_bytes=max_request_bytes)
+        self._stores = StoreProvider(store)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
         self._register_http_functions(blueprint, http_auth_level)
+        register_store_routes(
+            blueprint, self._stores, http_auth_level, max_body_bytes=max_request_bytes
+        )
         app.register_functions(blueprint)
 
     @property
@@ -135,7 +149,7 @@ class DurableGraphApp:
         ]
         for name, body in activities:
             _apply(
-                _activity(registry, name, body),
+                _activity(registry, name, body, self._stores),
                 bp.function_name(name),
                 bp.activity_trigger(input_name="request", activity=name),
             )
@@ -225,8 +239,12 @@ def _activity(
     registry: GraphRegistry,
     name: str,
     body: Callable[[GraphRegistry, dict[str, Any]], Any],
+    stores: StoreProvider,
 ) -> Callable[..., Any]:
-    """An activity function whose graph errors come back as data, never as a failed task."""
+    """An activity function whose graph errors come back as data, never as a failed task.
+
+    The nodes it runs see the app's store (`runtime.store` of a LangGraph node).
+    """
 
     async def activity(request: Any) -> dict[str, Any]:
         decoded = decode_json_text(request)
@@ -235,7 +253,8 @@ def _activity(
                 f"graph activity input must be a JSON object; got {type(decoded).__name__}"
             )
         try:
-            result: dict[str, Any] = await body(registry, decoded)
+            with serving(stores):
+                result: dict[str, Any] = await body(registry, decoded)
         except DurableGraphError as exc:
             error = {"type": type(exc).__name__, "message": str(exc)}
             return {"ok": False, "error": error, "retryable": False}

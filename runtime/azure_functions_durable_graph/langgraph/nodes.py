@@ -38,6 +38,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 from pydantic import BaseModel
 
+from ..agent_server.stores.for_nodes import with_app_store
 from ..graph.interrupts import GraphInterrupt as EngineInterrupt
 from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.types import Command as EngineCommand
@@ -105,6 +106,8 @@ class NodeRunner:
                 CONFIG_KEY_RUNTIME: Runtime(),
             },
         }
+        # runtime.store, a `store` argument and get_store(): the app's store.
+        config[CONF][CONFIG_KEY_RUNTIME] = with_app_store(config[CONF][CONFIG_KEY_RUNTIME])
         # get_config() (which interrupt() calls) reads this context variable, as under Pregel.
         token = var_child_runnable_config.set(config)
         try:

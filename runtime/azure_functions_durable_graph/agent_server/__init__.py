@@ -1,0 +1,1 @@
+"""LangGraph's Agent Server API, served by every DurableGraphApp under `{routePrefix}/langgraph`."""
