@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
 
-.PHONY: help venv venv313 browser lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
+# npm: the npm tools tests start (Azurite); package.json + package-lock.json pin them.
+.PHONY: help venv venv313 browser npm lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
@@ -35,12 +36,19 @@ typecheck: venv
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# Azurite, the Azure Storage emulator the Azure store's tests start (tests/agent_server).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm: node_modules/.installed
+
 # Test tiers. Fast: the runtime, the local host, the CLI, the inspector page and the
 # conformance suite.
 # Template: generates services, builds the wheel, creates venvs (most of the time).
 FAST_TESTS := tests --ignore=tests/template --deselect tests/test_readme.py::test_the_local_host_example_runs_against_a_generated_service
 
-pytest: venv browser
+pytest: venv browser npm
 	$(BIN)/pytest $(FAST_TESTS)
 
 $(VENV313)/bin/.installed: pyproject.toml
@@ -59,7 +67,7 @@ test-template: venv venv313
 
 # The other end of Azure's range: the runtime, the local host and the conformance
 # suite again on 3.13.
-test-313: venv313 browser
+test-313: venv313 browser npm
 	$(VENV313)/bin/pytest $(FAST_TESTS)
 
 test-fast: lint typecheck pytest
@@ -88,4 +96,4 @@ soak: venv
 	$(BIN)/python -m tests.soak.run
 
 clean:
-	rm -rf $(VENV) $(VENV313) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV313) build node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -60,7 +60,8 @@ def prefix_query(prefix: tuple[str, ...]) -> tuple[str | None, dict[str, str]]:
     below = exact + _SEPARATOR
     # `/` follows `.`: every key that starts with "<prefix>." sorts before "<prefix>/".
     above = exact + chr(ord(_SEPARATOR) + 1)
-    query = "PartitionKey eq @exact or (PartitionKey ge @below and PartitionKey lt @above)"
+    # Spaces around the parameters: the SDK finds them by splitting the filter on spaces.
+    query = "PartitionKey eq @exact or ( PartitionKey ge @below and PartitionKey lt @above )"
     return query, {"exact": exact, "below": below, "above": above}
 
 
