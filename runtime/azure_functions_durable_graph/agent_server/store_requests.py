@@ -66,7 +66,7 @@ def _check_type(value: Any, kinds: tuple[str, ...]) -> None:
         return
     if len(kinds) == 1:
         raise invalid(f'{_shown(value)} is not of type "{kinds[0]}"')
-    names = ", ".join(f'"{k}"' for k in kinds)
+    names = ", ".join(f'"{k}"' for k in sorted(kinds))
     raise invalid(f"{_shown(value)} is not of types {names}")
 
 

@@ -34,7 +34,7 @@ from langgraph.store.base import (
 )
 
 from . import table_entities as te
-from .matching import matches_filter, matches_namespace
+from .matching import check_filter, matches_filter, matches_namespace
 
 DEFAULT_TABLE = "LangGraphStore"
 _META = ["PartitionKey", "RowKey", "namespace", "expires_at"]
@@ -128,6 +128,7 @@ class AzureTableStore(BaseStore):
         table.upsert_entity(entity, mode=UpdateMode.REPLACE)
 
     def _search(self, op: SearchOp) -> list[SearchItem]:
+        check_filter(op.filter)
         query, parameters = te.prefix_query(op.namespace_prefix)
         found = [
             entity

@@ -25,6 +25,19 @@ def matches_filter(value: Mapping[str, Any], conditions: Mapping[str, Any] | Non
     return all(_meets(_at_path(value, key), wanted) for key, wanted in (conditions or {}).items())
 
 
+def check_filter(conditions: Mapping[str, Any] | None) -> None:
+    """Refuse unknown operators even when no item is there to test them on, as SQL stores do.
+
+    Raises:
+        ValueError: `Unsupported operator: $x`.
+    """
+    for wanted in (conditions or {}).values():
+        if isinstance(wanted, Mapping) and any(str(k).startswith("$") for k in wanted):
+            for op in wanted:
+                if op not in ("$eq", "$ne", *_ORDERINGS):
+                    raise ValueError(f"Unsupported operator: {op}")
+
+
 def _at_path(value: Mapping[str, Any], key: str) -> Any:
     if key in value:
         return value[key]
