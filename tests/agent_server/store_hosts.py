@@ -23,7 +23,7 @@ BACKENDS = ["sqlite", "azure-tables"]
 
 
 @contextmanager
-def _settings(values: dict[str, str]) -> Iterator[None]:
+def app_settings(values: dict[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -45,7 +45,7 @@ def store_host(backend: str, folder: Path, app: Path = APP) -> Iterator[LocalHos
         return
     with azurite_tables() as connection:
         settings = {"DURABLE_GRAPH_STORE": "azure-tables", "AzureWebJobsStorage": connection}
-        with _settings(settings), LocalHost(app, store=folder / "hub.sqlite3") as host:
+        with app_settings(settings), LocalHost(app, store=folder / "hub.sqlite3") as host:
             yield host
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
-from tests.agent_server.store_hosts import BACKENDS, store_host
+from tests.agent_server.store_hosts import APP, BACKENDS, app_settings, store_host
 
 ITEMS = "/api/langgraph/store/items"
 SEARCH = "/api/langgraph/store/items/search"
@@ -158,3 +158,12 @@ def test_a_body_over_the_limit_is_a_413(host: LocalHost) -> None:
 
     assert response.status == 413
     assert response.json()["detail"].startswith("Request body too large")
+
+
+def test_a_store_that_cannot_be_opened_is_a_503_naming_the_setting(tmp_path: Path) -> None:
+    settings = {"DURABLE_GRAPH_STORE": "azure-tables", "DURABLE_GRAPH_STORE_CONNECTION": "Nowhere"}
+    with app_settings(settings), LocalHost(APP, store=tmp_path / "hub.sqlite3") as host:
+        response = send(host, "PUT", ITEMS, {"namespace": ["a"], "key": "k", "value": {}})
+
+    assert response.status == 503
+    assert "Nowhere" in response.json()["detail"]

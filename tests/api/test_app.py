@@ -40,6 +40,10 @@ GRAPH_FUNCTIONS = {
     "durable_graph_http_list_graphs",
     "durable_graph_http_get_graph",
     "durable_graph_http_openapi",
+    # The Agent Server's store routes (agent_server/store_routes.py).
+    "durable_graph_http_langgraph_store_items",
+    "durable_graph_http_langgraph_store_search",
+    "durable_graph_http_langgraph_store_namespaces",
 }
 
 
@@ -86,6 +90,9 @@ def test_registers_one_orchestrator_two_activities_and_the_http_api():
         ("graphs", ("GET",)),
         ("graphs/{graph_name}", ("GET",)),
         ("openapi.json", ("GET",)),
+        ("langgraph/store/items", ("GET", "PUT", "DELETE")),
+        ("langgraph/store/items/search", ("POST",)),
+        ("langgraph/store/namespaces", ("POST",)),
     }
 
 

@@ -29,7 +29,7 @@ from .store_requests import (
     namespace_of,
     parse_body,
 )
-from .stores.selection import StoreConfigError, StoreProvider
+from .stores.selection import StoreProvider, StoreUnavailableError
 
 logger = logging.getLogger("azure_functions_durable_graph.agent_server")
 
@@ -38,9 +38,9 @@ ROUTE_SEARCH = "langgraph/store/items/search"
 ROUTE_NAMESPACES = "langgraph/store/namespaces"
 #: Function names, prefixed like the app's other functions.
 FUNCTIONS = {
-    ROUTE_ITEMS: "durable_graph_langgraph_store_items",
-    ROUTE_SEARCH: "durable_graph_langgraph_store_search",
-    ROUTE_NAMESPACES: "durable_graph_langgraph_store_namespaces",
+    ROUTE_ITEMS: "durable_graph_http_langgraph_store_items",
+    ROUTE_SEARCH: "durable_graph_http_langgraph_store_search",
+    ROUTE_NAMESPACES: "durable_graph_http_langgraph_store_namespaces",
 }
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
@@ -98,8 +98,8 @@ class StoreRoutes:
                     str(refused.body), status_code=refused.status, mimetype="text/plain"
                 )
             return _json(refused.body, refused.status)
-        except StoreConfigError as exc:
-            logger.error("the LangGraph store cannot be opened: %s", exc)
+        except StoreUnavailableError as exc:
+            logger.error("the LangGraph store is not available: %s", exc)
             return _json({"detail": f"The store is not available: {exc}"}, 503)
         except (ValueError, NotImplementedError) as exc:
             # The store's own refusals (LangGraph answers ValueErrors so); NotImplementedError:

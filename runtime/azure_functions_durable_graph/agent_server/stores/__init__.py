@@ -5,6 +5,6 @@ SQLite on the local host (sqlite.py), Azure Table Storage on Azure
 Importing this package imports neither LangGraph nor the Azure SDK.
 """
 
-from .selection import StoreConfigError, StoreProvider
+from .selection import StoreConfigError, StoreProvider, StoreUnavailableError
 
-__all__ = ["StoreConfigError", "StoreProvider"]
+__all__ = ["StoreConfigError", "StoreProvider", "StoreUnavailableError"]

@@ -18,7 +18,12 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.core.exceptions import (
+    HttpResponseError,
+    ResourceExistsError,
+    ResourceNotFoundError,
+    ServiceRequestError,
+)
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 from langgraph.store.base import (
     BaseStore,
@@ -35,6 +40,7 @@ from langgraph.store.base import (
 
 from . import table_entities as te
 from .matching import check_filter, matches_filter, matches_namespace
+from .selection import StoreUnavailableError
 
 DEFAULT_TABLE = "LangGraphStore"
 _META = ["PartitionKey", "RowKey", "namespace", "expires_at"]
@@ -46,9 +52,17 @@ class AzureTableStore(BaseStore):
     supports_ttl = True
 
     def __init__(
-        self, connection_string: str, table: str = DEFAULT_TABLE, *, ttl: TTLConfig | None = None
+        self,
+        connection_string: str,
+        table: str = DEFAULT_TABLE,
+        *,
+        ttl: TTLConfig | None = None,
+        **client_options: Any,
     ) -> None:
-        self._service = TableServiceClient.from_connection_string(connection_string)
+        """`client_options` go to the SDK's client (e.g. `retry_total`)."""
+        self._service = TableServiceClient.from_connection_string(
+            connection_string, **client_options
+        )
         self._table_name = table
         self._table: TableClient | None = None
         self._lock = threading.Lock()
@@ -65,6 +79,17 @@ class AzureTableStore(BaseStore):
     # BaseStore ---------------------------------------------------------------
 
     def batch(self, ops: Iterable[Op]) -> list[Result]:
+        """Run `ops` in order; the service's refusals as ValueError, its failures as 503s."""
+        try:
+            return self._run(ops)
+        except ServiceRequestError as exc:
+            raise StoreUnavailableError(f"Azure Table Storage cannot be reached: {exc}") from exc
+        except HttpResponseError as exc:
+            if exc.status_code == 400:
+                raise ValueError(f"Azure Table Storage refused the request: {exc.message}") from exc
+            raise StoreUnavailableError(f"Azure Table Storage failed: {exc.message}") from exc
+
+    def _run(self, ops: Iterable[Op]) -> list[Result]:
         results: list[Result] = []
         for op in ops:
             if isinstance(op, GetOp):

@@ -41,7 +41,11 @@ MEMORY = ":memory:"
 _DEFAULT_SQLITE = Path(".durable-graph") / "langgraph-store.sqlite3"
 
 
-class StoreConfigError(RuntimeError):
+class StoreUnavailableError(RuntimeError):
+    """The store's service cannot be reached or failed: not the request's fault (a 503)."""
+
+
+class StoreConfigError(StoreUnavailableError):
     """The configured store cannot be opened; the message says which setting to fix."""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from langgraph.store.base import GetOp, ListNamespacesOp, Op, Result, SearchOp, TTLConfig
 from langgraph.store.sqlite import SqliteStore
+from langgraph.store.sqlite.base import SqliteIndexConfig
 
 from .selection import MEMORY
 
@@ -50,9 +51,16 @@ class LocalSqliteStore(SqliteStore):
 
 
 def open_sqlite_store(
-    path: str | os.PathLike[str], *, ttl: TTLConfig | None = None
+    path: str | os.PathLike[str],
+    *,
+    ttl: TTLConfig | None = None,
+    index: SqliteIndexConfig | None = None,
 ) -> LocalSqliteStore:
-    """Open (and create, readable by this user only) the store file at `path`, or `:memory:`."""
+    """Open (and create, readable by this user only) the store file at `path`, or `:memory:`.
+
+    An `index` (semantic search) needs a Python whose sqlite3 can load extensions
+    (sqlite-vec); pass the store to `DurableGraphApp(store=...)` to use it.
+    """
     target = str(path)
     if target != MEMORY:
         file = Path(target)
@@ -61,6 +69,6 @@ def open_sqlite_store(
     conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
     if target != MEMORY:
         conn.execute("PRAGMA journal_mode=WAL")
-    store = LocalSqliteStore(conn, ttl=DEFAULT_TTL if ttl is None else ttl)
+    store = LocalSqliteStore(conn, ttl=DEFAULT_TTL if ttl is None else ttl, index=index)
     store.setup()
     return store
