@@ -218,3 +218,13 @@ def test_the_async_methods_reach_the_same_items(store: BaseStore) -> None:
         assert store.get(("async",), "k") is None
 
     asyncio.run(scenario())
+
+
+def test_the_table_store_refuses_what_an_azure_entity_cannot_hold(azurite: str) -> None:
+    store = AzureTableStore(azurite, table=f"t{uuid.uuid4().hex}")
+
+    with pytest.raises(ValueError, match="1 MiB"):
+        store.put(("big",), "k", {"text": "x" * 500_000})
+    with pytest.raises(ValueError, match="1 KiB"):
+        store.put(("ns",), "k" * 600, {"v": 1})
+    assert store.search(()) == []

@@ -18,7 +18,7 @@ import orjson
 
 #: Azure Tables: a key is at most 1 KiB, an entity at most 1 MiB.
 MAX_KEY_CHARS = 512  # UTF-16, so 1 KiB
-MAX_VALUE_PARTS = 30  # 30 x 32,000 characters stays below the 1 MiB entity limit
+MAX_VALUE_PARTS = 15  # 15 x 32,000 UTF-16 characters: 960,000 bytes, below the 1 MiB limit
 PART_CHARS = 32_000
 _SEPARATOR = "."
 _FORBIDDEN = frozenset("/\\#?%")
