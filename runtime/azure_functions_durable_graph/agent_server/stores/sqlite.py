@@ -9,9 +9,11 @@ most once a second), so an item past its TTL is gone without a sweeper thread.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import os
 import sqlite3
 import time
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -66,9 +68,19 @@ def open_sqlite_store(
         file = Path(target)
         file.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(file, os.O_CREAT | os.O_RDWR, 0o600))
+    _adapt_times()
     conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
     if target != MEMORY:
         conn.execute("PRAGMA journal_mode=WAL")
     store = LocalSqliteStore(conn, ttl=DEFAULT_TTL if ttl is None else ttl, index=index)
+    # The connection is closed with the store (an app has no shutdown hook to do it).
+    weakref.finalize(store, conn.close)
     store.setup()
     return store
+
+
+def _adapt_times() -> None:
+    """SqliteStore passes datetimes to sqlite3, whose built-in adapter for them is deprecated
+    since Python 3.12; this one writes the same text (`isoformat(" ")`), without the warning."""
+    sqlite3.register_adapter(datetime.datetime, lambda moment: moment.isoformat(" "))
+    sqlite3.register_adapter(datetime.date, lambda day: day.isoformat())
