@@ -7,7 +7,7 @@ PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executab
 VENV313 ?= .venv313
 
 # npm: the npm tools tests start (Azurite); package.json + package-lock.json pin them.
-.PHONY: help venv venv313 browser npm lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
+.PHONY: help venv venv313 langgraph-dev-venv browser npm lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
@@ -48,7 +48,7 @@ npm: node_modules/.installed
 # Template: generates services, builds the wheel, creates venvs (most of the time).
 FAST_TESTS := tests --ignore=tests/template --deselect tests/test_readme.py::test_the_local_host_example_runs_against_a_generated_service
 
-pytest: venv browser npm
+pytest: venv browser npm langgraph-dev-venv
 	$(BIN)/pytest $(FAST_TESTS)
 
 $(VENV313)/bin/.installed: pyproject.toml
@@ -67,7 +67,7 @@ test-template: venv venv313
 
 # The other end of Azure's range: the runtime, the local host and the conformance
 # suite again on 3.13.
-test-313: venv313 browser npm
+test-313: venv313 browser npm langgraph-dev-venv
 	$(VENV313)/bin/pytest $(FAST_TESTS)
 
 test-fast: lint typecheck pytest
@@ -77,6 +77,18 @@ test: lint typecheck pytest test-313 test-template
 
 demo: venv
 	$(BIN)/python tools/demo.py
+
+# LangGraph's own server (`langgraph dev`), the reference of tests/agent_server/test_differential.py:
+# its pins (langgraph-api) stay out of .venv.
+LANGGRAPH_DEV_VENV ?= build/venv-langgraph-dev
+
+$(LANGGRAPH_DEV_VENV)/bin/.installed: Makefile
+	@test -x $(LANGGRAPH_DEV_VENV)/bin/python || $(PYTHON) -m venv $(LANGGRAPH_DEV_VENV)
+	$(LANGGRAPH_DEV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LANGGRAPH_DEV_VENV)/bin/python -m pip install --quiet 'langgraph-cli[inmem]>=0.4,<0.5' 'langgraph>=1,<2'
+	@touch $@
+
+langgraph-dev-venv: $(LANGGRAPH_DEV_VENV)/bin/.installed
 
 # LangGraph and durabletask get their own venv (under build/, so lint and clean cover it).
 BENCH_VENV ?= build/venv-bench

@@ -53,3 +53,7 @@ def builders() -> dict[str, StateGraph[Note]]:
         "remember_async": _one_node("remember_async", remember_async),
         "recall": _one_node("recall", recall),
     }
+
+
+#: For `langgraph dev` (langgraph.json), which serves module-level graphs.
+REMEMBER = builders()["remember"]
