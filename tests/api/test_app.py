@@ -48,11 +48,17 @@ GRAPH_FUNCTIONS = {
     "durable_graph_http_langgraph",
     "durable_graph_thread",
     "durable_graph_thread_index",
+    "durable_graph_http_langgraph_store_items",
+    "durable_graph_http_langgraph_store_search",
+    "durable_graph_http_langgraph_store_namespaces",
 }
 AGENT_SERVER_FUNCTIONS = {
     "durable_graph_http_langgraph",
     "durable_graph_thread",
     "durable_graph_thread_index",
+    "durable_graph_http_langgraph_store_items",
+    "durable_graph_http_langgraph_store_search",
+    "durable_graph_http_langgraph_store_namespaces",
 }
 
 
@@ -100,6 +106,9 @@ def test_registers_one_orchestrator_two_activities_and_the_http_api():
         ("graphs/{graph_name}", ("GET",)),
         ("openapi.json", ("GET",)),
         ("langgraph/{*path}", ("GET", "POST", "PUT", "PATCH", "DELETE")),
+        ("langgraph/store/items", ("GET", "PUT", "DELETE")),
+        ("langgraph/store/items/search", ("POST",)),
+        ("langgraph/store/namespaces", ("POST",)),
     }
 
 

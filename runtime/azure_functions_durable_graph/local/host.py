@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..agent_server.stores.selection import LOCAL_STORE_SETTING
 from .app_loader import LoadedApp, load_app, unload_app
 from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
@@ -196,6 +197,8 @@ class LocalHost:
         if not self.app_dir.is_dir():
             raise LocalHostError(f"app folder {self.app_dir} does not exist")
         self._applied_env = apply_local_settings(self.app_dir)
+        # The app's LangGraph store goes beside this host's store (agent_server/stores).
+        os.environ[LOCAL_STORE_SETTING] = self._applied_env[LOCAL_STORE_SETTING] = self.store_path
         self.settings = read_host_settings(self.app_dir)
         self._loaded = load_app(self.app_dir)
         self._http = index_http_functions(self._loaded.functions, str(self.app_dir))
