@@ -12,13 +12,13 @@ from langgraph.checkpoint.memory import MemorySaver
 from langgraph.types import Command
 from pydantic_core import to_jsonable_python
 
-from tests.langgraph.apps.langgraph_app import lg_features, lg_flow
+from tests.langgraph.apps.langgraph_app import lg_features, lg_flow, lg_gaps
 
 #: The app serving every conformance graph over HTTP.
 APP = Path(__file__).parent / "apps" / "langgraph_app"
 
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
-GRAPHS: dict[str, tuple[Any, Any]] = {**lg_flow.GRAPHS, **lg_features.GRAPHS}
+GRAPHS: dict[str, tuple[Any, Any]] = {**lg_flow.GRAPHS, **lg_features.GRAPHS, **lg_gaps.GRAPHS}
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -51,7 +51,7 @@ def langgraph_invoke(name: str, graph_input: Any = None) -> Any:
     lg_features.ATTEMPTS.clear()
     compiled = factory().compile()
     value = default_input if graph_input is None else graph_input
-    if name in lg_flow.ASYNC_GRAPHS:
+    if name in lg_flow.ASYNC_GRAPHS | lg_gaps.ASYNC_GRAPHS:
         return as_json(asyncio.run(compiled.ainvoke(value)))
     return as_json(compiled.invoke(value))
 

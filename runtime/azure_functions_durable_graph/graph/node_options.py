@@ -137,7 +137,8 @@ def subgraph_manifest(
     parent_fields: Sequence[str],
     fail: Fail,
 ) -> dict[str, Any]:
-    """Shared keys by name, and no graph that contains its own parent."""
+    """Shared keys by name (`shared` in, `returns` out when the child's output keys differ
+    from its input keys), and no graph that contains its own parent."""
     chain = _graph_names(child)
     if parent_name in chain:
         fail(
@@ -145,14 +146,24 @@ def subgraph_manifest(
             f"{parent_name!r} itself; subgraphs cannot form a cycle"
         )
     child_fields = list(child.codec.json_schema().get("properties", {}))
+    output_fields = getattr(child.codec, "output_fields", None)
+    child_output = list(output_fields()) if output_fields is not None else child_fields
     shared = [f for f in parent_fields if f in child_fields]
-    if not shared:
+    returns = [f for f in parent_fields if f in child_output]
+    if not shared and not returns:
         fail(
             f"node {name!r} runs subgraph {child.graph_name!r}, whose state shares no field "
             f"with this graph's state (parent fields: {list(parent_fields)}; child fields: "
             f"{child_fields}); give both a field of the same name"
         )
-    return {"graph_name": child.graph_name, "graph_hash": child.graph_hash, "shared": shared}
+    manifest: dict[str, Any] = {
+        "graph_name": child.graph_name,
+        "graph_hash": child.graph_hash,
+        "shared": shared,
+    }
+    if returns != shared:  # only then: the manifests (and hashes) of other graphs keep their form
+        manifest["returns"] = returns
+    return manifest
 
 
 def _graph_names(registration: GraphRegistration) -> set[str]:

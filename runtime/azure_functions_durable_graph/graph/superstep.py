@@ -198,7 +198,8 @@ class Superstep:
         if node.subgraph is not None:
             output = result if isinstance(result, Mapping) else {}
             child_state = output.get("state") or {}
-            update = {k: child_state[k] for k in node.subgraph["shared"] if k in child_state}
+            returned = node.subgraph.get("returns", node.subgraph["shared"])
+            update = {k: child_state[k] for k in returned if k in child_state}
             slot.result = {"ok": True, "update": update, "goto": []}
             return None
         if not isinstance(result, Mapping) or "ok" not in result:

@@ -28,11 +28,14 @@ from pydantic_core import PydanticSerializationError
 
 from ..errors import StateMergeError
 from .errors import UnsupportedFeature
+from .schemas import input_json_schema
 from .serde import revive, to_json
 
 #: Key a node wrapper adds to an update made by a `Send` task (LangGraph applies those last).
 PUSH_MARK = "__langgraph_push__"
 START_SOURCE = "__start__"
+#: Key of an update holding the keys one task wrote several times: {key: [writes in order]}.
+WRITES_MARK = "__langgraph_writes__"
 
 
 def join_key(sources: Sequence[str], target: str) -> str:
@@ -113,7 +116,7 @@ class LangGraphCodec:
 
         A TypedDict's keys are all optional, as `validate_input` (and `invoke`) take them.
         """
-        schema: dict[str, Any] = self._compiled.get_input_jsonschema()
+        schema: dict[str, Any] = input_json_schema(self._compiled)
         input_schema = self._compiled.builder.input_schema
         if not (inspect.isclass(input_schema) and issubclass(input_schema, BaseModel)) and not (
             dataclasses.is_dataclass(input_schema)
@@ -128,6 +131,11 @@ class LangGraphCodec:
             for key, channel in self._channels.items()
             if isinstance(channel, BinaryOperatorAggregate)
         }
+
+    def output_fields(self) -> list[str]:
+        """The keys `compiled.invoke` returns (its output schema's): what a parent graph
+        gets back from this graph used as a subgraph node."""
+        return list(self._output_keys)
 
     # -- the run's state ------------------------------------------------------------------
 
@@ -174,7 +182,7 @@ class LangGraphCodec:
         writes: dict[str, list[Any]] = defaultdict(list)
         writers: dict[str, list[str]] = defaultdict(list)
         for source, update in ordered:
-            for key, value in update.items():
+            for key, value in _task_writes(update):
                 if key in self._channels:
                     writes[key].append(revive(value))
                     writers[key].append(source)
@@ -240,6 +248,14 @@ class LangGraphCodec:
         return dumped
 
 
+def _task_writes(update: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """One task's writes in order: its update's keys, and each repeated key's writes."""
+    writes = [(k, v) for k, v in update.items() if k != WRITES_MARK]
+    for key, values in (update.get(WRITES_MARK) or {}).items():
+        writes.extend((key, value) for value in values)
+    return writes
+
+
 def _pull_key(update: tuple[str, Mapping[str, Any]]) -> str:
     # Send tasks keep their relative (trigger) order: the stable sort compares "" for them.
     return "" if update[1].get(PUSH_MARK) else update[0]
@@ -280,4 +296,4 @@ def _input_validator(schema: Any, channels: Mapping[str, BaseChannel[Any, Any, A
     return validate
 
 
-__all__ = ["PUSH_MARK", "LangGraphCodec", "LoadedState"]
+__all__ = ["PUSH_MARK", "WRITES_MARK", "LangGraphCodec", "LoadedState"]

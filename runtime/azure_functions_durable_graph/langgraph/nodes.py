@@ -42,7 +42,7 @@ from ..graph.interrupts import GraphInterrupt as EngineInterrupt
 from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
-from .codec import PUSH_MARK, LoadedState, ran_key
+from .codec import PUSH_MARK, WRITES_MARK, LoadedState, ran_key
 from .serde import revive
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
@@ -215,21 +215,22 @@ def _split(
 def _merge(
     writes: Sequence[tuple[str, Any]], channels: Mapping[str, BaseChannel[Any, Any, Any]]
 ) -> dict[str, Any]:
-    """Writes as one update dict: repeated reducer keys combined by their reducer, in order."""
+    """Writes as one update dict. A key written more than once goes, with all its writes in
+    order, under `WRITES_MARK`: the codec hands them to the channel as LangGraph's task
+    writes (so `Overwrite`, `RemoveMessage` and the one-value rule of plain keys apply)."""
     update: dict[str, Any] = {}
+    repeated: dict[str, list[Any]] = {}
     for key, value in writes:
         if key not in channels:
             continue  # LangGraph drops keys the state does not declare
-        if key not in update:
+        if key in repeated:
+            repeated[key].append(value)
+        elif key in update:
+            repeated[key] = [update.pop(key), value]
+        else:
             update[key] = value
-            continue
-        channel = channels[key]
-        if not isinstance(channel, BinaryOperatorAggregate):
-            raise InvalidUpdateError(
-                f"At key {key!r}: Can receive only one value per step. "
-                "Use an Annotated key to handle multiple values."
-            )
-        update[key] = channel.operator(update[key], value)
+    if repeated:
+        update[WRITES_MARK] = repeated
     return update
 
 
