@@ -10,8 +10,14 @@ import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
 from tests.langgraph.apps.langgraph_app import lg_gaps
-from tests.langgraph.support import GRAPHS, langgraph_invoke, without_random_ids
-from tests.langgraph.test_side_by_side import durable_output
+from tests.helpers import eventually
+from tests.langgraph.support import (
+    GRAPHS,
+    langgraph_invoke,
+    langgraph_invoke_and_resume,
+    without_random_ids,
+)
+from tests.langgraph.test_side_by_side import durable_output, finished, resume, start, status
 
 
 def reset_slow_calls() -> None:
@@ -43,3 +49,19 @@ def test_durable_output_equals_langgraph_invoke(host: LocalHost, graph: str) -> 
     actual = without_random_ids(durable_output(host, graph, GRAPHS[graph][1]))
 
     assert actual == expected
+
+
+def test_an_interrupt_in_a_graph_a_node_invokes_pauses_and_resumes_the_run(
+    host: LocalHost,
+) -> None:
+    [interrupted], expected = langgraph_invoke_and_resume("lg_nested_interrupt", "Paris")
+    links = start(host, "lg_nested_interrupt", GRAPHS["lg_nested_interrupt"][1])
+
+    [langgraph_interrupt] = interrupted["__interrupt__"]
+    [shown] = eventually(lambda: status(host, links)["interrupts"])
+    assert (shown["node"], shown["value"]) == ("desk", langgraph_interrupt["value"])
+    resume(host, links["instance_id"], "Paris")
+
+    run = finished(host, links)
+    assert run["status"] == "Completed", run["error"]
+    assert run["output"] == expected

@@ -32,6 +32,7 @@ from ..graph.types import RetryPolicy
 from .codec import LangGraphCodec, join_key
 from .errors import LangGraphAdapterError, UnsupportedFeature
 from .nodes import BranchRouter, NodeRunner
+from .retry import from_langgraph_policy
 
 #: The no-op node that plays LangGraph's START when the graph starts with a choice.
 START_NODE = START
@@ -101,6 +102,7 @@ def from_langgraph(
                 builder.channels,
                 joins_out=[join_key(s, t) for s, t in joins if name in s],
                 join_in=join_in,
+                routed=bool(builder.branches.get(name)),
             )
         _add_edges(
             manifest,
@@ -305,14 +307,7 @@ def _retry(graph_name: str, node: str, policy: Any) -> RetryPolicy | None:
                 "a durable node has one retry policy; merge their retry_on into one",
             )
         policy = policies[0]
-    return RetryPolicy(
-        initial_interval=policy.initial_interval,
-        backoff_factor=policy.backoff_factor,
-        max_interval=policy.max_interval,
-        max_attempts=policy.max_attempts,
-        jitter=policy.jitter,
-        retry_on=policy.retry_on,
-    )
+    return from_langgraph_policy(policy)
 
 
 def _timeout(graph_name: str, node: str, policy: Any) -> timedelta | None:

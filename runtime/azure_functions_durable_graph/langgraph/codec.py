@@ -36,6 +36,9 @@ PUSH_MARK = "__langgraph_push__"
 START_SOURCE = "__start__"
 #: Key of an update holding the keys one task wrote several times: {key: [writes in order]}.
 WRITES_MARK = "__langgraph_writes__"
+#: Key of an update (and of the state after it, until the next step) holding the keys a
+#: node returned that the state does not declare: LangGraph shows them to its path functions.
+EXTRA_KEY = "__langgraph_extra__"
 
 
 def join_key(sources: Sequence[str], target: str) -> str:
@@ -151,7 +154,7 @@ class LangGraphCodec:
 
     def load(self, data: Mapping[str, Any]) -> LoadedState:
         """The channel values (messages revived), as LangGraph's channels would hold them."""
-        hidden = {*self._joins, *self._flags}
+        hidden = {*self._joins, *self._flags, EXTRA_KEY}
         values = {
             key: revive(value)
             for key, value in data.items()
@@ -208,6 +211,9 @@ class LangGraphCodec:
             if channel.is_available():
                 values[key] = channel.get()
         values.update(self._hidden(data, [u for _, u in ordered]))
+        extra = {k: v for _, u in ordered for k, v in (u.get(EXTRA_KEY) or {}).items()}
+        if extra:
+            values[EXTRA_KEY] = extra
         return self._to_json(", ".join(dict.fromkeys(s for s, _ in updates)) or "state", values)
 
     def _hidden(
@@ -296,4 +302,4 @@ def _input_validator(schema: Any, channels: Mapping[str, BaseChannel[Any, Any, A
     return validate
 
 
-__all__ = ["PUSH_MARK", "WRITES_MARK", "LangGraphCodec", "LoadedState"]
+__all__ = ["EXTRA_KEY", "PUSH_MARK", "WRITES_MARK", "LangGraphCodec", "LoadedState"]

@@ -24,6 +24,7 @@ from langgraph._internal._constants import (
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
     CONFIG_KEY_SEND,
+    CONFIG_KEY_TASK_ID,
     RESUME,
     TASKS,
 )
@@ -42,8 +43,8 @@ from ..graph.interrupts import GraphInterrupt as EngineInterrupt
 from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
-from .codec import PUSH_MARK, WRITES_MARK, LoadedState, ran_key
-from .serde import revive
+from .codec import EXTRA_KEY, PUSH_MARK, WRITES_MARK, LoadedState, ran_key
+from .serde import revive, send_arg
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
 
@@ -61,8 +62,10 @@ class NodeRunner:
         *,
         joins_out: Sequence[str] = (),
         join_in: tuple[str, frozenset[str]] | None = None,
+        routed: bool = False,
     ) -> None:
         self.name = name
+        self._routed = routed  # has path functions, which see undeclared keys it returns
         self._runnable = runnable
         self._input_keys = list(input_keys)
         self._mapper = _mapper(input_schema)
@@ -102,6 +105,9 @@ class NodeRunner:
                 CONFIG_KEY_SEND: sent.extend,
                 CONFIG_KEY_SCRATCHPAD: scratchpad.pad,
                 CONFIG_KEY_CHECKPOINT_NS: self.name,
+                # Marks a graph this node calls with .invoke() as nested, as under Pregel: its
+                # interrupt() pauses this node (and so the run) instead of ending that call.
+                CONFIG_KEY_TASK_ID: self.name,
                 CONFIG_KEY_RUNTIME: Runtime(),
             },
         }
@@ -117,6 +123,10 @@ class NodeRunner:
             var_child_runnable_config.reset(token)
         update, goto = _split([*_as_items(result), *_sent_writes(sent)], self._channels)
         update.update(joined)
+        if self._routed and isinstance(result, dict):
+            extra = {k: v for k, v in result.items() if k not in self._channels}
+            if extra:
+                update[EXTRA_KEY] = extra
         update.update({key: self.name for key in self._joins_out})
         if pushed:
             update[PUSH_MARK] = True
@@ -241,7 +251,7 @@ def _gotos(goto: Any) -> list[Any]:
 
 def _destination(target: Any) -> Any:
     if isinstance(target, Send):
-        return EngineSend(target.node, target.arg)
+        return EngineSend(target.node, send_arg(target.arg))
     return target
 
 
@@ -273,14 +283,20 @@ class BranchRouter:
         for branch, keys, schema in self._branches:
             picked = {k: copy.deepcopy(state[k]) for k in keys if k in state}
             mapper = _mapper(schema)
-            value = mapper(picked) if mapper is not None else picked
+            # LangGraph passes a dict state's path function the keys its node returned
+            # that the state does not declare, under the state's own values.
+            extra = copy.deepcopy(state.get(EXTRA_KEY) or {})
+            if mapper is not None:
+                value = mapper(picked)
+            else:
+                value = {**extra, **picked} if branch.input_schema is None else picked
             result = await branch.path.ainvoke(value)
             results = result if isinstance(result, (list, tuple)) else [result]
             for item in results:
                 if isinstance(item, Send):
                     if item.node == END:
                         raise InvalidUpdateError("Cannot send a packet to the END node")
-                    targets.append(EngineSend(item.node, item.arg))
+                    targets.append(EngineSend(item.node, send_arg(item.arg)))
                     continue
                 destination = branch.ends[item] if branch.ends else item
                 if destination is None or destination == "__start__":
