@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
-from tests.langgraph.apps.langgraph_app import lg_gaps
 from tests.helpers import eventually
+from tests.langgraph.apps.langgraph_app import lg_gaps
 from tests.langgraph.support import (
     GRAPHS,
     langgraph_invoke,

@@ -31,7 +31,6 @@ from langgraph._internal._constants import (
 from langgraph._internal._fields import get_cached_annotated_keys, get_update_as_tuples
 from langgraph._internal._scratchpad import PregelScratchpad
 from langgraph.channels.base import BaseChannel
-from langgraph.channels.binop import BinaryOperatorAggregate
 from langgraph.constants import END
 from langgraph.errors import GraphInterrupt, InvalidUpdateError
 from langgraph.graph._branch import BranchSpec
