@@ -57,7 +57,7 @@ def _equivalent(schema: Any) -> Any:
         kind = _equivalent(hint) if _needs_equivalent(hint) else hint
         wrapper = typing_extensions.Required if key in required else typing_extensions.NotRequired
         fields[key] = wrapper[kind]
-    equivalent: Any = typing_extensions.TypedDict(schema.__name__, fields)  # type: ignore[operator]
+    equivalent: Any = typing_extensions.TypedDict(schema.__name__, fields)  # type: ignore[misc]
     equivalent.__module__ = schema.__module__
     equivalent.__doc__ = schema.__doc__
     return equivalent

@@ -57,7 +57,9 @@ def send_arg(arg: Any) -> Any:
     """A `Send`'s argument as it travels: a `Command` tagged, so the node gets one back."""
     if isinstance(arg, Command):
         fields = {"graph": arg.graph, "update": arg.update, "resume": arg.resume}
-        goto = arg.goto if isinstance(arg.goto, str) else list(arg.goto)
+        goto: Any = arg.goto
+        if not isinstance(goto, str):
+            goto = list(goto) if isinstance(goto, (list, tuple)) else [goto]
         return {COMMAND_TAG: {**fields, "goto": goto}}
     return arg
 
