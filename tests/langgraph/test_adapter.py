@@ -288,7 +288,7 @@ def test_writes_a_node_sends_through_its_config_become_its_update_and_gotos() ->
     command = asyncio.run(handler(registration.codec.load({"items": []})))
 
     state = registration.codec.apply({"items": []}, [("a", command.update)])
-    assert state == {"items": ["returned", "sent"]}
+    assert state == {"items": ["sent", "returned"]}  # LangGraph's order
     assert command.goto == ["b", EngineSend("c", {"x": 1})]
 
 

@@ -38,6 +38,7 @@ def reset_slow_calls() -> None:
         "lg_send_command",
         "lg_timeout_retry",
         "lg_typing_typed_dict",
+        "lg_push_message",
     ],
 )
 def test_durable_output_equals_langgraph_invoke(host: LocalHost, graph: str) -> None:

@@ -100,6 +100,7 @@ class NodeRunner:
         sent: list[tuple[str, Any]] = []  # writes a runnable makes itself (ChannelWrite)
         config: RunnableConfig = {
             "metadata": {"langgraph_node": self.name},
+            "callbacks": [],  # read by push_message (no stream handler: nothing streams)
             CONF: {
                 CONFIG_KEY_SEND: sent.extend,
                 CONFIG_KEY_SCRATCHPAD: scratchpad.pad,
@@ -120,7 +121,8 @@ class NodeRunner:
             raise EngineInterrupt(value_shown, scratchpad.pending_index) from None
         finally:
             var_child_runnable_config.reset(token)
-        update, goto = _split([*_as_items(result), *_sent_writes(sent)], self._channels)
+        # Writes sent while the node ran come first, as in Pregel (its return is written last).
+        update, goto = _split([*_sent_writes(sent), *_as_items(result)], self._channels)
         update.update(joined)
         if self._routed and isinstance(result, dict):
             extra = {k: v for k, v in result.items() if k not in self._channels}

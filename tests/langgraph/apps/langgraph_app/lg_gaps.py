@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from langchain_core.messages import AIMessage, AnyMessage, RemoveMessage
 from langgraph.errors import NodeTimeoutError
 from langgraph.graph import END, START, StateGraph
-from langgraph.graph.message import add_messages
+from langgraph.graph.message import add_messages, push_message
 from langgraph.types import Command, Overwrite, RetryPolicy, Send, interrupt
 from typing_extensions import TypedDict
 
@@ -341,6 +341,21 @@ def nested_interrupt_builder() -> StateGraph:
     return builder
 
 
+# -- push_message() from a node -------------------------------------------------------
+
+
+def announce(state: ChatState) -> dict[str, Any]:
+    push_message(AIMessage("pushed while running", id="pushed-1"))
+    return {"messages": [AIMessage("returned", id="returned-1")]}
+
+
+def push_message_builder() -> StateGraph:
+    builder = StateGraph(ChatState)
+    builder.add_node("announce", announce)
+    builder.add_edge(START, "announce")
+    return builder
+
+
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
 GRAPHS: dict[str, tuple[Any, Any]] = {
     "lg_subgraph_schemas": (subgraph_schemas_builder, {"topic": "durable"}),
@@ -356,6 +371,10 @@ GRAPHS: dict[str, tuple[Any, Any]] = {
     "lg_timeout_retry": (timeout_retry_builder, {"tries": []}),
     "lg_typing_typed_dict": (typing_typed_dict_builder, {"words": ["a", "b", "c"]}),
     "lg_nested_interrupt": (nested_interrupt_builder, {"question": "which city?", "log": []}),
+    "lg_push_message": (
+        push_message_builder,
+        {"messages": [{"role": "user", "content": "hello", "id": "h-1"}]},
+    ),
 }
 
 #: graphs with async nodes, which LangGraph runs with `ainvoke`
