@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import sys
+from typing import Any
 
 import pytest
+from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
 
+from azure_functions_durable_graph.langgraph import from_langgraph
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
 from tests.langgraph.apps.langgraph_app import lg_gaps
 from tests.langgraph.support import (
     GRAPHS,
+    as_json,
     langgraph_invoke,
     langgraph_invoke_and_resume,
     without_random_ids,
@@ -65,3 +71,84 @@ def test_an_interrupt_in_a_graph_a_node_invokes_pauses_and_resumes_the_run(
     run = finished(host, links)
     assert run["status"] == "Completed", run["error"]
     assert run["output"] == expected
+
+
+def langgraph_outcome(graph: str, graph_input: Any) -> tuple[str, Any]:
+    """("ok", the output) or (LangGraph's error class name, its message), with the graph's
+    options as the invoke config."""
+    compiled = GRAPHS[graph][0]().compile()
+    config: Any = lg_gaps.OPTIONS.get(graph, {})
+    try:
+        if graph in lg_gaps.ASYNC_GRAPHS:
+            return "ok", as_json(asyncio.run(compiled.ainvoke(graph_input, config)))
+        return "ok", as_json(compiled.invoke(graph_input, config))
+    except Exception as exc:
+        return type(exc).__name__, str(exc)
+
+
+def durable_outcome(host: LocalHost, graph: str, graph_input: Any) -> tuple[str, Any]:
+    run = finished(host, start(host, graph, graph_input))
+    if run["status"] == "Completed":
+        return "ok", run["output"]
+    return run["error_type"], run["error"]
+
+
+@pytest.mark.parametrize(
+    ("graph", "stop_at"),
+    [
+        ("lg_limited_loop", 6),  # recursion_limit 7: 6 supersteps run
+        ("lg_limited_loop", 7),  # the 7th fails it
+        ("lg_limited_entry", 5),  # entered through a path function: LangGraph's input step
+        ("lg_limited_entry", 6),
+    ],
+)
+def test_a_recursion_limit_counts_and_fails_as_in_langgraph(
+    host: LocalHost, graph: str, stop_at: int
+) -> None:
+    graph_input = {"count": 0, "stop_at": stop_at}
+
+    assert durable_outcome(host, graph, graph_input) == langgraph_outcome(graph, graph_input)
+
+
+def test_the_default_recursion_limit_is_the_installed_langgraphs() -> None:
+    """With the counting checked above, the default limit lets a run take as many node
+    supersteps as LangGraph's default does (10,006 with LangGraph 1.2's 10,007)."""
+    registration = from_langgraph(lg_gaps.long_loop_builder(), graph_name="loop")
+
+    assert registration.manifest.max_steps == int(DEFAULT_RECURSION_LIMIT) - 1
+    assert registration.manifest.max_steps >= 1010
+
+
+def test_a_node_timeout_fails_the_run_with_langgraphs_node_timeout_error(
+    host: LocalHost,
+) -> None:
+    error_type, message = langgraph_outcome("lg_timeout", {"tries": []})
+
+    actual_type, actual_message = durable_outcome(host, "lg_timeout", {"tries": []})
+
+    assert actual_type == error_type == "NodeTimeoutError"
+    # The elapsed time LangGraph measures varies; the durable timer fires at the timeout.
+    elapsed = re.compile(r"elapsed: [0-9.]+s")
+    assert elapsed.sub("elapsed: *", actual_message) == elapsed.sub("elapsed: *", message)
+
+
+def test_two_writers_of_a_plain_key_fail_the_run_with_langgraphs_invalid_update_error(
+    host: LocalHost,
+) -> None:
+    error_type, message = langgraph_outcome("lg_concurrent_write", {"verdict": "none"})
+
+    actual_type, actual_message = durable_outcome(host, "lg_concurrent_write", {"verdict": "none"})
+
+    assert actual_type == error_type == "InvalidUpdateError"
+    assert actual_message.endswith(message)  # after "Graph ..., key ... written by ...: "
+
+
+def test_a_node_error_is_named_by_the_class_langgraph_raises(host: LocalHost) -> None:
+    graph_input = GRAPHS["lg_failing"][1]
+    with pytest.raises(ValueError) as raised:
+        GRAPHS["lg_failing"][0]().compile().invoke(graph_input)
+
+    error_type, message = durable_outcome(host, "lg_failing", graph_input)
+
+    assert error_type == type(raised.value).__name__ == "ValueError"
+    assert message.endswith(f"ValueError: {raised.value}")

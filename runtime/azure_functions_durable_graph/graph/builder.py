@@ -70,6 +70,9 @@ class ManifestBuilder:
         steps_per_execution: supersteps per Durable execution; past it the run
             continues as new, invisibly, so its history stays bounded.
         codec: a `StateCodec` to use instead of a Pydantic `state_model` (adapters).
+        error_forms: the class name and message a run fails with when it runs out of
+            steps (``"step_limit"``) or node ``n`` times out (``"timeout:n"``), as
+            ``{"type": ..., "message": ...}``; adapters name them as their library does.
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION,
         codec: StateCodec | None = None,
+        error_forms: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.graph_name = graph_name
         self.state_model = state_model
@@ -92,6 +96,7 @@ class ManifestBuilder:
         self.retry = retry
         self.steps_per_execution = steps_per_execution
         self.codec = codec
+        self.error_forms = {k: dict(v) for k, v in (error_forms or {}).items()}
         self._entrypoint: str | None = None
         self._nodes: list[_NodeSpec] = []
         self._events: list[tuple[str, EventHandler, object]] = []
@@ -335,6 +340,8 @@ class ManifestBuilder:
         event_payloads = {e: m.model_json_schema() for e, m in sorted(payload_models.items())}
         if event_payloads:
             content["event_payloads"] = event_payloads
+        if self.error_forms:
+            content["error_forms"] = self.error_forms
         try:
             graph_hash = compute_graph_hash(content)
         except (TypeError, ValueError) as exc:

@@ -21,7 +21,7 @@ from typing import Any
 
 from azure.durable_functions import EntityId
 
-from ..errors import GraphRunFailed, StepLimitExceeded
+from ..errors import DurableGraphError, GraphRunFailed, StepLimitExceeded
 from .inbox import Inbox
 from .legacy import EVENT_ACTIVITY, NODE_ACTIVITY, run_legacy
 from .manifest import GraphManifest
@@ -67,9 +67,22 @@ class _Run:
         self.step: Superstep | None = None
         self.waiting: dict[str, Any] | None = None
         self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
+        self.failure: str | None = None  # the class name of the error the run ends with
         self.inbox = Inbox(context, self.progress.inbox, self.publish)
 
     def execute(self) -> Generator[Any, Any, dict[str, Any] | None]:
+        """Run supersteps. A failure's class name goes to the custom status (`error_type`)
+        before it ends the orchestration (whose output keeps only the message), so the
+        run's resource can show both."""
+        try:
+            return (yield from self._supersteps())
+        except DurableGraphError as exc:
+            error_type = exc.error_type if isinstance(exc, GraphRunFailed) else type(exc).__name__
+            self.failure = error_type
+            self.publish()
+            raise
+
+    def _supersteps(self) -> Generator[Any, Any, dict[str, Any] | None]:
         progress = self.progress
         done_here = 0
         if not progress.log_started:
@@ -83,6 +96,9 @@ class _Run:
                 self.context.continue_as_new(self.run.continued(progress))
                 return None
             if progress.superstep >= self.manifest.max_steps:
+                form = self.manifest.error_forms.get("step_limit")
+                if form is not None:
+                    raise GraphRunFailed(form["type"], form["message"])
                 raise StepLimitExceeded(
                     self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
                 )
@@ -227,9 +243,11 @@ class _Run:
             if message["kind"] == "event":
                 pending[message["name"]] = pending.get(message["name"], 0) + 1
         active = [task["node"] for task in progress.active]
+        failure = {} if self.failure is None else {"error_type": self.failure}
         self.context.set_custom_status(
             bounded_status(
                 {
+                    **failure,
                     "graph": self.manifest.graph_name,
                     "version": self.manifest.version,
                     "hash": self.manifest.graph_hash,

@@ -185,7 +185,10 @@ class Superstep:
             winner = call.result
             if winner is timer:
                 seconds = node.timeout_seconds or 0.0
-                error = {"type": "NodeTimeout", "message": str(NodeTimeout(node.name, seconds))}
+                error = self.manifest.error_forms.get(f"timeout:{node.name}") or {
+                    "type": "NodeTimeout",
+                    "message": str(NodeTimeout(node.name, seconds)),
+                }
                 retry = node.retry is not None and bool(node.retry.get("retry_timeouts"))
                 return self._failed(slot, error, retryable=retry)
             timer.cancel()

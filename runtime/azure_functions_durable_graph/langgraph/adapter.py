@@ -26,11 +26,12 @@ from langgraph.graph.state import CompiledStateGraph, StateGraph
 from langgraph.types import RetryPolicy as LangGraphRetryPolicy
 
 from ..graph.builder import ManifestBuilder
-from ..graph.manifest import DEFAULT_MAX_STEPS, GraphRegistration
+from ..graph.manifest import GraphRegistration
 from ..graph.routing import COMPLETE
 from ..graph.types import RetryPolicy
 from .codec import LangGraphCodec, join_key
 from .errors import LangGraphAdapterError, UnsupportedFeature
+from .limits import engine_steps, error_forms, limit_of
 from .nodes import BranchRouter, NodeRunner
 from .retry import from_langgraph_policy
 
@@ -44,7 +45,8 @@ def from_langgraph(
     graph_name: str,
     version: str = "1",
     metadata: Mapping[str, Any] | None = None,
-    max_steps: int = DEFAULT_MAX_STEPS,
+    recursion_limit: int | None = None,
+    max_steps: int | None = None,
 ) -> GraphRegistration:
     """Run a LangGraph `StateGraph` on Durable Functions: register the result on a
     `DurableGraphApp`, and ``POST /api/graphs/{graph_name}/runs`` with
@@ -57,7 +59,11 @@ def from_langgraph(
         graph_name: URL-safe name of the graph in the HTTP API.
         version: a label for people; the hash pins runs.
         metadata: JSON-serialisable data shown in the manifest.
-        max_steps: supersteps a run may take (LangGraph's `recursion_limit` plays this role).
+        recursion_limit: LangGraph's `recursion_limit`, counted as LangGraph counts it (a
+            run may take `recursion_limit - 1` supersteps of nodes; the next fails it with
+            LangGraph's GraphRecursionError). Default: the installed LangGraph's default
+            (``LANGGRAPH_DEFAULT_RECURSION_LIMIT``, else 10007 in LangGraph 1.2).
+        max_steps: the name this limit had before: `recursion_limit = max_steps + 1`.
 
     Raises:
         UnsupportedFeature: the graph uses something that cannot be honoured durably.
@@ -68,15 +74,18 @@ def from_langgraph(
     builder = compiled.builder
     _reject_unsupported(builder, graph_name)
     codec = LangGraphCodec(graph_name, compiled)
+    limit = limit_of(recursion_limit, max_steps)
+    starts = _static_targets(builder, START)
+    start_node = not (len(starts) == 1 and not builder.branches.get(START))
     manifest = ManifestBuilder(
         graph_name,
         codec=codec,
         version=version,
         metadata={**dict(metadata or {}), "source": "langgraph"},
-        max_steps=max_steps,
+        max_steps=engine_steps(limit, start_node=start_node),
+        error_forms=error_forms(builder, limit),
     )
-    starts = _static_targets(builder, START)
-    if len(starts) == 1 and not builder.branches.get(START):
+    if not start_node:
         manifest.set_entrypoint(starts[0])
     else:
         manifest.set_entrypoint(START_NODE)
@@ -90,7 +99,7 @@ def from_langgraph(
                 runnable,
                 graph_name=_child_name(graph_name, name),
                 version=version,
-                max_steps=max_steps,
+                recursion_limit=limit,
             )
         else:
             input_keys = list(builder.schemas[spec.input_schema])

@@ -197,16 +197,22 @@ class LangGraphCodec:
                 try:
                     channel.update(writes[key])
                 except InvalidUpdateError as exc:
-                    raise StateMergeError(
-                        self.graph_name,
-                        f"key {key!r} written by {' and '.join(writers[key])}",
-                        str(exc),
+                    raise _named(
+                        StateMergeError(
+                            self.graph_name,
+                            f"key {key!r} written by {' and '.join(writers[key])}",
+                            str(exc),
+                        ),
+                        exc,
                     ) from exc
                 except Exception as exc:  # a user reducer raised
-                    raise StateMergeError(
-                        self.graph_name,
-                        f"the reducer of key {key!r}",
-                        f"{type(exc).__name__}: {exc}",
+                    raise _named(
+                        StateMergeError(
+                            self.graph_name,
+                            f"the reducer of key {key!r}",
+                            f"{type(exc).__name__}: {exc}",
+                        ),
+                        exc,
                     ) from exc
             if channel.is_available():
                 values[key] = channel.get()
@@ -252,6 +258,13 @@ class LangGraphCodec:
                 f"the state must be JSON-serialisable to be kept durably: {exc}",
             ) from exc
         return dumped
+
+
+def _named(error: StateMergeError, cause: BaseException) -> StateMergeError:
+    """The engine's error, named (in the run's `error_type`) as LangGraph's: the class
+    `compiled.invoke` raises here (InvalidUpdateError, or the reducer's own)."""
+    error.error_type = type(cause).__name__  # type: ignore[attr-defined]
+    return error
 
 
 def _task_writes(update: Mapping[str, Any]) -> list[tuple[str, Any]]:

@@ -5,11 +5,13 @@ import azure.functions as func
 from lg_features import GRAPHS as FEATURE_GRAPHS
 from lg_flow import GRAPHS as FLOW_GRAPHS
 from lg_gaps import GRAPHS as GAP_GRAPHS
+from lg_gaps import OPTIONS
 
 from azure_functions_durable_graph import DurableGraphApp
 from azure_functions_durable_graph.langgraph import from_langgraph
 
 runtime = DurableGraphApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for graph_name, (make_builder, _) in {**FLOW_GRAPHS, **FEATURE_GRAPHS, **GAP_GRAPHS}.items():
-    runtime.register_registration(from_langgraph(make_builder(), graph_name=graph_name))
+    options = OPTIONS.get(graph_name, {})
+    runtime.register_registration(from_langgraph(make_builder(), graph_name=graph_name, **options))
 app = runtime.function_app

@@ -230,7 +230,7 @@ def send_command_builder() -> StateGraph:
     return builder
 
 
-# -- a long loop (more supersteps than the old default limit of 1,000) ------------------
+# -- a loop that counts up to `stop_at`, run with a small recursion_limit ----------------
 
 
 class CounterState(TypedDict):
@@ -250,6 +250,15 @@ def long_loop_builder() -> StateGraph:
     builder = StateGraph(CounterState)
     builder.add_node("count_up", count_up)
     builder.add_edge(START, "count_up")
+    builder.add_conditional_edges("count_up", again, ["count_up", END])
+    return builder
+
+
+def limited_entry_builder() -> StateGraph:
+    """The loop entered through a path function (a conditional entry)."""
+    builder = StateGraph(CounterState)
+    builder.add_node("count_up", count_up)
+    builder.add_conditional_edges(START, again, ["count_up", END])
     builder.add_conditional_edges("count_up", again, ["count_up", END])
     return builder
 
@@ -279,6 +288,48 @@ def timeout_retry_builder() -> StateGraph:
         retry_policy=RetryPolicy(retry_on=NodeTimeoutError, initial_interval=0.1, jitter=False),
     )
     builder.add_edge(START, "slow_first")
+    return builder
+
+
+async def too_slow(state: SlowState) -> dict[str, Any]:
+    await asyncio.sleep(1.5)
+    return {"tries": ["too late"]}
+
+
+def timeout_builder() -> StateGraph:
+    builder = StateGraph(SlowState)
+    builder.add_node("too_slow", too_slow, timeout=0.5)
+    builder.add_edge(START, "too_slow")
+    return builder
+
+
+# -- two parallel writers of a plain key ----------------------------------------------
+
+
+class VerdictState(TypedDict):
+    verdict: str
+
+
+def fan(state: VerdictState) -> dict[str, Any]:
+    return {}
+
+
+def approve(state: VerdictState) -> dict[str, Any]:
+    return {"verdict": "approved"}
+
+
+def reject(state: VerdictState) -> dict[str, Any]:
+    return {"verdict": "rejected"}
+
+
+def concurrent_write_builder() -> StateGraph:
+    builder = StateGraph(VerdictState)
+    builder.add_node("fan", fan)
+    builder.add_node("approve", approve)
+    builder.add_node("reject", reject)
+    builder.add_edge(START, "fan")
+    builder.add_edge("fan", "approve")
+    builder.add_edge("fan", "reject")
     return builder
 
 
@@ -367,8 +418,11 @@ GRAPHS: dict[str, tuple[Any, Any]] = {
     ),
     "lg_undeclared_key": (undeclared_key_builder, {"value": 2}),
     "lg_send_command": (send_command_builder, {"received": [], "hops": 0}),
-    "lg_long_loop": (long_loop_builder, {"count": 0, "stop_at": 1010}),
+    "lg_limited_loop": (long_loop_builder, {"count": 0, "stop_at": 6}),
+    "lg_limited_entry": (limited_entry_builder, {"count": 0, "stop_at": 5}),
     "lg_timeout_retry": (timeout_retry_builder, {"tries": []}),
+    "lg_timeout": (timeout_builder, {"tries": []}),
+    "lg_concurrent_write": (concurrent_write_builder, {"verdict": "none"}),
     "lg_typing_typed_dict": (typing_typed_dict_builder, {"words": ["a", "b", "c"]}),
     "lg_nested_interrupt": (nested_interrupt_builder, {"question": "which city?", "log": []}),
     "lg_push_message": (
@@ -377,5 +431,11 @@ GRAPHS: dict[str, tuple[Any, Any]] = {
     ),
 }
 
+#: from_langgraph's options (and so the config LangGraph is invoked with), by graph name
+OPTIONS: dict[str, dict[str, Any]] = {
+    "lg_limited_loop": {"recursion_limit": 7},
+    "lg_limited_entry": {"recursion_limit": 6},
+}
+
 #: graphs with async nodes, which LangGraph runs with `ainvoke`
-ASYNC_GRAPHS = {"lg_timeout_retry"}
+ASYNC_GRAPHS = {"lg_timeout_retry", "lg_timeout"}
