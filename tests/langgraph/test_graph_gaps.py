@@ -45,6 +45,11 @@ def reset_slow_calls() -> None:
         "lg_timeout_retry",
         "lg_typing_typed_dict",
         "lg_push_message",
+        "lg_deferred_join",
+        "lg_join_and_edge",
+        "lg_subgraph_join_source",
+        "lg_join_loop_head",
+        "lg_join_into_loop_head",
     ],
 )
 def test_durable_output_equals_langgraph_invoke(host: LocalHost, graph: str) -> None:

@@ -35,6 +35,7 @@ from .node_options import (
     check_next_nodes,
     check_on_error,
     check_retry,
+    check_subgraph_update,
     check_timeout,
     retry_manifest,
     subgraph_manifest,
@@ -120,6 +121,7 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         timeout: timedelta | None = None,
         on_error: str | None = None,
+        subgraph_update: Mapping[str, Any] | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -130,9 +132,10 @@ class ManifestBuilder:
         A `GraphRegistration` as handler runs that graph as a subgraph. `input_model`
         validates the argument of a `Send` to this node; `defer` holds the node until
         nothing else is pending; `retry`, `timeout` and `on_error` say what happens when
-        it fails (docs/graphs.md).
+        it fails (docs/graphs.md). `subgraph_update` (a subgraph node only) is JSON added to
+        the update its subgraph's result makes (adapters keep their own bookkeeping in it).
         """
-        options = NodeOptions(defer, retry, timeout, on_error, input_model)
+        options = NodeOptions(defer, retry, timeout, on_error, input_model, subgraph_update)
         self._nodes.append(
             _NodeSpec(name, handler, next_node, route, terminal, route_targets, options)
         )
@@ -269,6 +272,7 @@ class ManifestBuilder:
                 on_error=check_on_error(name, opts.on_error, names, fail),
                 subgraph=(
                     subgraph_manifest(name, child, self.graph_name, parent_fields, fail)
+                    | check_subgraph_update(name, opts.subgraph_update, fail)
                     if child is not None
                     else None
                 ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -32,6 +32,7 @@ class NodeOptions:
     timeout: object = None
     on_error: object = None
     input_model: object = None
+    subgraph_update: object = None
 
 
 def check_next_nodes(
@@ -164,6 +165,15 @@ def subgraph_manifest(
     if returns != shared:  # only then: the manifests (and hashes) of other graphs keep their form
         manifest["returns"] = returns
     return manifest
+
+
+def check_subgraph_update(name: str, update: object, fail: Fail) -> dict[str, Any]:
+    """The subgraph manifest's constant ``update`` part, if the node was given one."""
+    if not update:
+        return {}
+    if not isinstance(update, Mapping) or not all(isinstance(k, str) for k in update):
+        fail(f"node {name!r} subgraph_update must be a mapping of state keys; got {update!r}")
+    return {"update": dict(update)}
 
 
 def _graph_names(registration: GraphRegistration) -> set[str]:

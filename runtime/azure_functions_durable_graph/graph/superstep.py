@@ -203,6 +203,7 @@ class Superstep:
             child_state = output.get("state") or {}
             returned = node.subgraph.get("returns", node.subgraph["shared"])
             update = {k: child_state[k] for k in returned if k in child_state}
+            update.update(node.subgraph.get("update") or {})
             slot.result = {"ok": True, "update": update, "goto": []}
             return None
         if not isinstance(result, Mapping) or "ok" not in result:

@@ -29,8 +29,9 @@ from ..graph.builder import ManifestBuilder
 from ..graph.manifest import GraphRegistration
 from ..graph.routing import COMPLETE
 from ..graph.types import RetryPolicy
-from .codec import LangGraphCodec, join_key
+from .codec import LangGraphCodec
 from .errors import LangGraphAdapterError, UnsupportedFeature
+from .joins import plan_joins, start_triggers
 from .limits import engine_steps, error_forms, limit_of
 from .nodes import BranchRouter, NodeRunner
 from .retry import from_langgraph_policy
@@ -75,8 +76,10 @@ def from_langgraph(
     _reject_unsupported(builder, graph_name)
     codec = LangGraphCodec(graph_name, compiled)
     limit = limit_of(recursion_limit, max_steps)
+    joins = plan_joins(builder, graph_name)
     starts = _static_targets(builder, START)
-    start_node = not (len(starts) == 1 and not builder.branches.get(START))
+    start_update = start_triggers(joins)
+    start_node = bool(start_update) or not (len(starts) == 1 and not builder.branches.get(START))
     manifest = ManifestBuilder(
         graph_name,
         codec=codec,
@@ -89,11 +92,11 @@ def from_langgraph(
         manifest.set_entrypoint(starts[0])
     else:
         manifest.set_entrypoint(START_NODE)
-        _add_edges(manifest, builder, START_NODE, START, _no_op)
-    joins = _joins(builder, graph_name)
+        _add_edges(manifest, builder, START_NODE, START, _StartNode(start_update))
     for name, spec in builder.nodes.items():
         runnable: Any = spec.runnable
-        join_in = next(((join_key(s, t), frozenset(s)) for s, t in joins if t == name), None)
+        join_in = joins.join_in(name)
+        options: dict[str, Any] = {}
         if isinstance(runnable, CompiledStateGraph):
             handler: Any = from_langgraph(
                 runnable,
@@ -101,6 +104,7 @@ def from_langgraph(
                 version=version,
                 recursion_limit=limit,
             )
+            options["subgraph_update"] = joins.source_update(name) or None
         else:
             input_keys = list(builder.schemas[spec.input_schema])
             handler = NodeRunner(
@@ -109,8 +113,9 @@ def from_langgraph(
                 input_keys,
                 spec.input_schema,
                 builder.channels,
-                joins_out=[join_key(s, t) for s, t in joins if name in s],
+                writes_out=joins.source_update(name),
                 join_in=join_in,
+                goto_triggers=joins.goto_triggers(),
                 routed=bool(builder.branches.get(name)),
             )
         _add_edges(
@@ -123,6 +128,7 @@ def from_langgraph(
             defer=spec.defer,
             retry=_retry(graph_name, name, spec.retry_policy),
             timeout=_timeout(graph_name, name, spec.timeout),
+            **options,
         )
     return manifest.build()
 
@@ -206,45 +212,6 @@ def _static_targets(builder: StateGraph[Any, Any, Any, Any], source: str) -> lis
     return sorted(ends - {END})
 
 
-def _joins(
-    builder: StateGraph[Any, Any, Any, Any], graph_name: str
-) -> list[tuple[tuple[str, ...], str]]:
-    """The graph's joins (`add_edge([a, b], c)`), checked to be ones the adapter can honour.
-
-    A join's target runs at the step after its last source finishes, as in LangGraph: each
-    source triggers it and it runs only once the join is complete (a step where it does not
-    shows in the run's path). So nothing else may trigger the target by name.
-    """
-    joins = sorted((starts, end) for starts, end in builder.waiting_edges if end != END)
-    why = "a join's target may be reached through that one join only"
-    for starts, end in joins:
-        label = f"the join add_edge({list(starts)}, {end!r})"
-        others = [s for s, e in builder.edges if e == end]
-        others += [
-            source
-            for source, branches in builder.branches.items()
-            for branch in branches.values()
-            if branch.ends and end in branch.ends.values()
-        ]
-        others += [n for n, spec in builder.nodes.items() if spec.ends and end in spec.ends]
-        if others:
-            raise UnsupportedFeature(
-                graph_name, label, f"{why}; {end!r} is also reached from {sorted(set(others))}"
-            )
-        if sum(1 for _, e in joins if e == end) > 1:
-            raise UnsupportedFeature(graph_name, label, f"{why}; {end!r} has several joins")
-        if builder.nodes[end].defer:
-            raise UnsupportedFeature(graph_name, label, "its target is deferred (defer=True)")
-        subgraphs = [
-            n for n in (*starts, end) if isinstance(builder.nodes[n].runnable, CompiledStateGraph)
-        ]
-        if subgraphs:
-            raise UnsupportedFeature(
-                graph_name, label, f"it joins subgraph nodes {subgraphs}; wrap them in a node"
-            )
-    return joins
-
-
 def _add_edges(
     manifest: ManifestBuilder,
     builder: StateGraph[Any, Any, Any, Any],
@@ -299,9 +266,17 @@ def _declared_targets(static: Sequence[str], branches: Any) -> list[str] | None:
     return list(dict.fromkeys(declared)) or [COMPLETE]
 
 
-def _no_op(state: Any) -> None:
-    """LangGraph's START: the input is the state; the route picks the first nodes."""
-    return None
+class _StartNode:
+    """LangGraph's START: the input is the state; the route picks the first nodes (and a
+    join target it reaches by a plain edge gets its trigger flag, see joins.py)."""
+
+    __name__ = START_NODE
+
+    def __init__(self, update: Mapping[str, Any]) -> None:
+        self._update = dict(update)
+
+    def __call__(self, state: Any) -> dict[str, Any] | None:
+        return dict(self._update) or None
 
 
 def _retry(graph_name: str, node: str, policy: Any) -> RetryPolicy | None:

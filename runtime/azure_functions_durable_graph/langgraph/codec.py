@@ -55,6 +55,12 @@ def ran_key(target: str) -> str:
     return f"__ran__:{target}"
 
 
+def trigger_key(target: str) -> str:
+    """Hidden state key of a join target's own trigger: True once a plain edge or a goto
+    reached it, until it runs (see joins.py)."""
+    return f"__trigger__:{target}"
+
+
 class LoadedState(dict[str, Any]):
     """The channel values a node or route gets; remembers the JSON it was loaded from.
 
@@ -103,7 +109,9 @@ class LangGraphCodec:
                 )
         self._channels: dict[str, BaseChannel[Any, Any, Any]] = dict(builder.channels)
         self._joins = [join_key(s, t) for s, t in sorted(builder.waiting_edges) if t != END]
-        self._flags = [ran_key(t) for t in sorted({t for _, t in builder.waiting_edges})]
+        targets = sorted({t for _, t in builder.waiting_edges if t != END})
+        self._flags = [ran_key(t) for t in targets]
+        self._triggers = [trigger_key(t) for t in targets]
         self._input_keys = [k for k in builder.schemas[builder.input_schema] if k in self._channels]
         self._output_keys = [
             k for k in builder.schemas[builder.output_schema] if k in self._channels
@@ -154,7 +162,7 @@ class LangGraphCodec:
 
     def load(self, data: Mapping[str, Any]) -> LoadedState:
         """The channel values (messages revived), as LangGraph's channels would hold them."""
-        hidden = {*self._joins, *self._flags, EXTRA_KEY}
+        hidden = {*self._joins, *self._flags, *self._triggers, EXTRA_KEY}
         values = {
             key: revive(value)
             for key, value in data.items()
@@ -225,8 +233,9 @@ class LangGraphCodec:
     def _hidden(
         self, data: Mapping[str, Any], updates: Sequence[Mapping[str, Any]]
     ) -> dict[str, Any]:
-        """Join barriers (consumed first, then this step's finished sources, as in LangGraph)
-        and the join targets' ran flags (true if any task of the target ran)."""
+        """Join barriers (consumed first, then this step's finished sources, as in LangGraph),
+        the join targets' ran flags (true if any task of the target ran) and their
+        trigger flags (joins.py)."""
         values: dict[str, Any] = {}
         for key in self._joins:
             written = [u[key] for u in updates if key in u]
@@ -242,6 +251,11 @@ class LangGraphCodec:
                 values[key] = any(flags)
             elif key in data:
                 values[key] = data[key]
+        for key in self._triggers:
+            # Set this step (for the next), else consumed by the target, else kept.
+            written = [bool(u[key]) for u in updates if key in u]
+            if any(written) or (not written and data.get(key)):
+                values[key] = True
         return values
 
     def output(self, data: Mapping[str, Any]) -> dict[str, Any]:

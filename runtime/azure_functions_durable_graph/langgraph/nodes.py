@@ -43,6 +43,7 @@ from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
 from .codec import EXTRA_KEY, PUSH_MARK, WRITES_MARK, LoadedState, ran_key
+from .joins import JoinIn
 from .serde import revive, send_arg
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
@@ -59,8 +60,9 @@ class NodeRunner:
         input_schema: Any,
         channels: Mapping[str, BaseChannel[Any, Any, Any]],
         *,
-        joins_out: Sequence[str] = (),
-        join_in: tuple[str, frozenset[str]] | None = None,
+        writes_out: Mapping[str, Any] | None = None,
+        join_in: JoinIn | None = None,
+        goto_triggers: Mapping[str, str] | None = None,
         routed: bool = False,
     ) -> None:
         self.name = name
@@ -69,27 +71,36 @@ class NodeRunner:
         self._input_keys = list(input_keys)
         self._mapper = _mapper(input_schema)
         self._channels = channels
-        self._joins_out = list(joins_out)  # joins this node is a source of
-        self._join_in = join_in  # the join this node is the target of, and its sources
+        self._writes_out = dict(writes_out or {})  # join bookkeeping it writes (joins.py)
+        self._join_in = join_in  # the join this node is the target of
+        self._goto_triggers = dict(goto_triggers or {})  # join target -> its trigger flag
         self.__name__ = name  # shown by the engine's error messages and logs
 
     async def __call__(self, value: Any) -> EngineCommand:
         pushed = not isinstance(value, LoadedState)
         joined: dict[str, Any] = {}
-        if self._join_in is not None:
-            key, sources = self._join_in
-            seen = set(value.get(key) or ()) if not pushed else sources
-            if not seen:
+        if self._join_in is not None and not pushed:  # a Send runs the node in any case
+            join = self._join_in
+            seen = set(value.get(join.key) or ())
+            triggered = bool(value.get(join.trigger))
+            complete = join.sources <= seen
+            if not triggered and not seen:
                 raise InvalidUpdateError(
-                    f"node {self.name!r} is the target of a join of {sorted(sources)} and was "
-                    "triggered by something else (a Command goto or a path function), which "
-                    "the durable runtime cannot tell from the join; reach it through the join only"
+                    f"node {self.name!r} is the target of a join of {sorted(join.sources)} "
+                    "and was reached by a path function, which the durable runtime cannot "
+                    "tell from the join; reach it through a plain edge or the join"
                 )
-            if not sources <= seen:
-                # Triggered by one source of a join the others have not reached yet:
+            if not triggered and not complete:
+                # Activated by one source of a join the others have not reached yet:
                 # LangGraph would not run the node this step, so nothing runs.
                 return EngineCommand(update={ran_key(self.name): False})
-            joined = {ran_key(self.name): True, **({} if pushed else {key: None})}
+            joined = {ran_key(self.name): True}
+            if complete:
+                joined[join.key] = None  # the barrier is consumed, as LangGraph's is
+            if triggered:
+                joined[join.trigger] = False
+        elif self._join_in is not None:
+            joined = {ran_key(self.name): True}
         if pushed:
             node_input = revive(value)  # a Send's argument, passed as is (LangGraph does too)
         else:
@@ -124,11 +135,14 @@ class NodeRunner:
         # Writes sent while the node ran come first, as in Pregel (its return is written last).
         update, goto = _split([*_sent_writes(sent), *_as_items(result)], self._channels)
         update.update(joined)
+        for target in goto:
+            if isinstance(target, str) and target in self._goto_triggers:
+                update[self._goto_triggers[target]] = True
         if self._routed and isinstance(result, dict):
             extra = {k: v for k, v in result.items() if k not in self._channels}
             if extra:
                 update[EXTRA_KEY] = extra
-        update.update({key: self.name for key in self._joins_out})
+        update.update(self._writes_out)
         if pushed:
             update[PUSH_MARK] = True
         return EngineCommand(update=update, goto=goto or None)
