@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
 
-from azure_functions_durable_graph.langgraph import from_langgraph
+from azure_functions_durable_graph.langgraph import UnsupportedFeature, from_langgraph
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
 from tests.langgraph.apps.langgraph_app import lg_gaps
@@ -157,3 +157,15 @@ def test_a_node_error_is_named_by_the_class_langgraph_raises(host: LocalHost) ->
 
     assert error_type == type(raised.value).__name__ == "ValueError"
     assert message.endswith(f"ValueError: {raised.value}")
+
+
+def test_a_stateful_subgraph_is_refused_naming_it() -> None:
+    parent = lg_gaps.subgraph_join_source_builder()
+    stateful = lg_gaps.StateGraph(lg_gaps.JoinState)
+    stateful.add_node("inside", lg_gaps._mark("inside"))
+    stateful.add_edge(lg_gaps.START, "inside")
+    parent.add_node("memory", stateful.compile(checkpointer=True))
+    parent.add_edge("d", "memory")
+
+    with pytest.raises(UnsupportedFeature, match=r"checkpointer=True \(a stateful subgraph\)"):
+        from_langgraph(parent, graph_name="stateful")

@@ -152,6 +152,13 @@ def _compiled(graph: Any, graph_name: str) -> CompiledStateGraph[Any, Any, Any, 
             f"{type(graph).__name__} (the functional API's @entrypoint is not supported)",
         )
     durable = "Durable Functions keeps each run's state in its own history"
+    if graph.checkpointer is True:
+        raise UnsupportedFeature(
+            graph_name,
+            "a subgraph compiled with checkpointer=True (a stateful subgraph)",
+            "each call of a subgraph node starts a new sub-orchestration from its input, so "
+            "its state is not kept between calls; compile() the subgraph without it",
+        )
     if graph.checkpointer not in (None, False):
         raise UnsupportedFeature(
             graph_name, "a checkpointer passed to compile()", f"{durable}; compile() without it"
