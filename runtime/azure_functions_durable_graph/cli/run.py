@@ -28,7 +28,7 @@ from ._common import (
     quoted,
 )
 from ._local import local_app, require_graph
-from .progress import Progress, make_progress
+from .progress import ProgressDisplay, make_progress
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
 POLL_SECONDS = 0.05
@@ -88,7 +88,7 @@ def _events(specs: list[str]) -> dict[str, deque[Any]]:
 class _Answers:
     """The flags' answers, then the terminal's; None when neither has one."""
 
-    def __init__(self, args: argparse.Namespace, progress: Progress, interactive: bool):
+    def __init__(self, args: argparse.Namespace, progress: ProgressDisplay, interactive: bool):
         self.events = _events(args.event)
         self.resumes = deque(parse_json(v, "--resume") for v in args.resume)
         self.progress = progress
@@ -148,7 +148,7 @@ def _drive(
     client: ApiClient,
     args: argparse.Namespace,
     state: dict[str, Any],
-    progress: Progress,
+    progress: ProgressDisplay,
     answers: _Answers,
 ) -> dict[str, Any]:
     try:

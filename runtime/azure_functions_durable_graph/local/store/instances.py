@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .history import Event
+from ..history import Event
+from .db import Database
+from .records import InstanceRecord
 from .replay_cache import played_json
-from .store_db import Database
-from .store_records import InstanceRecord
 
 _INSTANCE_COLUMNS = (
     "instance_id, name, execution_id, status, input, output, custom_status, created_at, "
@@ -20,23 +20,26 @@ _INSTANCE_COLUMNS = (
 _NEVER_REPLAYED = frozenset({"Completed", "Failed", "Terminated"})
 
 
-class InstanceTables(Database):
+class InstanceTables:
     """Rows of `instances` and `history`."""
 
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
     def get_instance(self, instance_id: str) -> InstanceRecord | None:
-        rows = self._all(
+        rows = self._db.all(
             f"SELECT {_INSTANCE_COLUMNS} FROM instances WHERE instance_id = ?", (instance_id,)
         )
         return self._instance(rows[0]) if rows else None
 
     def put_instance(self, record: InstanceRecord) -> None:
         """Insert or replace the whole row."""
-        with self._lock:
-            state_json = self._states.encode(record.instance_id, record.state)
+        with self._db.lock:
+            state_json = self._db.states.encode(record.instance_id, record.state)
             if record.status in _NEVER_REPLAYED:  # free the memory (forgetting is always safe)
-                self._states.forget(record.instance_id)
-                self._played.forget(record.instance_id)
-        self._run(
+                self._db.states.forget(record.instance_id)
+                self._db.played.forget(record.instance_id)
+        self._db.run(
             f"INSERT OR REPLACE INTO instances ({_INSTANCE_COLUMNS}) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
@@ -65,7 +68,7 @@ class InstanceTables(Database):
         instance_id_prefix: str | None = None,
     ) -> list[InstanceRecord]:
         where, params = _filters(created_from, created_to, statuses, instance_id_prefix)
-        rows = self._all(
+        rows = self._db.all(
             f"SELECT {_INSTANCE_COLUMNS} FROM instances{where} ORDER BY created_at, instance_id",
             params,
         )
@@ -76,12 +79,12 @@ class InstanceTables(Database):
         if record.status in _NEVER_REPLAYED:  # listing finished instances must not fill the cache
             record.state = json.loads(row[12])
             return record
-        with self._lock:
-            record.state = self._states.decode(record.instance_id, row[12])
+        with self._db.lock:
+            record.state = self._db.states.decode(record.instance_id, row[12])
         return record
 
     def history(self, instance_id: str) -> list[Event]:
-        rows = self._all(
+        rows = self._db.all(
             "SELECT event FROM history WHERE instance_id = ? ORDER BY position", (instance_id,)
         )
         return [json.loads(r[0]) for r in rows]
@@ -92,30 +95,30 @@ class InstanceTables(Database):
         Served from memory when the cache still ends where the stored history
         ends; otherwise rebuilt from the rows (and cached, outside a transaction).
         """
-        with self._lock:
-            rows = self._all(
+        with self._db.lock:
+            rows = self._db.all(
                 "SELECT position, execution_id FROM history WHERE instance_id = ? "
                 "ORDER BY position DESC LIMIT 1",
                 (instance_id,),
             )
             last = (int(rows[0][0]), str(rows[0][1])) if rows else None
-            cached = self._played.get(instance_id, last)
+            cached = self._db.played.get(instance_id, last)
             if cached is not None:
                 return list(cached)
             fragments = [played_json(e) for e in self.history(instance_id)]
-            if not self._depth and last is not None:
-                self._played.put(instance_id, last[1], fragments)
+            if not self._db.depth and last is not None:
+                self._db.played.put(instance_id, last[1], fragments)
             return fragments
 
     def append_history(self, instance_id: str, execution_id: str, events: list[Event]) -> None:
-        with self.transaction():
-            rows = self._all(
+        with self._db.transaction():
+            rows = self._db.all(
                 "SELECT COALESCE(MAX(position), -1) FROM history WHERE instance_id = ?",
                 (instance_id,),
             )
             start = int(rows[0][0]) + 1
-            with self._lock:
-                self._conn.executemany(
+            with self._db.lock:
+                self._db.conn.executemany(
                     "INSERT INTO history (instance_id, position, execution_id, event) "
                     "VALUES (?,?,?,?)",
                     [
@@ -124,15 +127,15 @@ class InstanceTables(Database):
                     ],
                 )
             fragments = [played_json(e) for e in events]
-            self._on_commit(
-                lambda: self._played.appended(instance_id, execution_id, start, fragments)
+            self._db.on_commit(
+                lambda: self._db.played.appended(instance_id, execution_id, start, fragments)
             )
 
     def clear_history(self, instance_id: str) -> None:
-        with self.transaction():
-            self._run("DELETE FROM history WHERE instance_id = ?", (instance_id,))
-            self._played.forget(instance_id)
-            self._on_commit(lambda: self._played.forget(instance_id))
+        with self._db.transaction():
+            self._db.run("DELETE FROM history WHERE instance_id = ?", (instance_id,))
+            self._db.played.forget(instance_id)
+            self._db.on_commit(lambda: self._db.played.forget(instance_id))
 
 
 def _instance(row: tuple[Any, ...]) -> InstanceRecord:

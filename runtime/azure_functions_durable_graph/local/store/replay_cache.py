@@ -12,7 +12,7 @@ only the actions after the ones parsed last time are decoded again.
 
 They are accelerators only: the store stays the truth. `PlayedHistoryCache`
 is updated by the store after a commit and checked against the last stored
-row before use; `StateCodec` is keyed by the exact stored text, so a stale
+row before use; `ExecutionStateCache` is keyed by the exact stored text, so a stale
 entry can never be returned. Both rebuild from the store when an entry is
 missing and forget the least recently used instances beyond a bound.
 """
@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from .history import Event
+from ..history import Event
 
 #: Instances whose history and state stay cached (the least recently used are dropped).
 MAX_CACHED_INSTANCES = 256
@@ -123,7 +123,7 @@ class _State:
     action_fragments: list[str]
 
 
-class StateCodec:
+class ExecutionStateCache:
     """Decodes and encodes execution states, reusing the work done for the previous episode.
 
     `decode` returns the cached state when the stored text is exactly the text

@@ -14,7 +14,7 @@ from azure_functions_durable_graph.local import history as h
 from azure_functions_durable_graph.local.actions import _flatten, parse_state
 from azure_functions_durable_graph.local.episode import episode_payload, run_episode
 from azure_functions_durable_graph.local.errors import OrchestratorProtocolError
-from azure_functions_durable_graph.local.replay_cache import StatePrefixes
+from azure_functions_durable_graph.local.store.replay_cache import StatePrefixes
 from tests.local.test_actions import AT
 
 

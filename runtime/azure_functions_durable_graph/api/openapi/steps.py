@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .inputs import INSTANCE_ID_PATTERN
-from .openapi_runs import _error, _query
-from .steps import MAX_PAGE
+from ..inputs import INSTANCE_ID_PATTERN
+from ..steps import MAX_PAGE
+from .schema import error_response, json_content, query_param, ref
 
 
 def add_steps(
@@ -42,7 +42,7 @@ def add_steps(
         "required": ["instance_id", "steps", "next_from_step"],
         "properties": {
             "instance_id": {"type": "string"},
-            "steps": {"type": "array", "items": {"$ref": "#/components/schemas/Step"}},
+            "steps": {"type": "array", "items": ref("Step")},
             "next_from_step": {"type": ["integer", "null"]},
         },
     }
@@ -52,22 +52,19 @@ def add_steps(
             "summary": "Every recorded step of a run, in order, with the state after each",
             "parameters": [
                 instance_param,
-                _query("from_step", "First superstep to return", {"type": "integer", "minimum": 0}),
-                _query(
+                query_param(
+                    "from_step", "First superstep to return", {"type": "integer", "minimum": 0}
+                ),
+                query_param(
                     "page_size",
                     f"Steps per page (1-{MAX_PAGE}, default 100)",
                     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
                 ),
             ],
             "responses": {
-                "200": {
-                    "description": "A page of steps",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/StepPage"}}
-                    },
-                },
-                "400": _error("A bad query parameter (invalid_query)"),
-                "404": _error("No such run (instance_not_found)"),
+                "200": json_content(ref("StepPage"), "A page of steps"),
+                "400": error_response("A bad query parameter (invalid_query)"),
+                "404": error_response("No such run (instance_not_found)"),
             },
         }
     }

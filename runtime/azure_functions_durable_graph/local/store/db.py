@@ -1,7 +1,7 @@
 """The store's SQLite connection: schema, one-lock access and atomic transactions.
 
-The table classes (store_instances.py, store_queues.py, store_entities.py) build
-on `Database`; store.py puts them together. The schema is the on-disk format of
+The table classes (instances.py, queues.py, entities.py) each hold the one
+`Database` of their store; store.py composes them. The schema is the on-disk format of
 `.durable-graph/store.sqlite3`: stores written by earlier versions must keep
 opening, so tables and columns are only ever added.
 """
@@ -13,9 +13,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from .replay_cache import MAX_CACHED_INSTANCES, PlayedHistoryCache, StateCodec
+from .replay_cache import MAX_CACHED_INSTANCES, ExecutionStateCache, PlayedHistoryCache
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS instances (
@@ -82,11 +82,12 @@ CREATE TABLE IF NOT EXISTS entity_ops (
 CREATE INDEX IF NOT EXISTS entity_ops_entity ON entity_ops (entity_id, id);
 """
 
-_D = TypeVar("_D", bound="Database")
-
 
 class Database:
-    """One SQLite connection shared by the table classes, and the replay caches."""
+    """One SQLite connection shared by the table classes, and the replay caches.
+
+    `lock` guards the connection and the caches; `conn` is used only under it.
+    """
 
     def __init__(
         self, path: str | Path = ":memory:", *, cached_instances: int = MAX_CACHED_INSTANCES
@@ -95,68 +96,62 @@ class Database:
         if cached_instances < 0:
             raise ValueError(f"cached_instances must be 0 or more, got {cached_instances}")
         self.path = str(path)
-        self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._depth = 0
+        self.lock = threading.RLock()
+        self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.depth = 0
         self._after_commit: list[Callable[[], None]] = []
-        self._played = PlayedHistoryCache(cached_instances)
-        self._states = StateCodec(cached_instances)
+        self.played = PlayedHistoryCache(cached_instances)
+        self.states = ExecutionStateCache(cached_instances)
         if self.path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self: _D) -> _D:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        with self.lock:
+            self.conn.close()
 
     @contextmanager
-    def transaction(self: _D) -> Iterator[_D]:
+    def transaction(self) -> Iterator[Database]:
         """Group every call made inside the block into one atomic commit (nested blocks join)."""
-        with self._lock:
-            if self._depth:
-                self._depth += 1
+        with self.lock:
+            if self.depth:
+                self.depth += 1
                 try:
                     yield self
                 finally:
-                    self._depth -= 1
+                    self.depth -= 1
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.depth = 1
             try:
                 yield self
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self.conn.execute("ROLLBACK")
                 self._after_commit.clear()
                 raise
             else:
-                self._conn.execute("COMMIT")
+                self.conn.execute("COMMIT")
                 updates, self._after_commit = self._after_commit, []
                 for update in updates:
                     update()
             finally:
-                self._depth = 0
+                self.depth = 0
 
-    def _on_commit(self, update: Callable[[], None]) -> None:
+    def on_commit(self, update: Callable[[], None]) -> None:
         """Run a cache `update` once the current transaction commits; drop it on rollback."""
         self._after_commit.append(update)
 
-    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+    def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
 
-    def _run(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        with self._lock:
-            return self._conn.execute(sql, params).rowcount
+    def run(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        with self.lock:
+            return self.conn.execute(sql, params).rowcount
 
-    def _insert(self, sql: str, params: tuple[Any, ...]) -> int:
-        with self._lock:
-            row_id = self._conn.execute(sql, params).lastrowid
+    def insert(self, sql: str, params: tuple[Any, ...]) -> int:
+        with self.lock:
+            row_id = self.conn.execute(sql, params).lastrowid
             assert row_id is not None
             return row_id

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from azure_functions_durable_graph.local import server
+from azure_functions_durable_graph.local.http import server
 from azure_functions_durable_graph.testing import LocalHost, VirtualClock
 
-APPS = Path(__file__).parents[1] / "api" / "apps"
+APPS = Path(__file__).parents[2] / "api" / "apps"
 SAMPLE = APPS / "sample"  # anonymous graph routes
 FEATURES = APPS / "features"  # graph routes at the FUNCTION auth level
 COUNTER = "/api/graphs/counter/runs"
@@ -126,7 +126,7 @@ def test_a_body_over_the_host_limit_is_a_json_413(monkeypatch: pytest.MonkeyPatc
 def test_default_host_names_follow_the_bound_address() -> None:
     import socket
 
-    from azure_functions_durable_graph.local.http_guard import default_allowed_hosts
+    from azure_functions_durable_graph.local.http.guard import default_allowed_hosts
 
     assert default_allowed_hosts("127.0.0.1") == {"localhost", "127.0.0.1", "::1"}
     assert default_allowed_hosts("10.1.2.3") == {"localhost", "127.0.0.1", "::1", "10.1.2.3"}

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from azure_functions_durable_graph.local.worker_loop import run_sync
-from tests.local.test_management_api import FakeEngine, Harness, status
+from tests.local.http.test_management_api import FakeEngine, Harness, status
 
 LIST = "/runtime/webhooks/durabletask/instances"
 HEADER = "x-ms-continuation-token"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from azure_functions_durable_graph.local.store import Store
+from azure_functions_durable_graph.local.store.store import Store
 
-RECORDED = Path(__file__).resolve().parents[1] / "compat" / "recorded_v010" / "store.sqlite3"
+RECORDED = Path(__file__).resolve().parents[2] / "compat" / "recorded_v010" / "store.sqlite3"
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from typing import Any
 import azure.functions as func
 from azure.functions import _abc as func_abc
 
-from .catalog import BindingError, InvocationContext
-from .worker_loop import run_in_thread
+from ..catalog import BindingError, InvocationContext
+from ..worker_loop import run_in_thread
 
 logger = logging.getLogger("azure_functions_durable_graph.local")
 

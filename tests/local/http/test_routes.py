@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from azure_functions_durable_graph.local.routes import Router, RouteTemplate, RouteTemplateError
+from azure_functions_durable_graph.local.http.routes import (
+    Router,
+    RouteTemplate,
+    RouteTemplateError,
+)
 
 
 def match(template: str, path: str) -> dict[str, str] | None:

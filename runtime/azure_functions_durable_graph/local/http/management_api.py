@@ -21,13 +21,13 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from .durable_urls import RPC_SEGMENT, WEBHOOK_PATH, DurableUrls
-from .errors import (
+from ..errors import (
     InstanceAlreadyExists,
     InstanceNotFound,
     InstanceNotRunning,
     OrchestratorNotFound,
 )
+from .durable_urls import RPC_SEGMENT, WEBHOOK_PATH, DurableUrls
 from .management_requests import (
     BadRequest,
     body_text,
@@ -41,9 +41,7 @@ from .management_requests import (
 )
 
 if TYPE_CHECKING:
-    from .http_guard import HttpGuard
-
-__all__ = ["DurableUrls", "ManagementApi", "ManagementEngine", "start_input"]
+    from .guard import HttpGuard
 
 logger = logging.getLogger("azure_functions_durable_graph.local")
 

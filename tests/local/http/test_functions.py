@@ -12,7 +12,7 @@ import azure.functions as func
 import pytest
 
 from azure_functions_durable_graph.local.app_loader import LoadedApp, load_app, unload_app
-from azure_functions_durable_graph.local.http_functions import (
+from azure_functions_durable_graph.local.http.functions import (
     HttpFunction,
     index_http_functions,
     invoke,

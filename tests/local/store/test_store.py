@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from azure_functions_durable_graph.local.store import InstanceRecord, Store
+from azure_functions_durable_graph.local.store.records import InstanceRecord
+from azure_functions_durable_graph.local.store.store import Store
 
 
 def _record(

@@ -13,8 +13,13 @@ import pytest
 
 from azure_functions_durable_graph.local.clock import VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
-from azure_functions_durable_graph.local.replay_cache import StateCodec, copy_state, played_json
-from azure_functions_durable_graph.local.store import InstanceRecord, Store
+from azure_functions_durable_graph.local.store.records import InstanceRecord
+from azure_functions_durable_graph.local.store.replay_cache import (
+    ExecutionStateCache,
+    copy_state,
+    played_json,
+)
+from azure_functions_durable_graph.local.store.store import Store
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import catalog_for
 
@@ -110,7 +115,7 @@ def test_a_write_by_another_store_on_the_same_file_is_noticed(tmp_path: Path) ->
 
 
 def test_an_encoded_state_decodes_to_the_same_value_whatever_was_cached() -> None:
-    codec = StateCodec()
+    codec = ExecutionStateCache()
     state: dict[str, Any] = {"next_seq": 1, "actions": [{"type": 0, "name": "a", "id": 0}]}
     first = codec.encode("i", state)
     grown = copy_state(codec.decode("i", first))
@@ -118,14 +123,14 @@ def test_an_encoded_state_decodes_to_the_same_value_whatever_was_cached() -> Non
     grown["next_seq"] = 2
 
     assert json.loads(codec.encode("i", grown)) == grown
-    assert json.loads(StateCodec().encode("i", grown)) == grown
+    assert json.loads(ExecutionStateCache().encode("i", grown)) == grown
     replaced = {"actions": [{"type": 9, "name": "other", "id": 0}, {"type": 5, "id": 1}]}
     assert json.loads(codec.encode("i", replaced)) == replaced  # not a growth of the cached one
     assert json.loads(codec.encode("i", {})) == {}
 
 
 def test_a_decoded_state_can_be_changed_without_touching_the_cache() -> None:
-    codec = StateCodec()
+    codec = ExecutionStateCache()
     text = json.dumps({"actions": [], "retries": {"0": {"attempts": 1}}})
     codec.decode("i", text)
     decoded = codec.decode("i", text)  # served from the cache

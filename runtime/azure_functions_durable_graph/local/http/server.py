@@ -20,10 +20,10 @@ import azure.functions as func
 from aiohttp import web
 from multidict import CIMultiDict
 
-from ..inspector import server as inspector
-from .errors import LocalHostError
-from .http_functions import HttpFunction, HttpResult, error_result, invoke
-from .http_guard import HttpGuard, default_allowed_hosts, key_required
+from ...inspector import server as inspector
+from ..errors import LocalHostError
+from .functions import HttpFunction, HttpResult, error_result, invoke
+from .guard import HttpGuard, default_allowed_hosts, key_required
 from .management_api import ManagementApi
 from .routes import Router
 

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Generic, TypeVar
 from urllib.parse import unquote
 
-from .errors import LocalHostError
+from ..errors import LocalHostError
 
 T = TypeVar("T")
 

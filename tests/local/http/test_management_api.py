@@ -22,12 +22,10 @@ from azure_functions_durable_graph.local.errors import (
     InstanceNotRunning,
     OrchestratorNotFound,
 )
-from azure_functions_durable_graph.local.management_api import (
-    DurableUrls,
-    ManagementApi,
-    start_input,
-)
-from azure_functions_durable_graph.local.server import AppServer
+from azure_functions_durable_graph.local.http.durable_urls import DurableUrls
+from azure_functions_durable_graph.local.http.management_api import ManagementApi
+from azure_functions_durable_graph.local.http.management_requests import start_input
+from azure_functions_durable_graph.local.http.server import AppServer
 from azure_functions_durable_graph.local.worker_loop import run_sync
 
 

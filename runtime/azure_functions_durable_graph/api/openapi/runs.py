@@ -1,25 +1,11 @@
-"""The OpenAPI description of GET /api/runs (kept beside its handler, api/runs_list.py)."""
+"""The OpenAPI description of GET /api/runs (its handler is api/runs_list.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .runs_list import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RUN_STATUSES
-
-
-def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
-
-
-def _error(description: str) -> dict[str, Any]:
-    schema = {"$ref": "#/components/schemas/Error"}
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+from ..runs_list import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RUN_STATUSES
+from .schema import error_response, json_content, query_param, ref
 
 
 def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
@@ -34,7 +20,7 @@ def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
         "type": "object",
         "required": ["runs", "continuation_token"],
         "properties": {
-            "runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunSummary"}},
+            "runs": {"type": "array", "items": ref("RunSummary")},
             "continuation_token": {
                 "type": ["string", "null"],
                 "description": "Pass back as continuation_token for the next page; null at "
@@ -48,36 +34,31 @@ def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
             "operationId": "listRuns",
             "summary": "Graph runs, newest first within a page, filtered and paged",
             "parameters": [
-                _query("graph", "Only runs of this graph", {"type": "string"}),
-                _query(
+                query_param("graph", "Only runs of this graph", {"type": "string"}),
+                query_param(
                     "status",
                     f"Comma-separated run statuses: {', '.join(RUN_STATUSES)}",
                     {"type": "string"},
                 ),
-                _query("created_from", "Runs created at or after this time", time),
-                _query("created_to", "Runs created at or before this time", time),
-                _query(
+                query_param("created_from", "Runs created at or after this time", time),
+                query_param("created_to", "Runs created at or before this time", time),
+                query_param(
                     "page_size",
                     f"Runs per page (default {DEFAULT_PAGE_SIZE})",
                     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
                 ),
-                _query(
+                query_param(
                     "continuation_token",
                     "The previous page's continuation_token",
                     {"type": "string"},
                 ),
             ],
             "responses": {
-                "200": {
-                    "description": "OK",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/RunPage"}}
-                    },
-                },
-                "400": _error("Bad query parameter or continuation token"),
-                "500": _error("Unexpected server error (details are in the logs)"),
-                "501": _error("The Durable client binding cannot query instances"),
-                "502": _error("The Durable instance query failed"),
+                "200": json_content(ref("RunPage"), "OK"),
+                "400": error_response("Bad query parameter or continuation token"),
+                "500": error_response("Unexpected server error (details are in the logs)"),
+                "501": error_response("The Durable client binding cannot query instances"),
+                "502": error_response("The Durable instance query failed"),
             },
         }
     }
