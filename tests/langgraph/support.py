@@ -12,13 +12,18 @@ from langgraph.checkpoint.memory import MemorySaver
 from langgraph.types import Command
 from pydantic_core import to_jsonable_python
 
-from tests.langgraph.apps.langgraph_app import lg_features, lg_flow, lg_gaps
+from tests.langgraph.apps.langgraph_app import lg_features, lg_flow, lg_gaps, lg_joins
 
 #: The app serving every conformance graph over HTTP.
 APP = Path(__file__).parent / "apps" / "langgraph_app"
 
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
-GRAPHS: dict[str, tuple[Any, Any]] = {**lg_flow.GRAPHS, **lg_features.GRAPHS, **lg_gaps.GRAPHS}
+GRAPHS: dict[str, tuple[Any, Any]] = {
+    **lg_flow.GRAPHS,
+    **lg_features.GRAPHS,
+    **lg_gaps.GRAPHS,
+    **lg_joins.GRAPHS,
+}
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
+from langgraph.graph import START, StateGraph
 
 from azure_functions_durable_graph.langgraph import UnsupportedFeature, from_langgraph
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
-from tests.langgraph.apps.langgraph_app import lg_gaps
+from tests.langgraph.apps.langgraph_app import lg_gaps, lg_joins
 from tests.langgraph.support import (
     GRAPHS,
     as_json,
@@ -160,10 +161,10 @@ def test_a_node_error_is_named_by_the_class_langgraph_raises(host: LocalHost) ->
 
 
 def test_a_stateful_subgraph_is_refused_naming_it() -> None:
-    parent = lg_gaps.subgraph_join_source_builder()
-    stateful = lg_gaps.StateGraph(lg_gaps.JoinState)
-    stateful.add_node("inside", lg_gaps._mark("inside"))
-    stateful.add_edge(lg_gaps.START, "inside")
+    parent = lg_joins.subgraph_join_source_builder()
+    stateful = StateGraph(lg_joins.JoinState)
+    stateful.add_node("inside", lg_joins._mark("inside"))
+    stateful.add_edge(START, "inside")
     parent.add_node("memory", stateful.compile(checkpointer=True))
     parent.add_edge("d", "memory")
 
