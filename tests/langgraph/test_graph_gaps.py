@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
-from langgraph.graph import START, StateGraph
+from langgraph.checkpoint.memory import MemorySaver
 
-from azure_functions_durable_graph.langgraph import UnsupportedFeature, from_langgraph
+from azure_functions_durable_graph.langgraph import from_langgraph
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
-from tests.langgraph.apps.langgraph_app import lg_gaps, lg_joins
+from tests.langgraph.apps.langgraph_app import lg_gaps
 from tests.langgraph.support import (
     GRAPHS,
     as_json,
@@ -160,13 +160,15 @@ def test_a_node_error_is_named_by_the_class_langgraph_raises(host: LocalHost) ->
     assert message.endswith(f"ValueError: {raised.value}")
 
 
-def test_a_stateful_subgraph_is_refused_naming_it() -> None:
-    parent = lg_joins.subgraph_join_source_builder()
-    stateful = StateGraph(lg_joins.JoinState)
-    stateful.add_node("inside", lg_joins._mark("inside"))
-    stateful.add_edge(START, "inside")
-    parent.add_node("memory", stateful.compile(checkpointer=True))
-    parent.add_edge("d", "memory")
+def test_a_stateful_subgraph_keeps_its_state_between_calls_as_with_a_checkpointer(
+    host: LocalHost,
+) -> None:
+    """checkpointer=True keeps a subgraph's state between calls when the parent has a
+    checkpointer (a durable run always has one); each call's input goes through its
+    reducers onto what the previous call left."""
+    builder, graph_input = GRAPHS["lg_stateful_subgraph"]
+    compiled = builder().compile(checkpointer=MemorySaver())
+    expected = as_json(compiled.invoke(graph_input, {"configurable": {"thread_id": "t"}}))
+    assert expected != langgraph_invoke("lg_stateful_subgraph")  # the state was kept
 
-    with pytest.raises(UnsupportedFeature, match=r"checkpointer=True \(a stateful subgraph\)"):
-        from_langgraph(parent, graph_name="stateful")
+    assert durable_output(host, "lg_stateful_subgraph", graph_input) == expected

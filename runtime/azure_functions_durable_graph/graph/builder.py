@@ -122,6 +122,7 @@ class ManifestBuilder:
         timeout: timedelta | None = None,
         on_error: str | None = None,
         subgraph_update: Mapping[str, Any] | None = None,
+        subgraph_state_key: str | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -133,9 +134,14 @@ class ManifestBuilder:
         validates the argument of a `Send` to this node; `defer` holds the node until
         nothing else is pending; `retry`, `timeout` and `on_error` say what happens when
         it fails (docs/graphs.md). `subgraph_update` (a subgraph node only) is JSON added to
-        the update its subgraph's result makes (adapters keep their own bookkeeping in it).
+        the update its subgraph's result makes (adapters keep their own bookkeeping in it);
+        with `subgraph_state_key`, the subgraph's final state is kept under that key and
+        handed to its next call as `PRIOR_STATE_KEY` of its input (a stateful subgraph, whose
+        codec folds the input into it).
         """
-        options = NodeOptions(defer, retry, timeout, on_error, input_model, subgraph_update)
+        options = NodeOptions(
+            defer, retry, timeout, on_error, input_model, subgraph_update, subgraph_state_key
+        )
         self._nodes.append(
             _NodeSpec(name, handler, next_node, route, terminal, route_targets, options)
         )
@@ -272,7 +278,9 @@ class ManifestBuilder:
                 on_error=check_on_error(name, opts.on_error, names, fail),
                 subgraph=(
                     subgraph_manifest(name, child, self.graph_name, parent_fields, fail)
-                    | check_subgraph_update(name, opts.subgraph_update, fail)
+                    | check_subgraph_update(
+                        name, opts.subgraph_update, opts.subgraph_state_key, fail
+                    )
                     if child is not None
                     else None
                 ),

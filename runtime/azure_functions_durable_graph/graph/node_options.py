@@ -33,6 +33,7 @@ class NodeOptions:
     on_error: object = None
     input_model: object = None
     subgraph_update: object = None
+    subgraph_state_key: object = None
 
 
 def check_next_nodes(
@@ -167,13 +168,21 @@ def subgraph_manifest(
     return manifest
 
 
-def check_subgraph_update(name: str, update: object, fail: Fail) -> dict[str, Any]:
-    """The subgraph manifest's constant ``update`` part, if the node was given one."""
-    if not update:
-        return {}
-    if not isinstance(update, Mapping) or not all(isinstance(k, str) for k in update):
-        fail(f"node {name!r} subgraph_update must be a mapping of state keys; got {update!r}")
-    return {"update": dict(update)}
+def check_subgraph_update(
+    name: str, update: object, state_key: object, fail: Fail
+) -> dict[str, Any]:
+    """The subgraph manifest's optional parts: a constant ``update`` added to what the
+    subgraph returns, and the ``state_key`` keeping its state between calls."""
+    extra: dict[str, Any] = {}
+    if update:
+        if not isinstance(update, Mapping) or not all(isinstance(k, str) for k in update):
+            fail(f"node {name!r} subgraph_update must be a mapping of state keys; got {update!r}")
+        extra["update"] = dict(update)
+    if state_key is not None:
+        if not isinstance(state_key, str) or not state_key:
+            fail(f"node {name!r} subgraph_state_key must be a state key; got {state_key!r}")
+        extra["state_key"] = state_key
+    return extra
 
 
 def _graph_names(registration: GraphRegistration) -> set[str]:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import GraphRunFailed
+from .codec import PRIOR_STATE_KEY
 from .inbox import Inbox
 from .manifest import GraphManifest, NodeDefinition
 from .progress import ENGINE_V2, ORCHESTRATOR_NAME, Progress
@@ -147,6 +148,8 @@ class Superstep:
             shared = {k: self.progress.state[k] for k in sub["shared"] if k in self.progress.state}
             if isinstance(task.get("arg"), dict):  # a Send's argument is the child's input
                 shared = dict(task["arg"])
+            elif sub.get("state_key") in self.progress.state:  # a stateful subgraph
+                shared[PRIOR_STATE_KEY] = self.progress.state[sub["state_key"]]
             child_id = (
                 f"{context.instance_id}:{task['node']}:{self.progress.executions}."
                 f"{self.progress.superstep}.{task.get('index', 0)}.{slot.attempt}"
@@ -204,6 +207,8 @@ class Superstep:
             returned = node.subgraph.get("returns", node.subgraph["shared"])
             update = {k: child_state[k] for k in returned if k in child_state}
             update.update(node.subgraph.get("update") or {})
+            if node.subgraph.get("state_key") and "arg" not in slot.task:
+                update[node.subgraph["state_key"]] = child_state
             slot.result = {"ok": True, "update": update, "goto": []}
             return None
         if not isinstance(result, Mapping) or "ok" not in result:

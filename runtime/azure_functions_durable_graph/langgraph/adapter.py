@@ -29,7 +29,7 @@ from ..graph.builder import ManifestBuilder
 from ..graph.manifest import GraphRegistration
 from ..graph.routing import COMPLETE
 from ..graph.types import RetryPolicy
-from .codec import LangGraphCodec
+from .codec import LangGraphCodec, kept_state_key
 from .errors import LangGraphAdapterError, UnsupportedFeature
 from .joins import plan_joins, start_triggers
 from .limits import engine_steps, error_forms, limit_of
@@ -98,13 +98,16 @@ def from_langgraph(
         join_in = joins.join_in(name)
         options: dict[str, Any] = {}
         if isinstance(runnable, CompiledStateGraph):
+            stateful = runnable.checkpointer is True
             handler: Any = from_langgraph(
-                runnable,
+                # A stateful subgraph's state is kept by its parent (subgraph_state_key).
+                runnable.copy(update={"checkpointer": None}) if stateful else runnable,
                 graph_name=_child_name(graph_name, name),
                 version=version,
                 recursion_limit=limit,
             )
             options["subgraph_update"] = joins.source_update(name) or None
+            options["subgraph_state_key"] = kept_state_key(name) if stateful else None
         else:
             input_keys = list(builder.schemas[spec.input_schema])
             handler = NodeRunner(
@@ -152,13 +155,6 @@ def _compiled(graph: Any, graph_name: str) -> CompiledStateGraph[Any, Any, Any, 
             f"{type(graph).__name__} (the functional API's @entrypoint is not supported)",
         )
     durable = "Durable Functions keeps each run's state in its own history"
-    if graph.checkpointer is True:
-        raise UnsupportedFeature(
-            graph_name,
-            "a subgraph compiled with checkpointer=True (a stateful subgraph)",
-            "each call of a subgraph node starts a new sub-orchestration from its input, so "
-            "its state is not kept between calls; compile() the subgraph without it",
-        )
     if graph.checkpointer not in (None, False):
         raise UnsupportedFeature(
             graph_name, "a checkpointer passed to compile()", f"{durable}; compile() without it"

@@ -27,6 +27,7 @@ from pydantic import BaseModel, TypeAdapter, create_model
 from pydantic_core import PydanticSerializationError
 
 from ..errors import StateMergeError
+from ..graph.codec import PRIOR_STATE_KEY
 from .errors import UnsupportedFeature
 from .schemas import input_json_schema
 from .serde import revive, to_json
@@ -59,6 +60,11 @@ def trigger_key(target: str) -> str:
     """Hidden state key of a join target's own trigger: True once a plain edge or a goto
     reached it, until it runs (see joins.py)."""
     return f"__trigger__:{target}"
+
+
+def kept_state_key(node: str) -> str:
+    """Hidden state key keeping a stateful subgraph node's state between its calls."""
+    return f"__subgraph_state__:{node}"
 
 
 class LoadedState(dict[str, Any]):
@@ -112,6 +118,11 @@ class LangGraphCodec:
         targets = sorted({t for _, t in builder.waiting_edges if t != END})
         self._flags = [ran_key(t) for t in targets]
         self._triggers = [trigger_key(t) for t in targets]
+        self._kept = [
+            kept_state_key(name)
+            for name, spec in builder.nodes.items()
+            if isinstance(spec.runnable, CompiledStateGraph) and spec.runnable.checkpointer is True
+        ]
         self._input_keys = [k for k in builder.schemas[builder.input_schema] if k in self._channels]
         self._output_keys = [
             k for k in builder.schemas[builder.output_schema] if k in self._channels
@@ -162,13 +173,24 @@ class LangGraphCodec:
 
     def load(self, data: Mapping[str, Any]) -> LoadedState:
         """The channel values (messages revived), as LangGraph's channels would hold them."""
-        hidden = {*self._joins, *self._flags, *self._triggers, EXTRA_KEY}
+        source = data
+        data = self._folded(data)
+        hidden = {*self._joins, *self._flags, *self._triggers, *self._kept, EXTRA_KEY}
         values = {
             key: revive(value)
             for key, value in data.items()
             if key in self._channels or key in hidden
         }
-        return LoadedState(values, data)
+        return LoadedState(values, source)
+
+    def _folded(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The first state of a stateful subgraph's call: its state from the previous call
+        with this call's input applied through the channels, as LangGraph applies an input
+        to a subgraph compiled with checkpointer=True."""
+        if PRIOR_STATE_KEY not in data:
+            return data
+        given = {k: v for k, v in data.items() if k in self._input_keys}
+        return self.apply(data[PRIOR_STATE_KEY], [(START_SOURCE, given)])
 
     def dump(self, loaded: Any) -> dict[str, Any]:
         """The JSON a loaded state came from, or the JSON of channel values."""
@@ -189,6 +211,7 @@ class LangGraphCodec:
         Raises:
             StateMergeError: two writers of a plain key in one step, or a reducer failed.
         """
+        data = self._folded(data)
         ordered = sorted(updates, key=lambda u: (bool(u[1].get(PUSH_MARK)), _pull_key(u)))
         writes: dict[str, list[Any]] = defaultdict(list)
         writers: dict[str, list[str]] = defaultdict(list)
@@ -251,6 +274,12 @@ class LangGraphCodec:
                 values[key] = any(flags)
             elif key in data:
                 values[key] = data[key]
+        for key in self._kept:  # stateful subgraphs' states: the last one returned
+            kept = [u[key] for u in updates if key in u]
+            if kept:
+                values[key] = kept[-1]
+            elif key in data:
+                values[key] = data[key]
         for key in self._triggers:
             # Set this step (for the next), else consumed by the target, else kept.
             written = [bool(u[key]) for u in updates if key in u]
@@ -260,6 +289,7 @@ class LangGraphCodec:
 
     def output(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """What `compiled.invoke` returns: the output schema's keys that hold a value."""
+        data = self._folded(data)
         return {key: data[key] for key in self._output_keys if key in data}
 
     def _to_json(self, source: str, values: Mapping[str, Any]) -> dict[str, Any]:

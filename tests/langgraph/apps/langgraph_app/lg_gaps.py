@@ -407,6 +407,51 @@ def push_message_builder() -> StateGraph:
     return builder
 
 
+# -- a stateful subgraph (compiled with checkpointer=True), called once per round --------
+
+
+class NotebookState(TypedDict, total=False):
+    topic: str
+    seen: Annotated[list[str], operator.add]
+    calls: int
+
+
+def remember(state: NotebookState) -> dict[str, Any]:
+    return {"seen": [state["topic"]], "calls": state.get("calls", 0) + 1}
+
+
+def notebook_subgraph() -> Any:
+    builder = StateGraph(NotebookState)
+    builder.add_node("remember", remember)
+    builder.add_edge(START, "remember")
+    return builder.compile(checkpointer=True)
+
+
+class RoundsState(TypedDict, total=False):
+    topic: str
+    seen: Annotated[list[str], operator.add]
+    calls: int
+    round: int
+
+
+def next_round(state: RoundsState) -> dict[str, Any]:
+    return {"round": state.get("round", 0) + 1, "topic": f"topic {state.get('round', 0)}"}
+
+
+def another_round(state: RoundsState) -> str:
+    return "next_round" if state["round"] < 3 else END
+
+
+def stateful_subgraph_builder() -> StateGraph:
+    builder = StateGraph(RoundsState)
+    builder.add_node("next_round", next_round)
+    builder.add_node("notebook", notebook_subgraph())
+    builder.add_edge(START, "next_round")
+    builder.add_edge("next_round", "notebook")
+    builder.add_conditional_edges("notebook", another_round, ["next_round", END])
+    return builder
+
+
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
 GRAPHS: dict[str, tuple[Any, Any]] = {
     "lg_subgraph_schemas": (subgraph_schemas_builder, {"topic": "durable"}),
@@ -423,6 +468,7 @@ GRAPHS: dict[str, tuple[Any, Any]] = {
     "lg_timeout_retry": (timeout_retry_builder, {"tries": []}),
     "lg_timeout": (timeout_builder, {"tries": []}),
     "lg_concurrent_write": (concurrent_write_builder, {"verdict": "none"}),
+    "lg_stateful_subgraph": (stateful_subgraph_builder, {"round": 0}),
     "lg_typing_typed_dict": (typing_typed_dict_builder, {"words": ["a", "b", "c"]}),
     "lg_nested_interrupt": (nested_interrupt_builder, {"question": "which city?", "log": []}),
     "lg_push_message": (
