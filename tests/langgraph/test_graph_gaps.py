@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
 from langgraph.checkpoint.memory import MemorySaver
+from langgraph.types import Command
 
+from azure_functions_durable_graph.errors import StateMergeError
 from azure_functions_durable_graph.langgraph import from_langgraph
+from azure_functions_durable_graph.langgraph.serde import send_arg
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
 from tests.langgraph.apps.langgraph_app import lg_gaps
@@ -172,3 +175,12 @@ def test_a_stateful_subgraph_keeps_its_state_between_calls_as_with_a_checkpointe
     assert expected != langgraph_invoke("lg_stateful_subgraph")  # the state was kept
 
     assert durable_output(host, "lg_stateful_subgraph", graph_input) == expected
+
+
+def test_a_send_with_a_command_argument_to_a_subgraph_node_fails_saying_so() -> None:
+    registration = from_langgraph(lg_gaps.send_to_subgraph_builder(), graph_name="sends")
+    child = registration.subgraphs["item"]
+    start_state = send_arg(Command(update={"item": "a"}))
+
+    with pytest.raises(StateMergeError, match="a Send whose argument is a Command"):
+        child.codec.load(start_state)

@@ -30,7 +30,7 @@ from ..errors import StateMergeError
 from ..graph.codec import PRIOR_STATE_KEY
 from .errors import UnsupportedFeature
 from .schemas import input_json_schema
-from .serde import revive, to_json
+from .serde import COMMAND_TAG, revive, to_json
 
 #: Key a node wrapper adds to an update made by a `Send` task (LangGraph applies those last).
 PUSH_MARK = "__langgraph_push__"
@@ -187,6 +187,13 @@ class LangGraphCodec:
         """The first state of a stateful subgraph's call: its state from the previous call
         with this call's input applied through the channels, as LangGraph applies an input
         to a subgraph compiled with checkpointer=True."""
+        if COMMAND_TAG in data:  # a Send's Command argument, sent to this graph as a subgraph
+            raise StateMergeError(
+                self.graph_name,
+                "its start state",
+                "a Send whose argument is a Command cannot start a subgraph node here; send "
+                "the subgraph its input as a dict",
+            )
         if PRIOR_STATE_KEY not in data:
             return data
         given = {k: v for k, v in data.items() if k in self._input_keys}
