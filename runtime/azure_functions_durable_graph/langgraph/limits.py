@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
 from langgraph.errors import ErrorCode, create_error_message
 from langgraph.graph.state import StateGraph
 
+from ._private import DEFAULT_RECURSION_LIMIT
 from .retry import timeout_error
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from langgraph.errors import NodeTimeoutError
 
-from ..graph.types import NodeTimeout, RetryPolicy
+from ..errors import NodeTimeoutError as EngineNodeTimeout
+from ..graph.types import RetryPolicy
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class LangGraphRetryPolicy(RetryPolicy):
     """The engine's policy with LangGraph's fields; timeouts are shown as NodeTimeoutError."""
 
     def should_retry(self, exc: BaseException) -> bool:
-        if isinstance(exc, NodeTimeout):
+        if isinstance(exc, EngineNodeTimeout):
             exc = timeout_error(exc.node, exc.seconds)
         return super().should_retry(exc)
 
