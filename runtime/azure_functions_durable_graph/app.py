@@ -17,7 +17,7 @@ from .api.route_table import HttpRoute, apply_decorators, graph_api_routes, regi
 from .compat.engine_v1 import activities as engine_v1
 from .compat.engine_v1.loop import run_legacy
 from .durable import activities as engine_v2
-from .durable.orchestrator import run_graph
+from .durable.orchestrator import run_graph, step_limit
 from .durable.protocol import (
     APPLY_ACTIVITY,
     ENGINE_V2,
@@ -35,6 +35,7 @@ from .durable.wire import decode_json_text
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.registry import GraphRegistry
+from .graph.run_context import running
 
 
 class DurableGraphApp:
@@ -160,10 +161,11 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
 
     def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any] | None]:
         run = RunInput.parse(context.get_input(expected_type=object))
-        manifest = registry.get(run.graph_name, run.graph_hash).manifest
+        registration = registry.get(run.graph_name, run.graph_hash)
+        manifest = registration.manifest
         if run.engine < ENGINE_V2:
             return (yield from run_legacy(context, manifest, run))
-        return (yield from run_graph(context, manifest, run))
+        return (yield from run_graph(context, manifest, run, step_limit(registration, run)))
 
     return orchestrator
 
@@ -182,7 +184,8 @@ def _activity(
                 f"graph activity input must be a JSON object; got {type(decoded).__name__}"
             )
         try:
-            result: dict[str, Any] = await body(registry, decoded)
+            with running(decoded):
+                result: dict[str, Any] = await body(registry, decoded)
         except DurableGraphError as exc:
             error = {"type": type(exc).__name__, "message": str(exc)}
             return {"ok": False, "error": error, "retryable": False}

@@ -124,8 +124,20 @@ def test_the_default_recursion_limit_is_the_installed_langgraphs() -> None:
     supersteps as LangGraph's default does (10,006 with LangGraph 1.2's 10,007)."""
     registration = from_langgraph(lg_gaps.long_loop_builder(), graph_name="loop")
 
-    assert registration.manifest.max_steps == int(DEFAULT_RECURSION_LIMIT) - 1
-    assert registration.manifest.max_steps >= 1010
+    steps, _ = registration.codec.step_limit({})  # a run whose config sets no limit
+    assert steps == int(DEFAULT_RECURSION_LIMIT) - 1
+    assert steps >= 1010
+
+
+def test_a_registered_recursion_limit_is_the_runs_default_and_leaves_the_hash_alone() -> None:
+    plain = from_langgraph(lg_gaps.long_loop_builder(), graph_name="loop")
+    limited = from_langgraph(lg_gaps.long_loop_builder(), graph_name="loop", recursion_limit=7)
+    older = from_langgraph(lg_gaps.long_loop_builder(), graph_name="loop", max_steps=6)
+
+    assert limited.graph_hash == plain.graph_hash  # runs pin their limit in their config
+    assert limited.codec.step_limit({})[0] == older.codec.step_limit({})[0] == 6
+    assert limited.codec.step_limit({"recursion_limit": 3})[0] == 2  # the run's config wins
+    assert older.manifest.max_steps == 6  # runs started without a config keep it
 
 
 def test_a_node_timeout_fails_the_run_with_langgraphs_node_timeout_error(

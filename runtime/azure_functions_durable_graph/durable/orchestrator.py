@@ -15,7 +15,6 @@ which app.py dispatches to.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
@@ -23,7 +22,8 @@ from typing import Any
 from azure.durable_functions import EntityId
 
 from ..errors import DurableGraphError, GraphRunFailed, StepLimitExceeded
-from ..graph.manifest import GraphManifest
+from ..graph.handoff import NO_PARENT, PARENT_COMMAND
+from ..graph.manifest import GraphManifest, GraphRegistration
 from ..graph.routing import COMPLETE
 from .inbox import Inbox
 from .progress import Progress
@@ -49,27 +49,53 @@ from .protocol import (
     parse_result,
     utc_now,
 )
+from .status_size import bounded_status
 from .superstep import Superstep
 from .targets import plain, plan_next
 
 
 def run_graph(
-    context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+    context: OrchestrationContext,
+    manifest: GraphManifest,
+    run: RunInput,
+    limit: tuple[int, str | None] | None = None,
 ) -> Generator[DurableTask, object, dict[str, Any] | None]:
-    """One execution of an engine-2 run (app.py dispatches runs by engine number)."""
-    return (yield from _Run(context, manifest, run).execute())
+    """One execution of an engine-2 run (app.py dispatches runs by engine number).
+
+    `limit` is the supersteps the run may take and the error past them (`step_limit`).
+    """
+    return (yield from _Run(context, manifest, run, limit).execute())
+
+
+def step_limit(registration: GraphRegistration, run: RunInput) -> tuple[int, str | None]:
+    """Supersteps the run may take, and the error when it would take more (None: the
+    engine's StepLimitExceeded). A codec with `step_limit(config)` (the LangGraph adapter's:
+    LangGraph's `recursion_limit` and GraphRecursionError) decides for runs started with
+    a config; older runs keep the manifest's max_steps."""
+    hook = getattr(registration.codec, "step_limit", None)
+    if run.config is None or hook is None:
+        return registration.manifest.max_steps, None
+    limit, message = hook(run.config)
+    return int(limit), str(message)
 
 
 class _Run:
     """One execution of an engine-v2 run."""
 
     def __init__(
-        self, context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+        self,
+        context: OrchestrationContext,
+        manifest: GraphManifest,
+        run: RunInput,
+        limit: tuple[int, str | None] | None = None,
     ) -> None:
         self.context = context
         self.manifest = manifest
         self.run = run
-        self.pinned = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        self.max_steps, self.limit_error = limit or (manifest.max_steps, None)
+        self.pinned: dict[str, Any] = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        if run.options is not None:
+            self.pinned["run"] = run.options
         if run.progress is not None:
             self.progress = Progress.from_dict(run.progress)
         else:
@@ -106,10 +132,9 @@ class _Run:
                 self.publish()
                 self.context.continue_as_new(self.run.continued(progress.to_dict()))
                 return None
-            if progress.superstep >= self.manifest.max_steps:
-                form = self.manifest.error_forms.get("step_limit")
-                if form is not None:
-                    raise GraphRunFailed(form["type"], form["message"])
+            if progress.superstep >= self.max_steps:
+                if self.limit_error is not None:
+                    raise GraphRunFailed("GraphRecursionError", self.limit_error)
                 raise StepLimitExceeded(
                     self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
                 )
@@ -126,6 +151,10 @@ class _Run:
             self.step = None
             self._change(outcome.set, outcome.unset)
             targets = outcome.targets
+            if PARENT_COMMAND in progress.state:  # a node handed a command to the parent graph
+                if not self.run.subgraph:
+                    raise GraphRunFailed("ParentCommand", NO_PARENT)
+                targets, outcome.wait, progress.deferred = [], None, []
             record: StepRecord = {
                 "kind": "step",
                 "superstep": progress.superstep,
@@ -166,7 +195,7 @@ class _Run:
         """Signal the step log entity of this execution (fire and forget; see steplog.py)."""
         if not self.run.record_steps:
             return
-        key = entity_key(self.context.instance_id, self.progress.executions)
+        key = entity_key(self.context.instance_id, self.progress.executions, self.run.log_id)
         self.context.signal_entity(EntityId(STEPS_ENTITY, key), "add", record)
 
     def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
@@ -200,7 +229,8 @@ class _Run:
                         return [] if target == COMPLETE else [plain(target)]
                     continue
                 if (yield from self._apply_event(name, message)):
-                    if timer is not None:
+                    # The deadline may have passed while the accepted event's handler ran.
+                    if timer is not None and not timer.is_completed:
                         timer.cancel()
                     return [plain(decision["resume_node"])]
         finally:
@@ -272,25 +302,3 @@ class _Run:
         if self.failure is not None:
             status["error_type"] = self.failure
         self.context.set_custom_status(bounded_status(status))
-
-
-#: Azure Durable Functions refuses a custom status over 16 KB; stay under it.
-STATUS_LIMIT = 15_000
-
-
-def bounded_status(status: CustomStatus) -> CustomStatus:
-    """The status, with interrupt values and rejections elided when it would be too large.
-
-    An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's
-    id and node stay, so it can still be answered.
-    """
-    # Only interrupt values and rejected answers can be large; the rest is small and capped.
-    large = status.get("interrupts") or status.get("rejected")
-    if not large or len(json.dumps(status, default=str)) <= STATUS_LIMIT:
-        return status
-    status = {**status, "rejected": []}
-    status["interrupts"] = [
-        {**i, "value": {"elided": True, "bytes": len(json.dumps(i.get("value"), default=str))}}
-        for i in status.get("interrupts") or []
-    ]
-    return status

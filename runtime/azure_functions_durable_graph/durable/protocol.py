@@ -47,7 +47,7 @@ V1_NODE_ACTIVITY = "durable_graph_run_node"
 #: One event applied to the state.
 V1_EVENT_ACTIVITY = "durable_graph_apply_event"
 
-#: The step-log entity, keyed ``<instance id>|<execution>`` (see steplog.py).
+#: The step-log entity, keyed ``<instance id>|<log id>|<execution>`` (see steplog.py).
 STEPS_ENTITY = "durable_graph_steps"
 
 #: The one Durable event name engine-2 runs listen to (see inbox.py).
@@ -62,8 +62,11 @@ def durable_event_name(engine: int, event_name: str) -> str:
     return INBOX_EVENT if engine >= ENGINE_V2 else event_name
 
 
-def entity_key(instance_id: str, execution: int) -> str:
-    """The step-log entity key of one execution of a run."""
+def entity_key(instance_id: str, execution: int, log_id: str | None = None) -> str:
+    """The step-log entity key of one execution of a run; without a log id (runs started
+    before log ids), the key those runs were recorded under."""
+    if log_id:
+        return f"{instance_id}|{log_id}|{execution}"
     return f"{instance_id}|{execution}"
 
 
@@ -78,6 +81,20 @@ class RunInput:
     steps_per_execution: int | None = None
     progress: dict[str, Any] | None = None
     record_steps: bool = False
+    log_id: str | None = None  # the step log's id (steplog.py); absent in older runs
+    #: LangGraph's run config (recursion_limit, configurable, ...); None: not given (older runs).
+    config: dict[str, Any] | None = None
+    #: LangGraph's run context (any JSON), pinned with the config.
+    context: Any = None
+    #: Started by a parent graph's superstep (it may hand a command back: graph/handoff.py).
+    subgraph: bool = False
+
+    @property
+    def options(self) -> RunOptions | None:
+        """What every activity of the run gets as ``"run"`` (None for older runs)."""
+        if self.config is None:
+            return None
+        return RunOptions(config=self.config, context=self.context)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -89,8 +106,15 @@ class RunInput:
             data["engine"] = self.engine
             data["steps_per_execution"] = self.steps_per_execution
             data["record_steps"] = self.record_steps
+            if self.log_id is not None:
+                data["log_id"] = self.log_id
         if self.progress is not None:
             data["progress"] = self.progress
+        if self.config is not None:
+            data["config"] = self.config
+            data["context"] = self.context
+        if self.subgraph:
+            data["subgraph"] = True
         return data
 
     def continued(self, progress: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,6 +146,10 @@ class RunInput:
             steps_per_execution=per_execution if isinstance(per_execution, int) else None,
             progress=dict(progress) if isinstance(progress, Mapping) else None,
             record_steps=value.get("record_steps") is True,
+            log_id=value["log_id"] if isinstance(value.get("log_id"), str) else None,
+            config=dict(value["config"]) if isinstance(value.get("config"), Mapping) else None,
+            context=value.get("context"),
+            subgraph=value.get("subgraph") is True,
         )
 
 
@@ -222,7 +250,9 @@ class CustomStatus(TypedDict):
     becomes ``{"elided": true, "bytes": n}``); ``retry`` is null or ``{"node",
     "attempt", "next_attempt_at", "last_error"}``; ``children`` items ``{"node",
     "instance_id"}``; ``pending_events`` items ``{"name", "count"}``; ``rejected``
-    items ``{"kind", "name"|"answers", "reason"}`` (the last five).
+    items ``{"kind", "name"|"answers", "reason"}`` (the last five). Every list shows at
+    most its first 50 items (status_size.py): then ``truncated`` is true and ``counts``
+    says how many there are.
     """
 
     graph: str
@@ -239,6 +269,8 @@ class CustomStatus(TypedDict):
     pending_events: list[dict[str, Any]]
     rejected: list[dict[str, Any]]
     executions: int
+    truncated: NotRequired[bool]  # a list was cut to its first items (status_size.py)
+    counts: NotRequired[dict[str, int]]  # how many items the cut lists really have
     #: The class name of the error the run fails with, set just before it fails.
     error_type: NotRequired[str]
 
@@ -295,13 +327,23 @@ class Pinned(TypedDict):
     graph_hash: str
 
 
+class RunOptions(TypedDict):
+    """A run's LangGraph inputs, in every activity request as ``"run"`` (graph/run_context.py)."""
+
+    config: dict[str, Any]
+    context: Any
+
+
 class TaskRequest(Pinned):
-    """STEP and TASK: one task, its attempt and its resume answers (state unless a Send's)."""
+    """STEP and TASK: one task, its attempt and its resume answers (state unless a Send's
+    to a node that does not read it), the superstep and the run's options."""
 
     task: Target
     attempt: int
     resume: list[Any]
     state: NotRequired[dict[str, Any]]
+    superstep: NotRequired[int]
+    run: NotRequired[RunOptions]
 
 
 class UpdateEntry(TypedDict):
@@ -313,6 +355,8 @@ class UpdateEntry(TypedDict):
 class ApplyRequest(Pinned):
     state: dict[str, Any]
     updates: list[UpdateEntry]
+    superstep: NotRequired[int]
+    run: NotRequired[RunOptions]
 
 
 class EventRequest(Pinned):

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from ..errors import GraphRunFailed, NodeTimeoutError
 from ..graph.codec import PRIOR_STATE_KEY
+from ..graph.handoff import parent_result
 from ..graph.manifest import GraphManifest, NodeDefinition
 from .inbox import Inbox
 from .progress import Progress
@@ -80,7 +81,7 @@ class Superstep:
         self,
         context: OrchestrationContext,
         manifest: GraphManifest,
-        pinned: Mapping[str, str],
+        pinned: Mapping[str, Any],
         inbox: Inbox,
         progress: Progress,
         publish: Callable[[], None],
@@ -186,7 +187,10 @@ class Superstep:
                 "state": shared,
                 "engine": ENGINE_V2,
                 "steps_per_execution": self.manifest.steps_per_execution,
+                "subgraph": True,
             }
+            if "run" in self.pinned:  # LangGraph passes its config and context to subgraphs
+                child_input.update(self.pinned["run"])
             work = context.call_sub_orchestrator(
                 ORCHESTRATOR_NAME, child_input, instance_id=child_id, expected_type=dict
             )
@@ -197,8 +201,11 @@ class Superstep:
                 task=task,
                 attempt=slot.attempt,
                 resume=slot.resume,
+                superstep=self.progress.superstep,
             )
-            if self.alone or "arg" not in task:
+            if "run" in self.pinned:
+                request["run"] = self.pinned["run"]
+            if self.alone or "arg" not in task or node.send_reads_state:
                 request["state"] = self.progress.state
             activity = STEP_ACTIVITY if self.alone else TASK_ACTIVITY
             work = context.call_activity(activity, request, expected_type=dict)
@@ -224,7 +231,8 @@ class Superstep:
                 )
                 retry = node.retry is not None and bool(node.retry.get("retry_timeouts"))
                 return self._failed(slot, error, retryable=retry)
-            timer.cancel()
+            if not timer.is_completed:  # it may have fired while a sibling still ran
+                timer.cancel()
             call = winner  # type: ignore[assignment]  # task_any's result is the winning task
         if call.state.name == "FAILED":  # a sub-orchestration or activity failed in Durable
             kind = "SubgraphFailed" if node.subgraph is not None else "ActivityFailed"
@@ -234,6 +242,10 @@ class Superstep:
         if node.subgraph is not None:
             output = result if isinstance(result, Mapping) else {}
             child_state = output.get("state") or {}
+            handed = parent_result(child_state)  # the child commanded this graph
+            if handed is not None:
+                slot.result = TaskDone(*handed)
+                return None
             returned = node.subgraph.get("returns", node.subgraph["shared"])
             update = {k: child_state[k] for k in returned if k in child_state}
             update.update(node.subgraph.get("update") or {})
@@ -318,7 +330,7 @@ class Superstep:
         self.publish()
         if self.interrupts:
             arrived = yield from self.inbox.next_message(timer)
-            if arrived and timer is not None:
+            if arrived and timer is not None and not timer.is_completed:
                 timer.cancel()
             self._take_resumes()
             return
@@ -363,7 +375,10 @@ class Superstep:
             graph_hash=self.pinned["graph_hash"],
             state=self.progress.state,
             updates=updates,
+            superstep=self.progress.superstep,
         )
+        if "run" in self.pinned:
+            request["run"] = self.pinned["run"]
         call = self.context.call_activity(APPLY_ACTIVITY, request, expected_type=dict)
         yield from self.inbox.wait_for(call)
         if call.state.name == "FAILED":

@@ -75,9 +75,9 @@ class ManifestBuilder:
         steps_per_execution: supersteps per Durable execution; past it the run
             continues as new, invisibly, so its history stays bounded.
         codec: a `StateCodec` to use instead of a Pydantic `state_model` (adapters).
-        error_forms: the class name and message a run fails with when it runs out of
-            steps (``"step_limit"``) or node ``n`` times out (``"timeout:n"``), as
-            ``{"type": ..., "message": ...}``; adapters name them as their library does.
+        error_forms: the class name and message a run fails with when node ``n`` times
+            out (key ``"timeout:n"``), as ``{"type": ..., "message": ...}``; adapters name
+            them as their library does. Not part of the hash (see `_registration`).
     """
 
     def __init__(
@@ -136,6 +136,7 @@ class ManifestBuilder:
         retry_policy: RetryPolicy | None = None,
         input_schema: type[BaseModel] | None = None,
         destinations: Iterable[str] | None = None,
+        send_reads_state: bool = False,
         subgraph_update: Mapping[str, Any] | None = None,
         subgraph_state_key: str | None = None,
     ) -> ManifestBuilder:
@@ -151,16 +152,25 @@ class ManifestBuilder:
         it fails (docs/graphs.md). A node that only routes with ``Command(goto=...)``
         lists where it may go in `destinations` (LangGraph's name) instead of being
         marked terminal. LangGraph's `retry_policy` and `input_schema` are accepted
-        for `retry` and `input_model`. `subgraph_update` (a subgraph node only) is JSON
-        added to the update its subgraph's result makes (adapters keep their own
-        bookkeeping in it); with `subgraph_state_key`, the subgraph's final state is kept
-        under that key and handed to its next call as `PRIOR_STATE_KEY` of its input (a
-        stateful subgraph, whose codec folds the input into it).
+        for `retry` and `input_model`. `send_reads_state` hands a task started by a `Send`
+        the run's state too (a LangGraph node may read it through its config).
+        `subgraph_update` (a subgraph node only) is JSON added to the update its
+        subgraph's result makes (adapters keep their own bookkeeping in it); with
+        `subgraph_state_key`, the subgraph's final state is kept under that key and
+        handed to its next call as `PRIOR_STATE_KEY` of its input (a stateful subgraph,
+        whose codec folds the input into it).
         """
         retry = one_of("retry", retry, "retry_policy", retry_policy)
         input_model = one_of("input_model", input_model, "input_schema", input_schema)
         options = NodeOptions(
-            defer, retry, timeout, on_error, input_model, subgraph_update, subgraph_state_key
+            defer,
+            retry,
+            timeout,
+            on_error,
+            input_model,
+            send_reads_state,
+            subgraph_update,
+            subgraph_state_key,
         )
         self._nodes.append(
             _NodeSpec(
@@ -352,6 +362,7 @@ class ManifestBuilder:
                     else None
                 ),
                 input_model=input_model.__name__ if input_model is not None else None,
+                send_reads_state=opts.send_reads_state,
             )
         return definitions
 
@@ -422,16 +433,21 @@ class ManifestBuilder:
         event_payloads = {e: m.model_json_schema() for e, m in sorted(payload_models.items())}
         if event_payloads:
             content["event_payloads"] = event_payloads
-        if self.error_forms:
-            content["error_forms"] = self.error_forms
         try:
             graph_hash = compute_graph_hash(content)
         except (TypeError, ValueError) as exc:
             self._fail(f"metadata must be JSON-serialisable: {exc}")
         content.pop("edges")
         content["nodes"] = definitions
+        # Neither is hashed. steps_per_execution only bounds histories; error_forms only
+        # names the error a timed-out node fails the run with (its class and message): no
+        # scheduling decision depends on it, so a graph gaining it (from_langgraph graphs
+        # with a node timeout) keeps the hash its runs in flight pinned.
         manifest = GraphManifest(
-            graph_hash=graph_hash, steps_per_execution=self.steps_per_execution, **content
+            graph_hash=graph_hash,
+            steps_per_execution=self.steps_per_execution,
+            error_forms=self.error_forms,
+            **content,
         )
         handlers = {n: s.handler for n, s in nodes.items()}
         subgraphs = {n: h for n, h in handlers.items() if isinstance(h, GraphRegistration)}

@@ -52,6 +52,7 @@ class NodeDefinition(BaseModel):
     on_error: str | None = None
     subgraph: dict[str, Any] | None = None
     input_model: str | None = None
+    send_reads_state: bool = False
 
     @property
     def next_nodes(self) -> tuple[str, ...]:
@@ -70,6 +71,9 @@ class NodeDefinition(BaseModel):
         stay valid).
         """
         content = self.model_dump(mode="json")
+        # How the state travels to a Send task, not what the graph does: never hashed, so
+        # graphs gaining it (LangGraph ToolNodes) keep the hash their runs in flight pinned.
+        del content["send_reads_state"]
         for key in _OPTIONAL_NODE_FIELDS:
             if content[key] in (None, False):
                 del content[key]
@@ -105,8 +109,8 @@ class GraphManifest(BaseModel):
     reducers: dict[str, str] = Field(default_factory=dict)
     event_payloads: dict[str, dict[str, Any]] = Field(default_factory=dict)
     steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION
-    #: How the engine's own failures are named, for graphs that mirror another library
-    #: (from_langgraph): "step_limit" -> {"type", "message"}, "timeout:<node>" -> the same.
+    #: How the engine's node timeouts are named, for graphs that mirror another library
+    #: (from_langgraph): "timeout:<node>" -> {"type", "message"}. Not hashed (builder.py).
     error_forms: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @property

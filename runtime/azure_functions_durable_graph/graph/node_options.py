@@ -33,6 +33,7 @@ class NodeOptions:
     timeout: object = None
     on_error: object = None
     input_model: object = None
+    send_reads_state: bool = False
     subgraph_update: object = None
     subgraph_state_key: object = None
 

@@ -10,6 +10,8 @@ from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
 from langgraph._internal._constants import (
     CONF,
     CONFIG_KEY_CHECKPOINT_NS,
+    CONFIG_KEY_READ,
+    CONFIG_KEY_READ_STATE,
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
     CONFIG_KEY_SEND,
@@ -25,6 +27,8 @@ from langgraph.graph._branch import BranchSpec
 __all__ = [
     "CONF",
     "CONFIG_KEY_CHECKPOINT_NS",
+    "CONFIG_KEY_READ",
+    "CONFIG_KEY_READ_STATE",
     "CONFIG_KEY_RUNTIME",
     "CONFIG_KEY_SCRATCHPAD",
     "CONFIG_KEY_SEND",

@@ -22,17 +22,18 @@ from typing import Any
 
 from langgraph.constants import END, START
 from langgraph.graph.state import CompiledStateGraph, StateGraph
+from langgraph.prebuilt import ToolNode
 from langgraph.types import RetryPolicy as LangGraphRetryPolicy
 
 from ..graph.builder import ManifestBuilder
-from ..graph.manifest import GraphRegistration
+from ..graph.manifest import DEFAULT_MAX_STEPS, GraphRegistration
 from ..graph.routing import COMPLETE
 from ..graph.types import RetryPolicy
 from ._private import BranchSpec
 from .codec import LangGraphCodec, kept_state_key
 from .errors import LangGraphAdapterError, UnsupportedFeature
 from .joins import plan_joins, start_triggers
-from .limits import engine_steps, error_forms, limit_of
+from .limits import default_limit, timeout_forms
 from .nodes import BranchRouter, NodeRunner
 from .retry import from_langgraph_policy
 
@@ -60,11 +61,15 @@ def from_langgraph(
         graph_name: URL-safe name of the graph in the HTTP API.
         version: a label for people; the hash pins runs.
         metadata: JSON-serialisable data shown in the manifest.
-        recursion_limit: LangGraph's `recursion_limit`, counted as LangGraph counts it (a
-            run may take `recursion_limit - 1` supersteps of nodes; the next fails it with
-            LangGraph's GraphRecursionError). Default: the installed LangGraph's default
-            (``LANGGRAPH_DEFAULT_RECURSION_LIMIT``, else 10007 in LangGraph 1.2).
-        max_steps: the name this limit had before: `recursion_limit = max_steps + 1`.
+        recursion_limit: the `recursion_limit` of runs whose `config` sets none, counted
+            as LangGraph counts it (a run may take `recursion_limit - 1` supersteps of
+            nodes; the next fails it with LangGraph's GraphRecursionError). Default: the
+            installed LangGraph's default (``LANGGRAPH_DEFAULT_RECURSION_LIMIT``, else 10007
+            in LangGraph 1.2). Not part of the graph's hash: a run pins its limit in its
+            own input.
+        max_steps: the older form of that default (`recursion_limit = max_steps + 1`);
+            also the supersteps of runs started before run configs existed (part of the
+            hash, as it always was).
 
     Raises:
         UnsupportedFeature: the graph uses something that cannot be honoured durably.
@@ -75,7 +80,7 @@ def from_langgraph(
     builder = compiled.builder
     _reject_unsupported(builder, graph_name)
     codec = LangGraphCodec(graph_name, compiled)
-    limit = limit_of(recursion_limit, max_steps)
+    codec.default_recursion_limit = default_limit(recursion_limit, max_steps)
     joins = plan_joins(builder, graph_name)
     starts = _static_targets(builder, START)
     start_update = start_triggers(joins)
@@ -85,14 +90,15 @@ def from_langgraph(
         codec=codec,
         version=version,
         metadata={**dict(metadata or {}), "source": "langgraph"},
-        max_steps=engine_steps(limit, start_node=start_node),
-        error_forms=error_forms(builder, limit),
+        max_steps=DEFAULT_MAX_STEPS if max_steps is None else max_steps,
+        error_forms=timeout_forms(builder),
     )
     if not start_node:
         manifest.set_entrypoint(starts[0])
     else:
         manifest.set_entrypoint(START_NODE)
-        _add_edges(manifest, builder, START_NODE, START, _StartNode(start_update))
+        codec.start_offset = 1  # the no-op START node is LangGraph's input step
+        _add_edges(manifest, builder, START_NODE, START, _StartNode(start_update), codec=codec)
     for name, spec in builder.nodes.items():
         runnable: Any = spec.runnable
         join_in = joins.join_in(name)
@@ -104,7 +110,8 @@ def from_langgraph(
                 runnable.copy(update={"checkpointer": None}) if stateful else runnable,
                 graph_name=_child_name(graph_name, name),
                 version=version,
-                recursion_limit=limit,
+                recursion_limit=recursion_limit,
+                max_steps=max_steps,
             )
             options["subgraph_update"] = joins.source_update(name) or None
             options["subgraph_state_key"] = kept_state_key(name) if stateful else None
@@ -116,6 +123,7 @@ def from_langgraph(
                 input_keys,
                 spec.input_schema,
                 builder.channels,
+                codec=codec,
                 writes_out=joins.source_update(name),
                 join_in=join_in,
                 goto_triggers=joins.goto_triggers(),
@@ -127,7 +135,9 @@ def from_langgraph(
             name,
             name,
             handler,
+            codec=codec,
             join_target=join_in is not None,
+            send_reads_state=isinstance(runnable, ToolNode),
             defer=spec.defer,
             retry=_retry(graph_name, name, spec.retry_policy),
             timeout=_timeout(graph_name, name, spec.timeout),
@@ -185,12 +195,6 @@ def _compiled(graph: Any, graph_name: str) -> CompiledStateGraph[Any, Any, Any, 
 
 
 def _reject_unsupported(builder: StateGraph[Any, Any, Any, Any], graph_name: str) -> None:
-    if builder.context_schema is not None:
-        raise UnsupportedFeature(
-            graph_name,
-            "a context_schema",
-            "a durable run is started with its input only; put run-scoped values in the state",
-        )
     for name, spec in builder.nodes.items():
         if spec.is_error_handler or spec.error_handler_node is not None:
             raise UnsupportedFeature(
@@ -222,6 +226,7 @@ def _add_edges(
     source: str,
     handler: Any,
     *,
+    codec: LangGraphCodec,
     join_target: bool = False,
     **options: Any,
 ) -> None:
@@ -232,6 +237,7 @@ def _add_edges(
             name,
             static,
             [_branch_input(builder, source, b) for b in branches.values()],
+            codec=codec,
             join_target=join_target,
         )
         manifest.add_node(

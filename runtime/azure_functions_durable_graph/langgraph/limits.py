@@ -1,9 +1,16 @@
-"""LangGraph's step limit and error names on the engine: `recursion_limit` as the engine's
-`max_steps`, and the class names and messages `compiled.invoke` raises for a run out of
-steps (GraphRecursionError) and a node past its timeout (NodeTimeoutError)."""
+"""LangGraph's step limit and error names on the engine.
+
+The step limit is the run's: LangGraph's `recursion_limit` comes from the run's
+`config` (pinned in the run's input, so a graph's hash never depends on it), else
+from the default the graph was registered with (`from_langgraph(recursion_limit=...)`
+or the older `max_steps`), else from LangGraph's own default. Past it the run fails
+as `compiled.invoke` does: `GraphRecursionError` with LangGraph's message. A node past
+its timeout fails with LangGraph's `NodeTimeoutError` and its message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -14,35 +21,40 @@ from ._private import DEFAULT_RECURSION_LIMIT
 from .retry import timeout_error
 
 
-def limit_of(recursion_limit: int | None, max_steps: int | None) -> int:
-    """The run's recursion limit: given, or from the old `max_steps`, or LangGraph's default."""
+def default_limit(recursion_limit: int | None, max_steps: int | None) -> int | None:
+    """The recursion limit a graph gives runs whose config sets none: `recursion_limit`,
+    else the older `max_steps` + 1 (LangGraph counts its input step too), else None
+    (LangGraph's default)."""
     if recursion_limit is not None:
         return recursion_limit
     if max_steps is not None:
         return max_steps + 1
-    return int(DEFAULT_RECURSION_LIMIT)
+    return None
 
 
-def engine_steps(recursion_limit: int, *, start_node: bool) -> int:
-    """The engine's `max_steps` for LangGraph's `recursion_limit`.
-
-    LangGraph counts its input step too, so a run may take `recursion_limit - 1` supersteps
-    of nodes. The no-op ``__start__`` node the adapter adds for a conditional or multiple
-    entry is LangGraph's input step, so it takes one more engine superstep.
-    """
-    return max(1, recursion_limit - 1 + (1 if start_node else 0))
+def recursion_limit(config: Mapping[str, Any], default: int | None = None) -> int:
+    """The run's `recursion_limit`: its config's, else `default`, else LangGraph's default."""
+    limit = config.get("recursion_limit")
+    if isinstance(limit, int):
+        return limit
+    return default if default is not None else int(DEFAULT_RECURSION_LIMIT)
 
 
-def error_forms(builder: StateGraph[Any, Any, Any, Any], recursion_limit: int) -> dict[str, Any]:
-    """The engine's own failures under LangGraph's class names and messages."""
-    message = create_error_message(
+def recursion_error(limit: int) -> str:
+    """The message of LangGraph's GraphRecursionError for `limit`."""
+    return create_error_message(
         message=(
-            f"Recursion limit of {recursion_limit} reached without hitting a stop condition. "
+            f"Recursion limit of {limit} reached without hitting a stop condition. "
             "You can increase the limit by setting the `recursion_limit` config key."
         ),
         error_code=ErrorCode.GRAPH_RECURSION_LIMIT,
     )
-    forms: dict[str, Any] = {"step_limit": {"type": "GraphRecursionError", "message": message}}
+
+
+def timeout_forms(builder: StateGraph[Any, Any, Any, Any]) -> dict[str, Any]:
+    """The engine's node timeouts under LangGraph's class name and message
+    (ManifestBuilder's `error_forms`)."""
+    forms: dict[str, Any] = {}
     for name, spec in builder.nodes.items():
         seconds = _run_timeout(spec.timeout)
         if seconds is not None:
