@@ -104,6 +104,9 @@ class ManifestBuilder:
         self.steps_per_execution = steps_per_execution
         self.codec = codec
         self.error_forms = {k: dict(v) for k, v in (error_forms or {}).items()}
+        unknown = sorted(k for k in self.error_forms if not k.startswith("timeout:"))
+        if unknown:  # the step limit's error is the run's (a codec's step_limit), not named here
+            self._fail(f"error_forms names node timeouts only ('timeout:<node>'); got {unknown}")
         self._entrypoint: str | None = None
         self._nodes: list[_NodeSpec] = []
         self._events: list[tuple[str, EventHandler, object, str | None]] = []
