@@ -264,7 +264,11 @@ class GraphApi:
         status = await self._graph_run_status(client, instance_id)
         _require_running(status, instance_id)
         run = describe_run(status, instance_id, self.registry)
-        answers = answers_for(body, run["interrupts"], instance_id)
+        try:
+            models = self.registry.get(str(run["graph_name"]), str(run["graph_hash"])).answer_models
+        except LookupError:  # a removed version: its runs are answered unchecked
+            models = {}
+        answers = answers_for(body, run["interrupts"], instance_id, models)
         await calls.raise_event(client, instance_id, INBOX_EVENT, wrap_resume(answers))
         base = api_base(req, segments_after_base=3)
         return json_response(

@@ -40,7 +40,8 @@ def _errors(*codes: int) -> dict[str, Any]:
         "also when it finished while this request was made)",
         413: "request_too_large: the body is over the app's max_request_bytes",
         422: "validation_error: the input does not validate against the graph's state model "
-        "(or an event payload against the event's payload model)",
+        "(an event payload against the event's payload_model, an interrupt's answer against "
+        "its node's answer_model)",
         500: "Unexpected server error (details are in the logs)",
     }
     return {str(c): _json(_ref("Error"), reasons[c]) for c in sorted({*codes, 400, 500})}
@@ -386,7 +387,7 @@ def build_openapi(
                 },
                 "responses": {
                     "202": _json(_ref("Accepted"), "Accepted"),
-                    **_errors(404, 409, *_POSTED),
+                    **_errors(404, 409, 422, *_POSTED),
                 },
             }
         },

@@ -115,6 +115,7 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         timeout: timedelta | None = None,
         on_error: str | None = None,
+        answer_model: type[BaseModel] | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -125,9 +126,10 @@ class ManifestBuilder:
         A `GraphRegistration` as handler runs that graph as a subgraph. `input_model`
         validates the argument of a `Send` to this node; `defer` holds the node until
         nothing else is pending; `retry`, `timeout` and `on_error` say what happens when
-        it fails (docs/graphs.md).
+        it fails (docs/graphs.md). `answer_model` validates every answer to the node's
+        `interrupt()` calls before the run takes it (422 otherwise).
         """
-        options = NodeOptions(defer, retry, timeout, on_error, input_model)
+        options = NodeOptions(defer, retry, timeout, on_error, input_model, answer_model)
         self._nodes.append(
             _NodeSpec(name, handler, next_node, route, terminal, route_targets, options)
         )
@@ -252,6 +254,7 @@ class ManifestBuilder:
             opts = spec.options
             child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
             input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
+            answer_model = check_model(f"node {name!r} answer_model", opts.answer_model, fail)
             definitions[name] = NodeDefinition(
                 name=name,
                 next_node=check_next_nodes(name, spec.next_node, names, fail),
@@ -268,6 +271,7 @@ class ManifestBuilder:
                     else None
                 ),
                 input_model=input_model.__name__ if input_model is not None else None,
+                answer_model=answer_model.__name__ if answer_model is not None else None,
             )
         return definitions
 
@@ -335,6 +339,11 @@ class ManifestBuilder:
         event_payloads = {e: m.model_json_schema() for e, m in sorted(payload_models.items())}
         if event_payloads:
             content["event_payloads"] = event_payloads
+        answer_models = {n: m for n, s in nodes.items() if isinstance(m := s.options.answer_model, type)}
+        if answer_models:
+            content["answer_schemas"] = {
+                n: m.model_json_schema() for n, m in sorted(answer_models.items())
+            }
         try:
             graph_hash = compute_graph_hash(content)
         except (TypeError, ValueError) as exc:
@@ -362,6 +371,7 @@ class ManifestBuilder:
                 if isinstance(s.options.input_model, type)
             },
             event_payload_models=payload_models,
+            answer_models=answer_models,
             retry_policies={
                 n: policy
                 for n, s in nodes.items()

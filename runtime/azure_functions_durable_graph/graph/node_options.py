@@ -32,6 +32,7 @@ class NodeOptions:
     timeout: object = None
     on_error: object = None
     input_model: object = None
+    answer_model: object = None
 
 
 def check_next_nodes(
