@@ -17,8 +17,8 @@ errors), so a wrong answer is refused here instead of failing the run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError

@@ -339,7 +339,11 @@ class ManifestBuilder:
         event_payloads = {e: m.model_json_schema() for e, m in sorted(payload_models.items())}
         if event_payloads:
             content["event_payloads"] = event_payloads
-        answer_models = {n: m for n, s in nodes.items() if isinstance(m := s.options.answer_model, type)}
+        answer_models: dict[str, type[BaseModel]] = {
+            n: m
+            for n, s in nodes.items()
+            if isinstance(m := s.options.answer_model, type) and issubclass(m, BaseModel)
+        }
         if answer_models:
             content["answer_schemas"] = {
                 n: m.model_json_schema() for n, m in sorted(answer_models.items())

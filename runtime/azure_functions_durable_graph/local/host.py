@@ -24,6 +24,7 @@ from typing import Any
 from .app_loader import LoadedApp, load_app, unload_app
 from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
+from .cross_site import read_cors
 from .durable_urls import DurableUrls
 from .engine import Engine
 from .errors import LocalHostError
@@ -215,6 +216,7 @@ class LocalHost:
             port=self._port,
             allowed_hosts=self._allowed_hosts,
             function_key=self.function_key,
+            cors=read_cors(self.app_dir),
         )
         run_sync(server.start())
         self._server = server
