@@ -162,8 +162,17 @@ def test_start_validates_input_against_the_state_model(fns, client):
     assert err["message"] == "input is not a valid Ticket for graph 'tickets'"
     assert [(d["loc"], d["type"]) for d in err["details"]] == [
         (["title"], "string_too_short"),
-        (["priority"], "int_parsing"),
+        (["priority"], "int_type"),
     ]
+    assert client.started == []
+
+
+@pytest.mark.parametrize("priority", [True, "3", 3.5])
+def test_start_holds_input_to_the_schema_without_lax_conversions(fns, client, priority):
+    # The OpenAPI document says integer: pydantic's lax mode would take true or "3".
+    body = {"input": {"title": "t", "priority": priority}}
+    err = assert_error(start(fns, client, body), 422, "validation_error")
+    assert [d["loc"] for d in err["details"]] == [["priority"]]
     assert client.started == []
 
 

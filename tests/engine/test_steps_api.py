@@ -93,7 +93,8 @@ def test_a_fork_starts_a_new_run_after_a_step_with_a_patched_state():
 
         again = {"from_run": links["instance_id"], "from_step": 1, "state_patch": {"left": "x"}}
         rerun = wait_for_run(host, host.post("/api/graphs/fan/runs", json=again).json())
-        patched = {"from_run": links["instance_id"], "from_step": 2, "state_patch": {"left": "x"}}
+        # 2.0 is the integer 2 to JSON Schema (the OpenAPI document), so to the server too.
+        patched = {"from_run": links["instance_id"], "from_step": 2.0, "state_patch": {"left": "x"}}
         forked = host.post("/api/graphs/fan/runs", json=patched)
         assert forked.status == 202, forked.text
         run = wait_for_run(host, forked.json())
@@ -122,6 +123,7 @@ def test_fork_errors_are_4xx():
         assert fork({"from_run": run_id, "from_step": 9}) == (404, "step_not_found")
         assert fork({"from_run": run_id, "from_step": 3}) == (409, "nothing_after_step")
         assert fork({"from_run": run_id}) == (400, "invalid_body")
+        assert fork({"from_run": run_id, "from_step": 1.5}) == (400, "invalid_body")
         assert fork({"from_run": run_id, "from_step": 1, "input": {}}) == (400, "invalid_body")
         assert fork({"from_run": "nope", "from_step": 1}) == (404, "instance_not_found")
         mapped = start_run(host, "map_reduce", {"docs": []})

@@ -347,6 +347,10 @@ def _require_running(status: Any, instance_id: str) -> None:
 
 def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) -> dict[str, Any]:
     try:
+        if registration.state_model is not None:
+            # The OpenAPI document shows the model's JSON schema: hold the input to it, with
+            # none of pydantic's lax conversions (true -> 1, "5" -> 5) the schema forbids.
+            registration.state_model.model_validate_json(json.dumps(raw_input), strict=True)
         return registration.codec.validate_input(raw_input)
     except ValidationError as exc:
         raise ApiError(

@@ -48,12 +48,20 @@ def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
             "operationId": "listRuns",
             "summary": "Graph runs, newest first within a page, filtered and paged",
             "parameters": [
-                _query("graph", "Only runs of this graph", {"type": "string"}),
-                _query(
-                    "status",
-                    f"Comma-separated run statuses: {', '.join(RUN_STATUSES)}",
-                    {"type": "string"},
-                ),
+                _query("graph", "Only runs of this graph", {"type": "string", "minLength": 1}),
+                {
+                    **_query(
+                        "status",
+                        f"Run statuses, comma-separated: {', '.join(RUN_STATUSES)}",
+                        {
+                            "type": "array",
+                            "items": {"type": "string", "enum": list(RUN_STATUSES)},
+                            "minItems": 1,
+                        },
+                    ),
+                    "style": "form",
+                    "explode": False,
+                },
                 _query("created_from", "Runs created at or after this time", time),
                 _query("created_to", "Runs created at or before this time", time),
                 _query(
@@ -63,8 +71,8 @@ def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
                 ),
                 _query(
                     "continuation_token",
-                    "The previous page's continuation_token",
-                    {"type": "string"},
+                    "The previous page's continuation_token (404 when no page has it)",
+                    {"type": "string", "pattern": "^[ -~]+$"},
                 ),
             ],
             "responses": {
@@ -74,7 +82,8 @@ def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
                         "application/json": {"schema": {"$ref": "#/components/schemas/RunPage"}}
                     },
                 },
-                "400": _error("Bad query parameter or continuation token"),
+                "400": _error("invalid_query: a query parameter breaks the rules above"),
+                "404": _error("page_not_found: no page has this continuation_token"),
                 "500": _error("Unexpected server error (details are in the logs)"),
                 "501": _error("The Durable client binding cannot query instances"),
                 "502": _error("The Durable instance query failed"),

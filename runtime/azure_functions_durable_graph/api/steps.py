@@ -52,6 +52,8 @@ async def fork_input(
     if "input" in body:
         raise ApiError(400, "invalid_body", "a fork takes 'from_run' and 'from_step', not 'input'")
     from_step = body.get("from_step")
+    if isinstance(from_step, float) and from_step.is_integer():
+        from_step = int(from_step)  # JSON Schema's integer: 2.0 is 2
     if isinstance(from_step, bool) or not isinstance(from_step, int):
         raise ApiError(
             400,
