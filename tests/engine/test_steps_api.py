@@ -76,6 +76,7 @@ def test_steps_span_continue_as_new_and_page(host: LocalHost):
     assert {s["execution"] for s in recorded} == {1, 2, 3}
     assert [s["state"]["count"] for s in recorded[:20]] == list(range(1, 21))
     first_page = steps(host, links, "?page_size=8")
+    assert first_page["step_log"] is True
     assert [s["superstep"] for s in first_page["steps"]] == list(range(1, 9))
     assert first_page["next_from_step"] == 9
     last_page = steps(host, links, "?from_step=17&page_size=8")

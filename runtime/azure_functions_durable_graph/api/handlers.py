@@ -27,7 +27,15 @@ from .errors import ApiError, error_response, json_response, shown
 from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
-from .steps import FORK_KEYS, all_steps, fork_input, page, running_state, step_count
+from .steps import (
+    FORK_KEYS,
+    all_steps,
+    fork_input,
+    page,
+    records_steps,
+    running_state,
+    step_count,
+)
 from .urls import api_base, run_url
 
 logger = logging.getLogger("azure_functions_durable_graph")
@@ -256,7 +264,8 @@ class GraphApi:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
         steps = await all_steps(client, instance_id, step_count(status))
-        return json_response({"instance_id": instance_id, **page(steps, dict(req.params))})
+        body = {"instance_id": instance_id, "step_log": records_steps(status)}
+        return json_response({**body, **page(steps, dict(req.params))})
 
     async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")

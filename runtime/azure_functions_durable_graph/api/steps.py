@@ -35,6 +35,15 @@ def step_count(status: Any) -> int:
     return executions if isinstance(executions, int) and executions > 0 else 1
 
 
+def records_steps(status: Any) -> bool:
+    """Whether the run keeps a step log (engine v2, started by an app with step_log on)."""
+    try:
+        run = RunInput.parse(getattr(status, "input_", None))
+    except Exception:
+        return False
+    return run.engine >= 2 and run.record_steps
+
+
 async def fork_input(
     client: Any,
     registry: GraphRegistry,
