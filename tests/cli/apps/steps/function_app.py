@@ -1,4 +1,4 @@
-"""A run of many quick steps, one of them parallel: `durable-graph run` must show each once, in order."""
+"""Many quick steps, one parallel: `durable-graph run` must show each once, in order."""
 
 import operator
 from typing import Annotated
