@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from ..errors import DurableGraphError
 
-EXTRA_HINT = "pip install 'azure-functions-durable-graph[langgraph]'"
-
 
 class LangGraphAdapterError(DurableGraphError, ValueError):
     """`from_langgraph` was given a graph it cannot run on Durable Functions as LangGraph would."""
