@@ -10,22 +10,18 @@ all of them alike. Progress goes to stderr, the tables to stdout
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, ExitStack
-from dataclasses import dataclass, field
 from functools import partial
 
 from bench import workloads as w
-from bench.systems import RunFacts, System
+from bench.results import Result
+from bench.systems import System
 
 Factory = Callable[[], AbstractContextManager[System]]
-
-#: The reference every ratio is taken against.
-REFERENCE = "langgraph+sqlite-wal-normal"
 
 
 def _factories() -> dict[str, Factory]:
@@ -49,38 +45,6 @@ WARM_UP_BELOW = 200
 #: Rounds per workload in the full run (quick mode runs 2 of each).
 ROUNDS = {"linear-10": 20, "loop-50": 10, "loop-200": 5, "loop-800": 3, "fanout-50": 10,
           "loop-50-10KB": 5}  # fmt: skip
-
-
-@dataclass
-class Result:
-    system: str
-    workload: w.Workload
-    seconds: list[float] = field(default_factory=list)
-    facts: RunFacts | None = None
-    error: str | None = None
-
-    def quantile(self, q: float) -> float:
-        """Nearest-rank quantile (with few runs, p99 is the slowest run)."""
-        ordered = sorted(self.seconds)
-        rank = max(1, min(len(ordered), math.ceil(q * len(ordered))))
-        return ordered[rank - 1]
-
-    @property
-    def median(self) -> float:
-        ordered = sorted(self.seconds)
-        middle = len(ordered) // 2
-        if len(ordered) % 2:
-            return ordered[middle]
-        return (ordered[middle - 1] + ordered[middle]) / 2
-
-    @property
-    def per_step(self) -> float:
-        return self.median / self.workload.steps
-
-    @property
-    def spread(self) -> float:
-        """(slowest - fastest) / median: how much the runs of this cell disagree."""
-        return (max(self.seconds) - min(self.seconds)) / self.median
 
 
 def measure(

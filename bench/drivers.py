@@ -22,7 +22,7 @@ from azure_functions_durable_graph.local.app_loader import load_app, unload_app
 from azure_functions_durable_graph.local.catalog import AppCatalog
 from azure_functions_durable_graph.local.clock import WallClock
 from azure_functions_durable_graph.local.engine import Engine
-from azure_functions_durable_graph.local.store import Store
+from azure_functions_durable_graph.local.store.store import Store
 from azure_functions_durable_graph.testing import LocalHost
 
 APP_DIR = Path(__file__).parent / "apps" / "chain"

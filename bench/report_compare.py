@@ -10,9 +10,9 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 
 from bench.report import _table
+from bench.results import REFERENCE, Result
 
 if TYPE_CHECKING:
-    from bench.compare import Result
     from bench.import_time import ImportTime
 
 PACKAGES = ("azure-functions", "azure-functions-durable", "pydantic", "langgraph",
@@ -118,7 +118,6 @@ def render(
     imports: ImportTime | None,
     period: str,
 ) -> str:
-    from bench.compare import REFERENCE
 
     mode = "quick (smoke) mode: figures are not meaningful" if quick else "full run"
     parts = [

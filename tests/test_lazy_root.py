@@ -36,7 +36,7 @@ def modules_after(statement: str) -> list[str]:
         "import azure_functions_durable_graph",
         "import azure_functions_durable_graph.testing",
         "from azure_functions_durable_graph.testing import LocalHost, VirtualClock",
-        "import azure_functions_durable_graph.local.server",
+        "import azure_functions_durable_graph.local.http.server",
         "import azure_functions_durable_graph.cli",
         "from azure_functions_durable_graph import __version__",
     ],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,6 +19,8 @@ from hypothesis import strategies as st
 
 from azure_functions_durable_graph import _sdk_speedups
 from azure_functions_durable_graph._sdk_speedups import install, parse_timestamp, uninstall
+from tests.local import apps_for_engine as apps
+from tests.local.engine_support import run_engine
 
 HISTORY_EVENT = import_module("azure.durable_functions.models.history.HistoryEvent")
 
@@ -177,3 +182,32 @@ def test_install_leaves_a_changed_sdk_alone(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.undo()
         if was_installed:
             install()
+
+
+def test_importing_the_local_host_leaves_the_sdk_alone() -> None:
+    # A fresh interpreter: this process has long since started engines.
+    code = (
+        "from importlib import import_module\n"
+        "import azure_functions_durable_graph.local.episode\n"
+        "import azure_functions_durable_graph.local.host\n"
+        "from azure_functions_durable_graph._sdk_speedups import parse_timestamp\n"
+        "event = import_module('azure.durable_functions.models.history.HistoryEvent')\n"
+        "print(event.dt_parse is parse_timestamp)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+
+    assert done.stdout.strip() == "False"
+
+
+def test_starting_the_local_engine_installs_the_parser() -> None:
+    was_installed = HISTORY_EVENT.dt_parse is parse_timestamp
+    uninstall()
+    try:
+        assert HISTORY_EVENT.dt_parse is dateutil_parse
+        run_engine(apps.app, lambda engine: asyncio.sleep(0))
+        assert HISTORY_EVENT.dt_parse is parse_timestamp
+    finally:
+        if not was_installed:
+            uninstall()

@@ -27,8 +27,8 @@ Why it is safe (on Azure as on the local host):
   that attribute is still dateutil's ``parse``; otherwise `install` leaves
   the SDK alone and says why.
 
-The local host installs it when it loads (local/episode.py), and every
-`DurableGraphApp` installs it when it is built (app.py): Azure's Python worker
+The local host's engine installs it when it starts (local/engine.py), and
+every `DurableGraphApp` installs it when it is built (app.py): Azure's Python worker
 runs the same SDK replay on the same history format. `install` costs under a
 millisecond.
 """

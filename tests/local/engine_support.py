@@ -11,7 +11,7 @@ import azure.functions as func
 from azure_functions_durable_graph.local.catalog import AppCatalog
 from azure_functions_durable_graph.local.clock import Clock, VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
-from azure_functions_durable_graph.local.store import Store
+from azure_functions_durable_graph.local.store.store import Store
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from azure_functions_durable_graph.local.clock import VirtualClock
 from azure_functions_durable_graph.local.engine import Engine
-from azure_functions_durable_graph.local.store import Store
+from azure_functions_durable_graph.local.store.store import Store
 from tests.helpers import eventually_async
 from tests.local import apps_for_engine as apps
 from tests.local.engine_support import catalog_for, status_is

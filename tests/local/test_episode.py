@@ -74,10 +74,9 @@ def test_episode_schedules_then_completes_with_the_activity_result() -> None:
     assert outcome.state.actions[0].input_json == '"Ada"'
 
     later = AT.replace(hour=5)
-    history = h.for_episode(
-        [*first, h.task_scheduled(AT, 0, name="greet", input_json='"Ada"')],
-        [h.orchestrator_started(later), h.task_completed(later, 0, '"Hi Ada"')],
-    )
+    past = [*first, h.task_scheduled(AT, 0, name="greet", input_json='"Ada"')]
+    new = [h.orchestrator_started(later), h.task_completed(later, 0, '"Hi Ada"')]
+    history = [{**e, "IsPlayed": True} for e in past] + [{**e, "IsPlayed": False} for e in new]
     done = run_episode(
         handle,
         episode_payload(

@@ -45,13 +45,6 @@ def test_every_event_is_readable_by_the_sdks_history_event() -> None:
     assert parsed[0].timestamp == AT
 
 
-def test_episode_history_marks_past_events_played() -> None:
-    past = [h.orchestrator_started(AT)]
-    new = [h.orchestrator_started(AT), h.event_raised(AT, "e", None)]
-
-    assert [e["IsPlayed"] for e in h.for_episode(past, new)] == [True, False, False]
-
-
 def test_summary_folds_scheduling_into_completions_like_the_extension() -> None:
     events = [
         h.orchestrator_started(AT),

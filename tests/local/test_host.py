@@ -273,7 +273,7 @@ def test_methods_need_a_started_host(tmp_path: Path) -> None:
 
 
 def test_port_in_use_is_reported_and_nothing_stays_loaded(tmp_path: Path) -> None:
-    from azure_functions_durable_graph.local.server import PortInUseError
+    from azure_functions_durable_graph.local.http.server import PortInUseError
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -158,7 +158,7 @@ def test_user_work_is_kept_and_settings_completed(
     # The vendored runtime is the new one, as plain files.
     vendored = project / "azure_functions_durable_graph"
     assert not vendored.is_symlink()
-    assert (vendored / "local" / "store_db.py").is_file()
+    assert (vendored / "local" / "store" / "db.py").is_file()
     leftovers = [p for p in project.rglob("*") if p.suffix in {".rej", ".orig"}]
     assert leftovers == []
 

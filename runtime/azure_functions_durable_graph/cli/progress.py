@@ -9,7 +9,9 @@ import sys
 from typing import Any, Protocol, TextIO
 
 
-class Progress(Protocol):
+class ProgressDisplay(Protocol):
+    """What `run` shows on stderr while a run moves (not the engine's `Progress` record)."""
+
     def started(self, run_id: str, graph: str) -> None: ...
     def node(self, step: int | None, node: str) -> None: ...
     def note(self, text: str) -> None: ...
@@ -18,7 +20,7 @@ class Progress(Protocol):
     def close(self) -> None: ...
 
 
-def make_progress(err: TextIO, *, live: bool) -> Progress:
+def make_progress(err: TextIO, *, live: bool) -> ProgressDisplay:
     """Rich's live view when `live` (a terminal) and rich is installed, else plain lines."""
     if live:
         try:

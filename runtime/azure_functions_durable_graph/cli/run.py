@@ -28,7 +28,7 @@ from ._common import (
     quoted,
 )
 from ._local import local_app, require_graph
-from .progress import Progress, make_progress
+from .progress import ProgressDisplay, make_progress
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
 POLL_SECONDS = 0.05
@@ -90,7 +90,7 @@ def _events(specs: list[str]) -> dict[str, deque[Any]]:
 class _Answers:
     """The flags' answers, then the terminal's; None when neither has one."""
 
-    def __init__(self, args: argparse.Namespace, progress: Progress, interactive: bool):
+    def __init__(self, args: argparse.Namespace, progress: ProgressDisplay, interactive: bool):
         self.events = _events(args.event)
         self.resumes = deque(parse_json(v, "--resume") for v in args.resume)
         self.progress = progress
@@ -150,7 +150,7 @@ def _drive(
     client: ApiClient,
     args: argparse.Namespace,
     state: dict[str, Any],
-    progress: Progress,
+    progress: ProgressDisplay,
     answers: _Answers,
 ) -> dict[str, Any]:
     try:
@@ -204,7 +204,7 @@ class _StepLines:
     signal and may lag the run's status a little: `show_until` waits for it, briefly.
     """
 
-    def __init__(self, client: ApiClient, path: str, progress: Progress) -> None:
+    def __init__(self, client: ApiClient, path: str, progress: ProgressDisplay) -> None:
         self._client = client
         self._path = path
         self._progress = progress

@@ -21,7 +21,3 @@ def read(name: str) -> bytes:
 def mermaid_js() -> str:
     """The Mermaid bundle's source (for pages that inline it)."""
     return gzip.decompress(read(MERMAID_GZ)).decode("utf-8")
-
-
-def mermaid_version() -> str:
-    return read("MERMAID_VERSION").decode().strip()

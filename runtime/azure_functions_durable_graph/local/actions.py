@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import OrchestratorProtocolError
 from .history import parse_time
-from .replay_cache import StatePrefixes
+from .store.replay_cache import StatePrefixes
 
 #: The marker the SDK puts between an orchestrator's error message and its state.
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
@@ -48,8 +48,9 @@ _UNNUMBERED = {ActionType.WAIT_FOR_EXTERNAL_EVENT}
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
-    """The retry options the SDK sends: only these two fields exist on the wire."""
+class RetryOptions:
+    """The SDK's `RetryOptions` as a `*_with_retry` action sends them: only these two fields
+    exist on the wire."""
 
     first_retry_interval_ms: int
     max_attempts: int
@@ -65,7 +66,7 @@ class Action:
     instance_id: str | None = None
     fire_at: datetime | None = None
     canceled: bool = False
-    retry: RetryPolicy | None = None
+    retry: RetryOptions | None = None
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -185,7 +186,7 @@ def _atomic(kind: ActionType, raw: dict[str, Any]) -> Action:
     if kind in (ActionType.CALL_ACTIVITY_WITH_RETRY, ActionType.CALL_SUB_ORCHESTRATOR_WITH_RETRY):
         options = raw.get("retryOptions") or {}
         try:
-            retry = RetryPolicy(
+            retry = RetryOptions(
                 int(options["firstRetryIntervalInMilliseconds"]),
                 int(options["maxNumberOfAttempts"]),
             )

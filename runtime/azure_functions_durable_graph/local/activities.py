@@ -8,7 +8,7 @@ from . import history as h
 from .catalog import FunctionCatalog
 from .clock import Clock
 from .history import Event
-from .store import WorkItem
+from .store.records import WorkItem
 
 
 async def activity_outcome(catalog: FunctionCatalog, clock: Clock, item: WorkItem) -> Event:

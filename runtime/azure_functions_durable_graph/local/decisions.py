@@ -21,38 +21,22 @@ from .actions import Action, ActionType
 from .catalog import FunctionCatalog
 from .decisions_scheduling import ActionScheduler
 from .decisions_state import (
-    RETRY_OF,
-    TERMINAL,
     Effects,
     event_message,
-    is_retry_event,
     new_execution_state,
-    pending_instance,
-    select_batch,
     unconsumed_events,
 )
 from .episode import EpisodeOutcome, check_determinism
 from .errors import NonDeterminismError
 from .history import Event
-from .replay_cache import copy_state
-from .store import InstanceRecord, Store
-
-__all__ = [
-    "RETRY_OF",
-    "TERMINAL",
-    "Effects",
-    "EpisodeDecisions",
-    "event_message",
-    "is_retry_event",
-    "new_execution_state",
-    "pending_instance",
-    "select_batch",
-]
+from .store.records import InstanceRecord
+from .store.replay_cache import copy_state
+from .store.store import Store
 
 _UNSUPPORTED = {ActionType.CALL_HTTP: "call_http"}
 
 
-class EpisodeDecisions(ActionScheduler):
+class EpisodeDecisions:
     """Applies one episode to the store; call `apply` inside `store.transaction()`."""
 
     def __init__(
@@ -65,14 +49,17 @@ class EpisodeDecisions(ActionScheduler):
         self.state = copy_state(record.state)  # actions are append-only: no deep copy needed
         self.events: list[Event] = []
         self.effects = Effects()
+        self._scheduler = ActionScheduler(
+            store, catalog, record, now, state=self.state, events=self.events, effects=self.effects
+        )
 
     # Entry points --------------------------------------------------------------------------------
 
     def apply(self, new: list[Event], outcome: EpisodeOutcome) -> Effects:
         """Record the episode (`new` starts with its OrchestratorStarted) and act on the outcome."""
-        self.events = list(new)
+        self.events[:] = new
         for event in new:
-            self._allocate_retry_ids(event)
+            self._scheduler.allocate_retry_ids(event)
         actions = outcome.state.actions
         recorded: list[dict[str, Any]] = self.state["actions"]
         try:
@@ -91,8 +78,8 @@ class EpisodeDecisions(ActionScheduler):
             )
             return self._finish("Failed", json.dumps(message), failure=message)
         for action in fresh:
-            self._schedule(action)
-        self._cancel_timers(actions)
+            self._scheduler.schedule(action)
+        self._scheduler.cancel_timers(actions)
         self.record.custom_status = (
             None if outcome.state.custom_status is None else json.dumps(outcome.state.custom_status)
         )
@@ -109,11 +96,11 @@ class EpisodeDecisions(ActionScheduler):
 
     def fail(self, message: str, new: list[Event] | None = None) -> Effects:
         """Fail the instance without running it (bad state, unknown orchestrator, host error)."""
-        self.events = list(new or [])
+        self.events[:] = new or []
         return self._finish("Failed", json.dumps(message), failure=message)
 
     def terminate(self, reason: str) -> Effects:
-        self.events = [h.execution_terminated(self.now, reason)]
+        self.events[:] = [h.execution_terminated(self.now, reason)]
         self.store.delete_pending_work(self.record.instance_id)
         return self._finish(
             "Terminated", json.dumps(reason), failure=f"Instance terminated: {reason}"

@@ -25,28 +25,45 @@ from .decisions_state import (
     pending_instance,
 )
 from .history import Event, EventType
-from .store import InstanceRecord, Store
+from .store.records import InstanceRecord
+from .store.store import Store
 
 _ENTITY_ACTIONS = (ActionType.CALL_ENTITY, ActionType.SIGNAL_ENTITY)
 
 
 class ActionScheduler:
-    """The scheduling half of `EpisodeDecisions`: store rows for each new action."""
+    """The scheduling half of `EpisodeDecisions`: store rows for each new action.
 
-    store: Store
-    catalog: FunctionCatalog
-    record: InstanceRecord
-    now: datetime
-    state: dict[str, Any]
-    events: list[Event]
-    effects: Effects
+    It works on its decisions' episode: the same instance state, new history events and
+    effects objects, changed in place.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        catalog: FunctionCatalog,
+        record: InstanceRecord,
+        now: datetime,
+        *,
+        state: dict[str, Any],
+        events: list[Event],
+        effects: Effects,
+    ) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.record = record
+        self.now = now
+        self.state = state
+        self.events = events
+        self.effects = effects
 
     def _next_id(self) -> int:
         seq = int(self.state["next_seq"])
         self.state["next_seq"] = seq + 1
         return seq
 
-    def _schedule(self, action: Action) -> None:
+    def schedule(self, action: Action) -> None:
+        """Record a new action and create what it asks for (work item, timer, child, operation)."""
         task_id = self._next_id() if action.numbered else None
         self.state["actions"].append({**action.signature(), "id": task_id})
         if task_id is None or action.type == ActionType.CONTINUE_AS_NEW:
@@ -181,7 +198,8 @@ class ActionScheduler:
         )
         self.effects.timers_changed = True
 
-    def _cancel_timers(self, actions: list[Action]) -> None:
+    def cancel_timers(self, actions: list[Action]) -> None:
+        """Delete the timers of the episode's canceled timer actions."""
         recorded = self.state["actions"]
         canceled = [
             recorded[i]["id"]
@@ -191,7 +209,7 @@ class ActionScheduler:
         if canceled:
             self.store.delete_timers(self.record.instance_id, self.record.execution_id, canceled)
 
-    def _allocate_retry_ids(self, event: Event) -> None:
+    def allocate_retry_ids(self, event: Event) -> None:
         """A failed attempt gets a retry timer; a fired retry timer gets the next attempt."""
         if not is_retry_event(event, self.state):
             return

@@ -14,7 +14,7 @@ from typing import Any
 
 from .actions import Action, ActionType
 from .history import Event, EventType
-from .store import InstanceRecord, Message
+from .store.records import InstanceRecord, Message
 
 #: Extra history field on the retry timers and re-attempts the host schedules by itself.
 RETRY_OF = "RetryOf"

@@ -1,4 +1,7 @@
-"""The orchestration engine: what the Durable extension does for a Python app, in one process.
+"""The local host's engine: what the Durable extension does for a Python app, in one process.
+
+Not the graph engine (the orchestrator that runs a graph on Durable Functions,
+which this engine runs like any other orchestrator function).
 
 Client operations become inbox messages; instances advance through episodes
 (instance_runner.py) whose outcome is committed in one transaction
@@ -19,11 +22,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
+from .. import _sdk_speedups
 from . import history as h
 from .activities import activity_outcome
 from .catalog import FunctionCatalog
 from .clock import Clock
-from .decisions import (
+from .decisions_state import (
     TERMINAL,
     Effects,
     event_message,
@@ -39,7 +43,8 @@ from .errors import (
 )
 from .instance_runner import InstanceRunner
 from .status import status_body
-from .store import InstanceRecord, Store, WorkItem
+from .store.records import InstanceRecord, WorkItem
+from .store.store import Store
 from .timers import TimerScheduler
 
 logger = logging.getLogger(__name__)
@@ -49,7 +54,7 @@ EPISODE_THREADS = 4
 
 
 class Engine:
-    """Runs orchestrations of one app against one store and clock."""
+    """The local host's engine: runs the orchestrations of one app against one store and clock."""
 
     def __init__(
         self,
@@ -83,6 +88,9 @@ class Engine:
         if self._running:
             return
         self._running = True
+        # The SDK's history timestamps are parsed without dateutil when that is proven identical
+        # (see _sdk_speedups): applied to the SDK this process loaded, as DurableGraphApp does.
+        _sdk_speedups.install()
         self._semaphore = asyncio.Semaphore(self.max_activity_concurrency)
         self._progress = asyncio.Event()
         self._timers = TimerScheduler(self.store, self.clock, self._timer_fired)

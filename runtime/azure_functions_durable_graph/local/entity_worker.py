@@ -19,10 +19,11 @@ from concurrent.futures import Executor
 from . import history as h
 from .catalog import FunctionCatalog
 from .clock import Clock
-from .decisions import event_message
+from .decisions_state import event_message
 from .entities import EntityOutcome, response_input, run_operation, split_entity_id
 from .keyed_tasks import KeyedTasks
-from .store import EntityOperation, Store
+from .store.records import EntityOperation
+from .store.store import Store
 
 logger = logging.getLogger(__name__)
 

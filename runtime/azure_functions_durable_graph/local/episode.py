@@ -14,14 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import _sdk_speedups
 from .actions import Action, ActionType, OrchestratorState, parse_state, split_failure
 from .errors import NonDeterminismError, OrchestratorProtocolError
 from .history import Event, EventType
-
-#: The SDK's history timestamps are parsed without dateutil when that is proven identical
-#: (see _sdk_speedups); the host applies it to the SDK it loads, like the runtime on Azure.
-SDK_SPEEDUPS = _sdk_speedups.install()
 
 #: ReplaySchema values the host offers: the SDK then sends one append-only action list.
 UPPER_SCHEMA_VERSION = 1

@@ -190,11 +190,6 @@ def execution_resumed(at: datetime, reason: str | None) -> Event:
     return _event(EventType.EXECUTION_RESUMED, at, Reason=reason)
 
 
-def for_episode(past: list[Event], new: list[Event]) -> list[Event]:
-    """The history handed to one episode: past events marked played, new ones not."""
-    return [{**e, "IsPlayed": True} for e in past] + [{**e, "IsPlayed": False} for e in new]
-
-
 _SUMMARY_HIDDEN = {
     EventType.TASK_SCHEDULED,
     EventType.ORCHESTRATOR_STARTED,

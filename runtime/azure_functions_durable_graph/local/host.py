@@ -24,15 +24,15 @@ from typing import Any
 from .app_loader import LoadedApp, load_app, unload_app
 from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
-from .cross_site import read_cors
-from .durable_urls import DurableUrls
 from .engine import Engine
 from .errors import LocalHostError
-from .http_functions import HttpFunction, index_http_functions
-from .management_api import ManagementApi
-from .server import AppServer
+from .http.cross_site import read_cors
+from .http.durable_urls import DurableUrls
+from .http.functions import HttpFunction, index_http_functions
+from .http.management_api import ManagementApi
+from .http.server import AppServer
 from .settings import HostSettings, apply_local_settings, read_host_settings
-from .store import Store
+from .store.store import Store
 from .worker_loop import close_sdk_session, run_sync
 
 STORE_DIR = ".durable-graph"

@@ -18,12 +18,14 @@ from functools import partial
 from . import history as h
 from .catalog import FunctionCatalog
 from .clock import Clock
-from .decisions import TERMINAL, Effects, EpisodeDecisions, select_batch
+from .decisions import EpisodeDecisions
+from .decisions_state import TERMINAL, Effects, select_batch
 from .episode import episode_payload, run_episode
 from .errors import OrchestratorProtocolError
 from .history import Event, EventType
 from .keyed_tasks import KeyedTasks
-from .store import InstanceRecord, Message, Store
+from .store.records import InstanceRecord, Message
+from .store.store import Store
 
 logger = logging.getLogger(__name__)
 

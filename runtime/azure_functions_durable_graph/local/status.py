@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .history import parse_time
-from .store import InstanceRecord
+from .store.records import InstanceRecord
 
 #: The extension's status time format (second precision, UTC).
 STATUS_TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 
 from . import history as h
 from .clock import Clock
-from .decisions import event_message
-from .store import Store
+from .decisions_state import event_message
+from .store.store import Store
 
 logger = logging.getLogger(__name__)
 
