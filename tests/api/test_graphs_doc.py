@@ -219,3 +219,13 @@ def test_the_superstep_examples_give_the_documented_results(tmp_path):
         assert host.post(f"{links['status_url']}/resume", json=answer).status == 202
         host.wait_for_status(links["instance_id"])
         assert host.get(links["status_url"]).json()["output"] == {"approved": True}
+
+
+def test_the_instance_id_rule_is_the_servers() -> None:
+    from azure_functions_durable_graph.api.inputs import INSTANCE_ID_RULE, valid_instance_id
+
+    characters = INSTANCE_ID_RULE.split(" from ", 1)[1].split(",", 1)[0]
+    assert f"characters from `{characters}`" in " ".join(DOC.read_text().split())
+    reliability = " ".join((DOC.parent / "reliability.md").read_text().split())
+    assert f"characters from `{characters}`" in reliability
+    assert valid_instance_id("order-7@eu:2025.1~a_b")

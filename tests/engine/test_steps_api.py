@@ -48,7 +48,10 @@ def test_retries_events_and_the_running_state_show_in_the_steps(host: LocalHost,
     path, open_gate = gate(tmp_path)
     open_gate()
     links = start_run(host, "ledger", {"gate": path, "fail_first": 1})
-    until(host, links, lambda run: run["retry"])
+    retry = until(host, links, lambda run: run["retry"])["retry"]
+    assert (retry["node"], retry["attempt"]) == ("work", 2)
+    assert set(retry["last_error"]) == {"type", "message", "node"}  # as docs/graphs.md shows
+    assert retry["last_error"]["type"] == "ConnectionError"
     host.advance(timedelta(seconds=11))
     waiting = until(host, links, lambda run: run["waiting_for"] and run["state"]["log"])
 
@@ -57,6 +60,10 @@ def test_retries_events_and_the_running_state_show_in_the_steps(host: LocalHost,
     wait_for_run(host, links)
     first, second = all_recorded(host, links, 2)
 
+    # The fields docs/graphs.md lists ("Steps, state and forks").
+    documented = {"kind", "superstep", "execution", "nodes", "tasks", "started_at", "ended_at"}
+    documented |= {"set", "unset", "wait", "event", "next", "deferred", "state"}
+    assert set(first) <= documented
     assert first["tasks"][0]["attempts"] == 2
     assert first["event"]["name"] == "deposit"
     assert first["event"]["payload"] == {"amount": 3}

@@ -22,14 +22,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
 from ..errors import DurableGraphError, NodeExecutionError, RouteError, StateMergeError
-from .calls import user_call
+from .calls import log_failure, user_call
 from .codec import changed_fields, removed_fields, summarise
 from .interrupts import GraphInterrupt, NodeErrorInfo, node_call
 from .manifest import GraphRegistration
 from .registry import GraphRegistry
 from .routing import RouteDecision
 from .targets import Target, describe_task, goto_targets, route_targets
-from .types import Command
+from .types import Command, RetryPolicy
 
 STEP_ACTIVITY = "durable_graph_step"
 TASK_ACTIVITY = "durable_graph_task"
@@ -53,7 +53,7 @@ async def run_step(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[
     except GraphInterrupt as pause:
         return _interrupted(pause)
     except DurableGraphError as exc:
-        return _failed(registration, task, exc)
+        return _failed(registration, task, exc, attempt=int(request.get("attempt") or 1))
     try:
         entry = {"task": task, "update": result.update, "goto": result.goto}
         return await _apply(registration, state, [entry], allow_wait=True)
@@ -70,7 +70,7 @@ async def run_task(registry: GraphRegistry, request: Mapping[str, Any]) -> dict[
     except GraphInterrupt as pause:
         return _interrupted(pause)
     except DurableGraphError as exc:
-        return _failed(registration, task, exc)
+        return _failed(registration, task, exc, attempt=int(request.get("attempt") or 1))
     return {"ok": True, "update": result.update, "goto": result.goto}
 
 
@@ -133,7 +133,7 @@ async def _run_node(
             raise StateMergeError(manifest.graph_name, source, "was called without a state")
         loaded = argument = registration.codec.load(state)
     with node_call(node, request.get("resume") or (), info):
-        result = await user_call(manifest.graph_name, source, handler, argument)
+        result = await user_call(manifest.graph_name, source, handler, argument, log=False)
     update, goto = (result.update, result.goto) if isinstance(result, Command) else (result, None)
     update = _update_from(registration, source, update, state, loaded)
     return _NodeResult(update, goto_targets(goto, manifest, node))
@@ -287,12 +287,20 @@ def _failed(
     exc: DurableGraphError,
     *,
     retryable: bool | None = None,
+    attempt: int = 1,
 ) -> dict[str, Any]:
+    policy = registration.retry_policies.get(str(task["node"]))
     if retryable is None:
-        policy = registration.retry_policies.get(str(task["node"]))
         cause = exc.__cause__ if isinstance(exc, NodeExecutionError) else None
         retryable = bool(policy is not None and cause is not None and policy.should_retry(cause))
+    if isinstance(exc, NodeExecutionError) and exc.source == describe_task(task):
+        # The node's own handler raised (user_call left the logging to us).
+        log_failure(exc, attempt, retried=retryable and attempt < _max_attempts(policy))
     return {"ok": False, "error": _error(exc, task), "retryable": retryable}
+
+
+def _max_attempts(policy: RetryPolicy | None) -> int:
+    return policy.max_attempts if policy is not None else 1
 
 
 def _error(exc: DurableGraphError, task: Mapping[str, Any] | None) -> dict[str, Any]:
