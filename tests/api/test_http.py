@@ -176,6 +176,13 @@ def test_start_holds_input_to_the_schema_without_lax_conversions(fns, client, pr
     assert client.started == []
 
 
+def test_an_integral_float_is_an_integer_as_json_schema_says(fns, client):
+    body = {"input": {"title": "t", "priority": 3.0}}
+    status, reply, _ = start(fns, client, body)
+    assert status == 202, reply
+    assert client.started[-1][2]["state"]["priority"] == 3
+
+
 @pytest.mark.parametrize("bad_id", ["", "a/b", "x" * 101, "line\nbreak", " padded", "q?", 5])
 def test_start_rejects_invalid_instance_ids(fns, client, bad_id):
     err = assert_error(

@@ -359,7 +359,8 @@ def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) 
         if registration.state_model is not None:
             # The OpenAPI document shows the model's JSON schema: hold the input to it, with
             # none of pydantic's lax conversions (true -> 1, "5" -> 5) the schema forbids.
-            registration.state_model.model_validate_json(json.dumps(raw_input), strict=True)
+            as_schema_reads_it = json.dumps(_integral_floats_as_ints(raw_input))
+            registration.state_model.model_validate_json(as_schema_reads_it, strict=True)
         return registration.codec.validate_input(raw_input)
     except ValidationError as exc:
         raise ApiError(
@@ -369,6 +370,17 @@ def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) 
             f"for graph {registration.graph_name!r}",
             json.loads(exc.json(include_url=False)),
         ) from exc
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    """422.0 is an integer to JSON Schema (not to pydantic's strict mode): make it 422."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    return value
 
 
 async def _guard_async(
