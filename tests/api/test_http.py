@@ -12,9 +12,8 @@ from pydantic import BaseModel, Field
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
 from azure_functions_durable_graph.api.errors import shown
-from azure_functions_durable_graph.graph.inbox import INBOX_EVENT
-from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
-from azure_functions_durable_graph.graph.wire import wrap_event_payload
+from azure_functions_durable_graph.durable.protocol import INBOX_EVENT, ORCHESTRATOR_NAME
+from azure_functions_durable_graph.durable.wire import wrap_event_payload
 from tests.api.fakes import BASE, FakeDurableClient, request, user_functions
 
 #: What a run started by the 0.1.0 runtime had as input.
@@ -102,6 +101,8 @@ def test_start_returns_202_with_links_and_pins_the_hash(runtime, fns, client):
         "cancel_url": BASE + "runs/t-1/cancel",
     }
     assert resp.headers["Location"] == BASE + "runs/t-1"
+    log_id = client.started[0][2]["log_id"]  # the step log's incarnation (durable/steplog.py)
+    assert len(log_id) == 32 and int(log_id, 16) >= 0
     assert client.started == [
         (
             ORCHESTRATOR_NAME,
@@ -113,6 +114,7 @@ def test_start_returns_202_with_links_and_pins_the_hash(runtime, fns, client):
                 "engine": 2,
                 "steps_per_execution": reg.manifest.steps_per_execution,
                 "record_steps": True,
+                "log_id": log_id,
             },
         )
     ]
@@ -143,7 +145,7 @@ def test_start_unknown_graph_is_404(fns, client):
             b'{"inputs": {}}',
             "invalid_body",
             "unknown keys ['inputs'] in request body; allowed keys: "
-            "['input', 'instance_id', 'from_run', 'from_step', 'state_patch']",
+            "['input', 'instance_id', 'config', 'context', 'from_run', 'from_step', 'state_patch']",
         ),
         (b'{"input": "text"}', "invalid_body", "'input' must be a JSON object; got str"),
     ],
@@ -153,6 +155,34 @@ def test_start_rejects_bodies_that_are_not_a_json_object(fns, client, raw, code,
     if message:
         assert err["message"] == message
     assert client.started == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        ({"context": {"user": "ann"}}, "invalid_body", "graph 'tickets' takes no run context"),
+        ({"config": []}, "invalid_body", "'config' must be a JSON object; got list"),
+        ({"config": {"callbacks": []}}, "invalid_config", "unknown keys ['callbacks'] in config"),
+        ({"config": {"recursion_limit": 0}}, "invalid_config", "positive integer; got 0"),
+        ({"config": {"configurable": "x"}}, "invalid_config", "config.configurable must be"),
+    ],
+)
+def test_start_checks_the_run_config_and_context(fns, client, extra, code, message):
+    err = assert_error(start(fns, client, {"input": {"title": "x"}, **extra}), 400, code)
+
+    assert message in err["message"]
+    assert client.started == []
+
+
+def test_start_pins_the_run_config_in_the_run_input(fns, client):
+    config = {"recursion_limit": 7, "configurable": {"region": "eu"}}
+
+    status, _, _ = start(fns, client, {"input": {"title": "x"}, "config": config})
+
+    assert status == 202
+    [(_, _, run_input)] = client.started
+    assert run_input["config"] == config
+    assert run_input["context"] is None
 
 
 def test_start_validates_input_against_the_state_model(fns, client):
@@ -263,6 +293,9 @@ def test_status_of_a_pending_run_comes_from_its_input(runtime, fns, client):
         "rejected": [],
         "retry": None,
         "children": [],
+        "blocked": None,
+        "truncated": False,
+        "counts": {"active": 0, "interrupts": 0, "children": 0, "pending_events": 0},
         "state": {"title": "x", "priority": 1, "approved": None},
     }
 

@@ -14,24 +14,31 @@ from typing import Any
 import azure.functions as func
 from pydantic import ValidationError
 
+from ..durable.protocol import INBOX_EVENT, ORCHESTRATOR_NAME, RunInput, durable_event_name
+from ..durable.steplog import new_log_id
+from ..durable.wire import wrap_event_payload, wrap_resume
 from ..errors import GraphNotFound, GraphRunFailed, GraphVersionNotRegistered
 from ..graph.diagram import to_mermaid
-from ..graph.inbox import INBOX_EVENT
 from ..graph.manifest import GraphRegistration
-from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
-from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
-from ..graph.wire import wrap_event_payload, wrap_resume
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
-from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
+from .inputs import (
+    DEFAULT_MAX_REQUEST_BYTES,
+    check_instance_id,
+    json_body,
+    run_options,
+    valid_run_id,
+)
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
 from .steps import (
     FORK_KEYS,
     all_steps,
     fork_input,
+    log_id,
     page,
+    purge_step_log,
     records_steps,
     running_state,
     step_count,
@@ -105,15 +112,22 @@ class GraphApi:
                 f'request body must be a JSON object like {{"input": {{...}}}}; '
                 f"got {type(body).__name__}",
             )
-        unknown = sorted(set(body) - {"input", "instance_id", *FORK_KEYS})
+        allowed = ["input", "instance_id", "config", "context", *FORK_KEYS]
+        unknown = sorted(set(body) - set(allowed))
         if unknown:
             raise ApiError(
                 400,
                 "invalid_body",
-                f"unknown keys {shown(unknown)} in request body; "
-                f"allowed keys: {['input', 'instance_id', *FORK_KEYS]}",
+                f"unknown keys {shown(unknown)} in request body; allowed keys: {allowed}",
             )
         if any(key in body for key in FORK_KEYS):
+            if "config" in body or "context" in body:
+                raise ApiError(
+                    400,
+                    "invalid_body",
+                    "a fork runs with the config and context of the run it forks; "
+                    "leave 'config' and 'context' out",
+                )
             source = await self._graph_run_status(client, str(body.get("from_run", "")))
             registration, run = await fork_input(
                 client, self.registry, registration, source, body, step_log=self.step_log
@@ -128,6 +142,7 @@ class GraphApi:
                 f"'input' must be a JSON object; got {type(raw_input).__name__}",
             )
         state = _validate_input(registration, raw_input)
+        config, context = run_options(body, registration.codec, registration.graph_name)
         instance_id = None
         if "instance_id" in body:
             instance_id = check_instance_id(body["instance_id"])
@@ -137,6 +152,9 @@ class GraphApi:
             state,
             steps_per_execution=registration.manifest.steps_per_execution,
             record_steps=self.step_log,
+            log_id=new_log_id() if self.step_log else None,
+            config=config,
+            context=context,
         )
         return await self._started(req, client, registration, run, instance_id)
 
@@ -148,7 +166,10 @@ class GraphApi:
         run: RunInput,
         instance_id: str | None,
     ) -> func.HttpResponse:
+        replaced = None if instance_id is None else await calls.current_status(client, instance_id)
         instance_id = await calls.start(client, self.orchestrator_name, instance_id, run.to_dict())
+        if replaced is not None:  # a finished run replaced: its step log goes with it
+            await purge_step_log(client, replaced)
         status_url = run_url(api_base(req, segments_after_base=3), instance_id)
         body_out = {
             "instance_id": instance_id,
@@ -213,7 +234,7 @@ class GraphApi:
                     json.loads(exc.json(include_url=False)),
                 ) from exc
         # Engine-v2 runs read every event from their inbox; 0.1.0 runs wait by event name.
-        durable_name = INBOX_EVENT if run.engine >= ENGINE_V2 else event_name
+        durable_name = durable_event_name(run.engine, event_name)
         await calls.raise_event(
             client, instance_id, durable_name, wrap_event_payload(event_name, payload)
         )
@@ -263,7 +284,7 @@ class GraphApi:
     async def _get_steps(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
-        steps = await all_steps(client, instance_id, step_count(status))
+        steps = await all_steps(client, instance_id, step_count(status), log_id(status))
         body = {"instance_id": instance_id, "step_log": records_steps(status)}
         return json_response({**body, **page(steps, dict(req.params))})
 
@@ -337,7 +358,7 @@ class GraphApi:
     async def _graph_run_status(self, client: Any, instance_id: str) -> Any:
         """The Durable status of a run of this app's orchestrator, else 404."""
         not_found = calls.not_found(instance_id)
-        if not valid_instance_id(instance_id):
+        if not valid_run_id(instance_id):
             raise not_found
         status = await calls.current_status(client, instance_id)
         if status is None:
