@@ -185,6 +185,12 @@ def test_start_pins_the_run_config_in_the_run_input(fns, client):
     assert run_input["context"] is None
 
 
+def test_an_integral_float_recursion_limit_is_an_integer(fns, client):
+    body = {"input": {"title": "x"}, "config": {"recursion_limit": 7.0}}
+    assert start(fns, client, body)[0] == 202
+    assert client.started[-1][2]["config"] == {"recursion_limit": 7}
+
+
 def test_start_validates_input_against_the_state_model(fns, client):
     err = assert_error(
         start(fns, client, {"input": {"title": "", "priority": "high"}}), 422, "validation_error"
