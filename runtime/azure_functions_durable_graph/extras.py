@@ -17,7 +17,7 @@ DISTRIBUTION = "azure-functions-durable-graph"
 EXTRAS: dict[str, tuple[str, ...]] = {
     "cli": ("rich>=13", "watchfiles>=0.21"),
     "inspector": ("playwright>=1.40",),
-    "langgraph": ("langgraph>=1.0,<2",),
+    "langgraph": ("langgraph>=1.0,<2", "langgraph-checkpoint-sqlite>=3"),
 }
 
 

@@ -165,6 +165,11 @@ def test_start_rejects_bodies_that_are_not_a_json_object(fns, client, raw, code,
         ({"config": {"callbacks": []}}, "invalid_config", "unknown keys ['callbacks'] in config"),
         ({"config": {"recursion_limit": 0}}, "invalid_config", "positive integer; got 0"),
         ({"config": {"configurable": "x"}}, "invalid_config", "config.configurable must be"),
+        (
+            {"config": {"tags": ["a", None]}},
+            "invalid_config",
+            "config.tags must be an array of strings",
+        ),
     ],
 )
 def test_start_checks_the_run_config_and_context(fns, client, extra, code, message):

@@ -24,6 +24,12 @@ from tests.soak.serving import call
 # allows is not refused with 400/422 (positive_data_acceptance).
 st_checks.load_all_checks()
 CHECKS = st_checks.CHECKS.get_all()
+# LangGraph's Agent Server routes: every check but positive_data_acceptance. Their document
+# describes shapes, not which assistants, threads and runs exist, so a well-formed request
+# for one that does not exist is refused as LangGraph refuses it (422 for an unknown
+# assistant, as langgraph dev answers); tests/agent_server's differential test against
+# `langgraph dev` is what checks those answers.
+AGENT_SERVER_CHECKS = [c for c in CHECKS if c.__name__ != "positive_data_acceptance"]
 
 
 @dataclass
@@ -99,9 +105,9 @@ def _fuzz_one(
         report.requests += 1
         report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
         try:
-            case.validate_response(response, checks=CHECKS)
-            body = response.json() if response.status_code >= 400 else None
             langgraph = str(case.path).startswith("/langgraph/")
+            case.validate_response(response, checks=AGENT_SERVER_CHECKS if langgraph else CHECKS)
+            body = response.json() if response.status_code >= 400 else None
             problem = error_shape_problem(response.status_code, body, langgraph=langgraph)
             assert problem is None, problem
         except Exception as exc:  # quiet Hypothesis: say how to reproduce here

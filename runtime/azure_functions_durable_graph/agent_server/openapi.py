@@ -23,7 +23,10 @@ def _body(schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
 
 
 def _param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+    schema: dict[str, Any] = {"type": "string"}
+    if name in ("thread_id", "run_id"):  # LangGraph's ids: anything else is a 422
+        schema["format"] = "uuid"
+    return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
 def _responses(ok: dict[str, Any] | None, *codes: int, sse: bool = False) -> dict[str, Any]:

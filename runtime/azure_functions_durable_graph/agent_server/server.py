@@ -43,7 +43,7 @@ class Call:
             raise AgentServerError(
                 413, f"Request body larger than {self.server.max_request_bytes} bytes"
             )
-        if not raw.strip():
+        if not raw:  # no body; white space alone is not JSON (a 422, as LangGraph's)
             return {}
         try:
             body = json.loads(raw)

@@ -182,6 +182,8 @@ def run_options(body: Mapping[str, Any], codec: Any, graph_name: str) -> tuple[A
                 f"config.{key} must be a JSON {'object' if kind is dict else 'array'}; "
                 f"got {type(config[key]).__name__}",
             )
+    if not all(isinstance(tag, str) for tag in config.get("tags") or []):
+        raise ApiError(400, "invalid_config", "config.tags must be an array of strings")
     if "run_name" in config and not isinstance(config["run_name"], str):
         raise ApiError(400, "invalid_config", "config.run_name must be a string")
     context = body.get("context")

@@ -30,7 +30,10 @@ def add_run_options(
 ) -> None:
     """Add ``config`` to a StartRequest, and ``context`` when the graph takes one."""
     schemas.setdefault("RunConfig", RUN_CONFIG_SCHEMA)
-    request["properties"]["config"] = {"$ref": "#/components/schemas/RunConfig"}
+    # null: no config (the graph's defaults), as when the key is left out.
+    request["properties"]["config"] = {
+        "anyOf": [{"$ref": "#/components/schemas/RunConfig"}, {"type": "null"}]
+    }
     codec: Any = registration.codec
     if getattr(codec, "validate_context", None) is None:
         return
