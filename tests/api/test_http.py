@@ -268,6 +268,7 @@ def test_status_of_a_pending_run_comes_from_its_input(runtime, fns, client):
         "output": None,
         "path": None,
         "error": None,
+        "error_type": None,
         "created_at": "2026-01-01T00:00:00+00:00",
         "updated_at": "2026-01-01T00:00:00+00:00",
         "superstep": None,

@@ -307,8 +307,13 @@ def _failed(
 
 def _error(exc: DurableGraphError, task: Mapping[str, Any] | None) -> ActivityError:
     cause = exc.__cause__ if isinstance(exc, NodeExecutionError) else None
+    named = getattr(exc, "error_type", None)  # a codec naming the error as its library does
     return {
-        "type": type(cause).__name__ if cause is not None else type(exc).__name__,
+        "type": named
+        if isinstance(named, str)
+        else type(cause).__name__
+        if cause is not None
+        else type(exc).__name__,
         "message": str(exc),
         "node": str(task["node"]) if task is not None else None,
     }

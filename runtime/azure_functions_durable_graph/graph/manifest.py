@@ -109,6 +109,9 @@ class GraphManifest(BaseModel):
     reducers: dict[str, str] = Field(default_factory=dict)
     event_payloads: dict[str, dict[str, Any]] = Field(default_factory=dict)
     steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION
+    #: How the engine's node timeouts are named, for graphs that mirror another library
+    #: (from_langgraph): "timeout:<node>" -> {"type", "message"}. Not hashed (builder.py).
+    error_forms: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @property
     def edges(self) -> list[tuple[str, str]]:
