@@ -142,6 +142,7 @@ class ManifestBuilder:
         send_reads_state: bool = False,
         subgraph_update: Mapping[str, Any] | None = None,
         subgraph_state_key: str | None = None,
+        answer_model: type[BaseModel] | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -162,6 +163,8 @@ class ManifestBuilder:
         `subgraph_state_key`, the subgraph's final state is kept under that key and
         handed to its next call as `PRIOR_STATE_KEY` of its input (a stateful subgraph,
         whose codec folds the input into it).
+        `answer_model` validates every answer to the node's `interrupt()` calls before
+        the run takes it (422 otherwise).
         """
         retry = one_of("retry", retry, "retry_policy", retry_policy)
         input_model = one_of("input_model", input_model, "input_schema", input_schema)
@@ -174,6 +177,7 @@ class ManifestBuilder:
             send_reads_state,
             subgraph_update,
             subgraph_state_key,
+            answer_model,
         )
         self._nodes.append(
             _NodeSpec(
@@ -346,6 +350,7 @@ class ManifestBuilder:
             opts = spec.options
             child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
             input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
+            answer_model = check_model(f"node {name!r} answer_model", opts.answer_model, fail)
             definitions[name] = NodeDefinition(
                 name=name,
                 next_node=check_next_nodes(name, spec.next_node, names, fail),
@@ -366,6 +371,7 @@ class ManifestBuilder:
                 ),
                 input_model=input_model.__name__ if input_model is not None else None,
                 send_reads_state=opts.send_reads_state,
+                answer_model=answer_model.__name__ if answer_model is not None else None,
             )
         return definitions
 
@@ -436,6 +442,15 @@ class ManifestBuilder:
         event_payloads = {e: m.model_json_schema() for e, m in sorted(payload_models.items())}
         if event_payloads:
             content["event_payloads"] = event_payloads
+        answer_models: dict[str, type[BaseModel]] = {
+            n: m
+            for n, s in nodes.items()
+            if isinstance(m := s.options.answer_model, type) and issubclass(m, BaseModel)
+        }
+        if answer_models:
+            content["answer_schemas"] = {
+                n: m.model_json_schema() for n, m in sorted(answer_models.items())
+            }
         try:
             graph_hash = compute_graph_hash(content)
         except (TypeError, ValueError) as exc:
@@ -470,6 +485,7 @@ class ManifestBuilder:
                 if isinstance(s.options.input_model, type)
             },
             event_payload_models=payload_models,
+            answer_models=answer_models,
             retry_policies={
                 n: policy
                 for n, s in nodes.items()

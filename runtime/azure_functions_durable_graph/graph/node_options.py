@@ -36,6 +36,7 @@ class NodeOptions:
     send_reads_state: bool = False
     subgraph_update: object = None
     subgraph_state_key: object = None
+    answer_model: object = None
 
 
 def check_next_nodes(
