@@ -2,7 +2,8 @@
 
     .venv/bin/python tools/screenshots.py        # writes docs/images/*.png
 
-Needs the dev extras and Chromium (`make browser`). Uses the features test app.
+Needs the dev extras and Chromium (`make browser`). Uses the features test app, and the
+Agent Server test app for the threads view.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from azure_functions_durable_graph.testing import LocalHost
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "tests" / "api" / "apps" / "features"
+AGENT_APP = ROOT / "tests" / "agent_server" / "apps" / "agent_app"
 IMAGES = ROOT / "docs" / "images"
 
 
@@ -58,6 +60,37 @@ def page_shots(browser: object) -> None:
         page.select_option("#event-form [name=event]", "finance_comment")
         page.fill("#event-form [name=payload]", '"looks fine"')
         page.screenshot(path=str(IMAGES / "inspector-run.png"), full_page=True)
+
+
+def thread_shot(browser: object) -> None:
+    """A conversation made through the Agent Server API, with a tool call, as the page shows it."""
+    from langgraph_sdk import get_sync_client
+
+    def say(text: str) -> dict[str, Any]:
+        return {"messages": [{"role": "user", "content": text}]}
+
+    with (
+        LocalHost(AGENT_APP, store=":memory:") as host,
+        get_sync_client(url=f"{host.base_url}/api/langgraph", api_key=None) as client,
+    ):
+        chat = client.threads.create(metadata={"user": "ada"})["thread_id"]
+        client.runs.wait(chat, "chatbot", input=say("what do owls eat?"))
+        call = {"name": "search", "args": {"q": "owl diet"}, "id": "call_1"}
+        tool_turn = [
+            {"type": "ai", "content": "", "tool_calls": [call]},
+            {
+                "type": "tool",
+                "content": "mice and insects",
+                "name": "search",
+                "tool_call_id": "call_1",
+            },
+        ]
+        client.threads.update_state(chat, {"messages": tool_turn}, as_node="chat")
+        client.runs.wait(chat, "chatbot", input=say("and at night?"))
+        page = browser.new_page(viewport={"width": 1280, "height": 760})  # type: ignore[attr-defined]
+        page.goto(f"{host.base_url}/_inspector/#/threads/{chat}")
+        page.locator("#conversation li.message").nth(5).wait_for()
+        page.screenshot(path=str(IMAGES / "inspector-thread.png"), full_page=True)
 
 
 def terminal_shot(browser: object) -> None:
@@ -131,6 +164,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True)
         try:
             page_shots(browser)
+            thread_shot(browser)
             terminal_shot(browser)
         finally:
             browser.close()

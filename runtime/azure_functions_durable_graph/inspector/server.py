@@ -17,6 +17,7 @@ from .assets import MERMAID_GZ, read
 PATH = "/_inspector"
 _FILES = {
     "app.js": "application/javascript",
+    "threads.js": "application/javascript",
     "app.css": "text/css",
 }
 

@@ -112,7 +112,7 @@ function filterQuery() {
 }
 
 async function refreshList() {
-  if (location.hash.startsWith("#/runs/")) return;
+  if (location.hash && location.hash !== "#/") return;
   try {
     const runs = [];
     let token = null;
@@ -388,8 +388,12 @@ $("#filters").addEventListener("change", () => refreshList());
 function route() {
   clearTimeout(timer);
   say("");
+  for (const section of document.querySelectorAll("main > section")) section.hidden = true;
   const match = location.hash.match(/^#\/runs\/(.+)$/);
+  const thread = location.hash.match(/^#\/threads\/(.+)$/);
   if (match) showRun(decodeURIComponent(match[1]));
+  else if (thread) showThread(decodeURIComponent(thread[1])); // threads.js
+  else if (location.hash === "#/threads") showThreads();
   else showList();
 }
 
