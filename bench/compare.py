@@ -44,7 +44,7 @@ WARM_UP_BELOW = 200
 
 #: Rounds per workload in the full run (quick mode runs 2 of each).
 ROUNDS = {"linear-10": 20, "loop-50": 10, "loop-200": 5, "loop-800": 3, "fanout-50": 10,
-          "loop-50-10KB": 5}  # fmt: skip
+          "loop-50-10KB": 5, "agent-20": 10}  # fmt: skip
 
 
 def measure(

@@ -48,7 +48,7 @@ class GraphSystem(System):
     def run(self, workload: Workload) -> RunFacts:
         graph = workload.kind
         if graph not in self._registry.names():
-            raise WorkloadUnavailable(NEEDS_ENGINE_V2 if graph == "fanout" else graph)
+            raise WorkloadUnavailable(_unavailable(graph))
         state = workload.initial_state()
         if self._path == "engine":
             instance_id, final = self._run_engine(graph, state)
@@ -120,6 +120,16 @@ class GraphSystem(System):
             self._written.setdefault(instance_id, []).extend(events)
 
         store.append_history = recording
+
+
+def _unavailable(graph: str) -> str:
+    if graph == "fanout":
+        return NEEDS_ENGINE_V2
+    if graph == "agent":
+        import sys
+
+        return str(getattr(sys.modules["function_app"], "AGENT_UNAVAILABLE", None) or graph)
+    return graph
 
 
 def host_registry(host: LocalHost) -> Any:
