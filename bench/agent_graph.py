@@ -45,7 +45,8 @@ class ScriptedToolCaller(BaseChatModel):
     ) -> ChatResult:
         done = sum(isinstance(m, ToolMessage) for m in messages)
         if done < self.calls:
-            call = {"name": "add_one", "args": {"x": done}, "id": f"call-{done}", "type": "tool_call"}
+            call = {"name": "add_one", "args": {"x": done}, "id": f"call-{done}"}
+            call["type"] = "tool_call"
             message = AIMessage(content="", tool_calls=[call], id=f"ai-{done}")
         else:
             message = AIMessage(content=f"done after {done} tool calls", id=f"ai-{done}")

@@ -93,7 +93,6 @@ if Send is not None:  # engine v2
 AGENT_UNAVAILABLE: str | None = None
 try:
     from azure_functions_durable_graph.langgraph import from_langgraph
-
     from bench.agent_graph import agent_graph
 
     runtime.register_registration(from_langgraph(agent_graph(), graph_name="agent"))
