@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
+from azure_functions_durable_graph.durable.protocol import ORCHESTRATOR_NAME
 from azure_functions_durable_graph.local.history import EventType
 from azure_functions_durable_graph.local.worker_loop import run_sync
 from azure_functions_durable_graph.testing import LocalHost
@@ -59,7 +59,7 @@ class GraphSystem(System):
         return self._facts(instance_id, workload)
 
     def _run_engine(self, graph: str, state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        from azure_functions_durable_graph.graph.progress import RunInput
+        from azure_functions_durable_graph.durable.protocol import RunInput
 
         registration = self._registry.latest(graph)
         engine = self._host.engine

@@ -35,6 +35,7 @@ app = runtime.function_app
 
 def test_exported_members():
     assert azure_functions_durable_graph.__all__ == [
+        "END",
         "Command",
         "DurableGraphApp",
         "DurableGraphError",
@@ -50,6 +51,7 @@ def test_exported_members():
         "NodeErrorInfo",
         "NodeExecutionError",
         "NodeTimeout",
+        "NodeTimeoutError",
         "RetryPolicy",
         "RouteDecision",
         "RouteError",
@@ -63,7 +65,7 @@ def test_exported_members():
     ]
     for name in azure_functions_durable_graph.__all__:
         member = getattr(azure_functions_durable_graph, name)
-        if name != "__version__":  # to_mermaid is a function: its module is checked too
+        if name not in ("__version__", "END"):  # constants have no module; functions do
             assert member.__module__.startswith("azure_functions_durable_graph."), name
 
 
@@ -79,7 +81,7 @@ def test_errors_share_one_root():
         for n in azure_functions_durable_graph.__all__
         if n.endswith(("Error", "Exceeded", "NotFound", "NotRegistered", "Failed"))
     ]
-    assert len(errors) == 10  # NodeTimeout is a GraphError too, checked below
+    assert len(errors) == 11  # NodeTimeout (the old name of NodeTimeoutError) is checked below
     assert issubclass(azure_functions_durable_graph.NodeTimeout, DurableGraphError)
     assert all(issubclass(e, DurableGraphError) for e in errors)
 

@@ -24,6 +24,8 @@ _EXPORTS: dict[str, str] = {
     "GraphVersionNotRegistered": ".errors",
     "ManifestError": ".errors",
     "NodeExecutionError": ".errors",
+    "NodeTimeout": ".errors",
+    "NodeTimeoutError": ".errors",
     "RouteError": ".errors",
     "StateMergeError": ".errors",
     "StepLimitExceeded": ".errors",
@@ -35,9 +37,9 @@ _EXPORTS: dict[str, str] = {
     "GraphManifest": ".graph.manifest",
     "GraphRegistration": ".graph.manifest",
     "NodeDefinition": ".graph.manifest",
+    "END": ".graph.routing",
     "RouteDecision": ".graph.routing",
     "Command": ".graph.types",
-    "NodeTimeout": ".graph.types",
     "RetryPolicy": ".graph.types",
     "Send": ".graph.types",
 }
@@ -52,6 +54,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
         GraphVersionNotRegistered,
         ManifestError,
         NodeExecutionError,
+        NodeTimeout,
+        NodeTimeoutError,
         RouteError,
         StateMergeError,
         StepLimitExceeded,
@@ -60,10 +64,11 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from .graph.diagram import to_mermaid
     from .graph.interrupts import NodeErrorInfo, interrupt, node_error
     from .graph.manifest import GraphManifest, GraphRegistration, NodeDefinition
-    from .graph.routing import RouteDecision
-    from .graph.types import Command, NodeTimeout, RetryPolicy, Send
+    from .graph.routing import END, RouteDecision
+    from .graph.types import Command, RetryPolicy, Send
 
 __all__ = [
+    "END",
     "Command",
     "DurableGraphApp",
     "DurableGraphError",
@@ -79,6 +84,7 @@ __all__ = [
     "NodeErrorInfo",
     "NodeExecutionError",
     "NodeTimeout",
+    "NodeTimeoutError",
     "RetryPolicy",
     "RouteDecision",
     "RouteError",

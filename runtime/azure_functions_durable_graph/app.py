@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` here: the Functions worker reads the
 registered functions' annotations at indexing time, so they stay real objects.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 import azure.durable_functions as df
@@ -13,46 +13,28 @@ import azure.functions as func
 from . import _sdk_speedups
 from .api.handlers import GraphApi
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
-from .api.runs_list import list_runs as _list_runs
+from .api.route_table import HttpRoute, apply_decorators, graph_api_routes, register_http_routes
+from .compat.engine_v1 import activities as engine_v1
+from .compat.engine_v1.loop import run_legacy
+from .durable import activities as engine_v2
+from .durable.orchestrator import run_graph
+from .durable.protocol import (
+    APPLY_ACTIVITY,
+    ENGINE_V2,
+    EVENT_HANDLER_ACTIVITY,
+    ORCHESTRATOR_NAME,
+    STEP_ACTIVITY,
+    STEPS_ENTITY,
+    TASK_ACTIVITY,
+    V1_EVENT_ACTIVITY,
+    V1_NODE_ACTIVITY,
+    RunInput,
+)
+from .durable.steplog import record_step
+from .durable.wire import decode_json_text
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
-from .graph.orchestration import (
-    EVENT_ACTIVITY,
-    NODE_ACTIVITY,
-    ORCHESTRATOR_NAME,
-    make_orchestrator,
-)
 from .graph.registry import GraphRegistry
-from .graph.steplog import STEPS_ENTITY, record_step
-from .graph.steps import apply_event, run_node_step
-from .graph.tasks import (
-    APPLY_ACTIVITY,
-    EVENT_ACTIVITY_V2,
-    STEP_ACTIVITY,
-    TASK_ACTIVITY,
-    apply_updates,
-    run_step,
-    run_task,
-)
-from .graph.tasks import (
-    apply_event as apply_event_v2,
-)
-from .graph.wire import decode_json_text
-
-#: Names of the HTTP functions, prefixed like the durable ones.
-HTTP_FUNCTIONS = {
-    "start_run": "durable_graph_http_start_run",
-    "get_run": "durable_graph_http_get_run",
-    "list_runs": "durable_graph_http_list_runs",
-    "raise_event": "durable_graph_http_raise_event",
-    "cancel_run": "durable_graph_http_cancel_run",
-    "resume_run": "durable_graph_http_resume_run",
-    "get_steps": "durable_graph_http_get_steps",
-    "health": "durable_graph_http_health",
-    "list_graphs": "durable_graph_http_list_graphs",
-    "get_graph": "durable_graph_http_get_graph",
-    "openapi": "durable_graph_http_openapi",
-}
 
 
 class DurableGraphApp:
@@ -96,8 +78,9 @@ class DurableGraphApp:
         self._api = GraphApi(self._registry, step_log=step_log, max_request_bytes=max_request_bytes)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
-        self._register_http_functions(blueprint, http_auth_level)
+        register_http_routes(blueprint, graph_api_routes(self._api), http_auth_level)
         app.register_functions(blueprint)
+        self._http_auth_level = http_auth_level
 
     @property
     def function_app(self) -> func.FunctionRegister:
@@ -108,10 +91,29 @@ class DurableGraphApp:
     def registry(self) -> GraphRegistry:
         return self._registry
 
+    def register(self, registration: GraphRegistration) -> None:
+        """Serve a graph built with `ManifestBuilder(...).build()` (or `from_langgraph`).
+
+        The same as `register_registration`, under the name LangGraph users expect.
+        """
+        if not isinstance(registration, GraphRegistration):
+            raise TypeError(
+                "register() takes a GraphRegistration: call .build() on the ManifestBuilder "
+                f"first; got {type(registration).__name__}"
+            )
+        self._registry.register(registration)
+
     def register_registration(self, registration: GraphRegistration) -> None:
         """Serve a built graph. Registering a changed graph of the same name keeps the old hash
         available for runs already in flight."""
         self._registry.register(registration)
+
+    def add_http_routes(self, routes: Iterable[HttpRoute]) -> None:
+        """Serve more HTTP functions on this app (e.g. another API over the same graphs),
+        with the graph API's auth level. Function names must not repeat."""
+        blueprint = df.Blueprint(http_auth_level=self._http_auth_level)
+        register_http_routes(blueprint, routes, self._http_auth_level)
+        self._app.register_functions(blueprint)
 
     def _register_durable_functions(self, bp: Any) -> None:
         registry = self._registry
@@ -125,100 +127,45 @@ class DurableGraphApp:
         )
 
         activities: list[tuple[str, Callable[[GraphRegistry, dict[str, Any]], Any]]] = [
-            (STEP_ACTIVITY, run_step),
-            (TASK_ACTIVITY, run_task),
-            (APPLY_ACTIVITY, apply_updates),
-            (EVENT_ACTIVITY_V2, apply_event_v2),
-            # The 0.1.0 activities, for runs started before engine v2.
-            (NODE_ACTIVITY, run_node_step),
-            (EVENT_ACTIVITY, apply_event),
+            (STEP_ACTIVITY, engine_v2.run_step),
+            (TASK_ACTIVITY, engine_v2.run_task),
+            (APPLY_ACTIVITY, engine_v2.apply_updates),
+            (EVENT_HANDLER_ACTIVITY, engine_v2.apply_event),
+            # Engine 1's activities, for runs started by 0.1.0.
+            (V1_NODE_ACTIVITY, engine_v1.run_node_step),
+            (V1_EVENT_ACTIVITY, engine_v1.apply_event),
         ]
         for name, body in activities:
-            _apply(
+            apply_decorators(
                 _activity(registry, name, body),
                 bp.function_name(name),
                 bp.activity_trigger(input_name="request", activity=name),
             )
-        _apply(
+        apply_decorators(
             record_step,
             bp.function_name(STEPS_ENTITY),
             bp.entity_trigger(context_name="context", entity_name=STEPS_ENTITY),
         )
 
-    def _register_http_functions(self, bp: Any, auth: func.AuthLevel | str) -> None:
-        api = self._api
 
-        async def start_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-            return await api.start_run(req, client)
-
-        async def get_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-            return await api.get_run(req, client)
-
-        async def raise_event(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-            return await api.raise_event(req, client)
-
-        async def cancel_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-            return await api.cancel_run(req, client)
-
-        async def resume_run(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-            return await api.resume_run(req, client)
-
-        async def get_steps(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-            return await api.get_steps(req, client)
-
-        registry = self._registry
-
-        async def list_runs(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-            return await _list_runs(req, client, registry)
-
-        routes_with_client = [
-            (list_runs, "runs", "GET"),
-            (start_run, "graphs/{graph_name}/runs", "POST"),
-            (get_run, "runs/{instance_id}", "GET"),
-            (raise_event, "runs/{instance_id}/events/{event_name}", "POST"),
-            (cancel_run, "runs/{instance_id}/cancel", "POST"),
-            (resume_run, "runs/{instance_id}/resume", "POST"),
-            (get_steps, "runs/{instance_id}/steps", "GET"),
-        ]
-        for handler, route, method in routes_with_client:
-            _apply(
-                handler,
-                bp.function_name(HTTP_FUNCTIONS[handler.__name__]),
-                bp.route(route=route, methods=[method], auth_level=auth),
-                bp.durable_client_input(client_name="client"),
-            )
-
-        plain_routes: list[tuple[Callable[[func.HttpRequest], func.HttpResponse], str]] = [
-            (api.health, "health"),
-            (api.list_graphs, "graphs"),
-            (api.get_graph, "graphs/{graph_name}"),
-            (api.openapi, "openapi.json"),
-        ]
-        for method_handler, route in plain_routes:
-            _apply(
-                _plain(method_handler),
-                bp.function_name(HTTP_FUNCTIONS[method_handler.__name__]),
-                bp.route(route=route, methods=["GET"], auth_level=auth),
-            )
+Orchestrator = Callable[[Any], Generator[Any, Any, dict[str, Any] | None]]
 
 
-def _plain(
-    handler: Callable[[func.HttpRequest], func.HttpResponse],
-) -> Callable[[func.HttpRequest], func.HttpResponse]:
-    """A fresh function per route: the SDK's decorators annotate and rename what they wrap."""
+def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
+    """The orchestration trigger: each run replays through the engine that started it.
 
-    def endpoint(req: func.HttpRequest) -> func.HttpResponse:
-        return handler(req)
+    Runs started by 0.1.0 (input without ``"engine"``) go to the sealed engine-1
+    loop; every other run to engine 2. This is the one place that knows both.
+    """
 
-    endpoint.__name__ = handler.__name__
-    return endpoint
+    def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any] | None]:
+        run = RunInput.parse(context.get_input(expected_type=object))
+        manifest = registry.get(run.graph_name, run.graph_hash).manifest
+        if run.engine < ENGINE_V2:
+            return (yield from run_legacy(context, manifest, run))
+        return (yield from run_graph(context, manifest, run))
 
-
-def _apply(fn: Callable[..., Any], *decorators: Any) -> None:
-    """Apply the SDK's (untyped) decorators, innermost last, as the @ syntax would."""
-    target: Any = fn
-    for decorator in reversed(decorators):
-        target = decorator(target)
+    return orchestrator
 
 
 def _activity(

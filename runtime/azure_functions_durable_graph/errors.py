@@ -2,15 +2,23 @@
 
 DurableGraphError
  +-- GraphError
- |    +-- ManifestError (ValueError)           build() rejected the graph
+ |    +-- ManifestError (ValueError)           build() rejected the graph (names the user's line)
  |    +-- GraphNotFound (LookupError)          no graph registered under that name
  |    +-- GraphVersionNotRegistered (LookupError)  a run pins a hash no longer registered
  |    +-- RouteError (ValueError)              a route returned something unusable or undeclared
  |    +-- StateMergeError (ValueError)         a handler's return could not become the state
  |    +-- NodeExecutionError                   a node, route or event handler raised
+ |    +-- NodeTimeoutError                     an attempt of a node ran past its timeout
+ |    |                                        (old name NodeTimeout, kept as an alias)
  |    +-- StepLimitExceeded                    a run took more steps than the graph allows
  |    +-- GraphRunFailed                       the orchestrator surfaces an activity's error
- +-- LocalHostError (local/errors.py)
+ +-- LangGraphAdapterError (ValueError; langgraph/errors.py)
+ |    +-- UnsupportedFeature                   a LangGraph feature from_langgraph cannot run
+ +-- LocalHostError (local/errors.py)          the local host; its leaves are listed there
+
+Not in the tree on purpose: `GraphInterrupt` (graph/interrupts.py) is a BaseException
+that pauses a node, not an error; `ApiError` (api/errors.py) and `CliError`
+(cli/_common.py) are responses to bad input, turned into a JSON 4xx or an exit code.
 
 Leaves keep the names they are about (graph, node, event, hash) as attributes,
 so callers can react without parsing messages.
@@ -33,6 +41,8 @@ class ManifestError(GraphError, ValueError):
     def __init__(self, graph_name: str, message: str) -> None:
         super().__init__(f"Graph {graph_name!r}: {message}")
         self.graph_name = graph_name
+        #: The user's ``file:line`` the error is about (set by build()), if known.
+        self.declared_at: str | None = None
 
 
 class GraphNotFound(GraphError, LookupError):
@@ -90,6 +100,19 @@ class NodeExecutionError(GraphError):
         self.graph_name = graph_name
         self.source = source
         self.exception_type = type(exc).__name__
+
+
+class NodeTimeoutError(GraphError):
+    """An attempt of a node ran past the node's `timeout`; its late result is ignored."""
+
+    def __init__(self, node: str, seconds: float) -> None:
+        super().__init__(f"node {node!r} did not finish within its timeout of {seconds:g}s")
+        self.node = node
+        self.seconds = seconds
+
+
+#: The name before 0.2 (documented; kept working).
+NodeTimeout = NodeTimeoutError
 
 
 class StepLimitExceeded(GraphError):

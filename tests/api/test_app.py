@@ -13,10 +13,14 @@ import pytest
 from pydantic import BaseModel
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder
-from azure_functions_durable_graph.graph.orchestration import (
-    EVENT_ACTIVITY,
-    NODE_ACTIVITY,
+from azure_functions_durable_graph.durable.protocol import (
     ORCHESTRATOR_NAME,
+)
+from azure_functions_durable_graph.durable.protocol import (
+    V1_EVENT_ACTIVITY as EVENT_ACTIVITY,
+)
+from azure_functions_durable_graph.durable.protocol import (
+    V1_NODE_ACTIVITY as NODE_ACTIVITY,
 )
 from tests.api.fakes import FakeDurableClient, request, user_functions
 

@@ -12,9 +12,8 @@ from pydantic import BaseModel, Field
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder, RouteDecision
 from azure_functions_durable_graph.api.errors import shown
-from azure_functions_durable_graph.graph.inbox import INBOX_EVENT
-from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
-from azure_functions_durable_graph.graph.wire import wrap_event_payload
+from azure_functions_durable_graph.durable.protocol import INBOX_EVENT, ORCHESTRATOR_NAME
+from azure_functions_durable_graph.durable.wire import wrap_event_payload
 from tests.api.fakes import BASE, FakeDurableClient, request, user_functions
 
 #: What a run started by the 0.1.0 runtime had as input.

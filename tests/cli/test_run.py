@@ -127,7 +127,7 @@ def test_on_a_terminal_run_prompts_for_each_wait_and_shows_a_live_view() -> None
     assert child.exitstatus == 0
 
 
-RELIABILITY_APP = APP.parent.parent.parent / "engine" / "apps" / "reliability"
+RELIABILITY_APP = APP.parent.parent.parent / "durable" / "apps" / "reliability"
 
 
 def test_run_answers_interrupts_from_resume_flags_in_order() -> None:

@@ -221,7 +221,7 @@ def test_reload_restarts_the_app_on_a_python_change_and_keeps_the_store(tmp_path
     assert "Stopping..." in served.output
 
 
-RELIABILITY_APP = APP.parent.parent.parent / "engine" / "apps" / "reliability"
+RELIABILITY_APP = APP.parent.parent.parent / "durable" / "apps" / "reliability"
 
 
 def test_show_and_resume_answer_an_interrupt_of_a_served_run() -> None:

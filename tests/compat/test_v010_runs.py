@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from azure_functions_durable_graph.graph.orchestration import ORCHESTRATOR_NAME
+from azure_functions_durable_graph.durable.protocol import ORCHESTRATOR_NAME
 from azure_functions_durable_graph.testing import LocalHost, VirtualClock, replay_history
 
 HERE = Path(__file__).parent

@@ -94,7 +94,7 @@ def test_list_filters_by_graph_and_status(host: LocalHost, page: Any) -> None:
     assert statuses == {"Completed"}
 
 
-RELIABILITY_APP = FEATURES_APP.parent.parent.parent / "engine" / "apps" / "reliability"
+RELIABILITY_APP = FEATURES_APP.parent.parent.parent / "durable" / "apps" / "reliability"
 
 
 def test_resume_form_answers_the_pending_interrupt(page: Any) -> None:
@@ -137,7 +137,7 @@ def test_the_path_is_drawn_on_every_node_shape(page: Any) -> None:
         assert {t.strip() for t in visited.all_text_contents()} == nodes
 
 
-SUPERSTEPS_APP = FEATURES_APP.parent.parent.parent / "engine" / "apps" / "supersteps"
+SUPERSTEPS_APP = FEATURES_APP.parent.parent.parent / "durable" / "apps" / "supersteps"
 
 
 def test_the_timeline_lists_steps_and_the_fork_form_starts_a_new_run(page: Any) -> None:

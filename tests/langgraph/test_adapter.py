@@ -22,7 +22,7 @@ from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPoli
 from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import RouteError
-from azure_functions_durable_graph.graph.targets import goto_targets, route_targets
+from azure_functions_durable_graph.durable.targets import goto_targets, route_targets
 from azure_functions_durable_graph.graph.types import Send as EngineSend
 from azure_functions_durable_graph.langgraph import (
     LangGraphAdapterError,

@@ -445,7 +445,7 @@ def test_publish_uploads_the_app_and_nothing_local(
     assert runtime - dev_only <= uploaded  # empty in pip mode: the remote build installs the pin
     assert uploaded.isdisjoint(dev_only)
     if answers["runtime_install"] == "vendored":
-        assert "azure_functions_durable_graph/graph/orchestration.py" in runtime
+        assert "azure_functions_durable_graph/durable/orchestrator.py" in runtime
         assert "azure_functions_durable_graph/local/host.py" in dev_only
     never = (".venv/", ".durable-graph/", "tests/", ".git", "__pycache__/", "infra/", ".vscode/")
     assert [path for path in uploaded if path.startswith(never) or "/__pycache__/" in path] == []

@@ -60,7 +60,7 @@ def test_built_distributions_pass_twine_check_and_hold_only_the_package(
     run([release_tools(), "-m", "twine", "check", "--strict", *wheelhouse.iterdir()], REPO_ROOT)
     assert wheel.name == f"azure_functions_durable_graph-{version}-py3-none-any.whl"
     names = zipfile.ZipFile(wheel).namelist()
-    assert "azure_functions_durable_graph/graph/orchestration.py" in names
+    assert "azure_functions_durable_graph/durable/orchestrator.py" in names
     assert "azure_functions_durable_graph/py.typed" in names
     # runtime/ is also the template's root: none of the template's files are packaged.
     top = {name.split("/")[0] for name in names}

@@ -14,14 +14,12 @@ from typing import Any
 import azure.functions as func
 from pydantic import ValidationError
 
+from ..durable.protocol import INBOX_EVENT, ORCHESTRATOR_NAME, RunInput, durable_event_name
+from ..durable.wire import wrap_event_payload, wrap_resume
 from ..errors import GraphNotFound, GraphRunFailed, GraphVersionNotRegistered
 from ..graph.diagram import to_mermaid
-from ..graph.inbox import INBOX_EVENT
 from ..graph.manifest import GraphRegistration
-from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
-from ..graph.progress import ENGINE_V2
 from ..graph.registry import GraphRegistry
-from ..graph.wire import wrap_event_payload, wrap_resume
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
 from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
@@ -205,7 +203,7 @@ class GraphApi:
                     json.loads(exc.json(include_url=False)),
                 ) from exc
         # Engine-v2 runs read every event from their inbox; 0.1.0 runs wait by event name.
-        durable_name = INBOX_EVENT if run.engine >= ENGINE_V2 else event_name
+        durable_name = durable_event_name(run.engine, event_name)
         await calls.raise_event(
             client, instance_id, durable_name, wrap_event_payload(event_name, payload)
         )

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import aiohttp
 import azure.functions as func
 
-from ..graph.orchestration import ORCHESTRATOR_NAME
+from ..durable.protocol import ORCHESTRATOR_NAME
 from ..graph.registry import GraphRegistry
 from .errors import ApiError, error_response, json_response
 from .status import describe_run

@@ -1,14 +1,17 @@
-"""Map a Durable orchestration status onto the run resource of GET /api/runs/{id}."""
+"""Map a Durable orchestration status onto the run resource of GET /api/runs/{id}.
+
+The custom status it reads is `durable.protocol.CustomStatus` (its one definition).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from ..durable.protocol import ORCHESTRATOR_NAME, RunInput
+from ..durable.wire import decode_json_text
 from ..errors import GraphRunFailed
-from ..graph.orchestration import ORCHESTRATOR_NAME, RunInput
 from ..graph.registry import GraphRegistry
-from ..graph.wire import decode_json_text
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
 _FAILED_PREFIX = f"Orchestrator function '{ORCHESTRATOR_NAME}' failed: "

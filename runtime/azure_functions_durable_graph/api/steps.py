@@ -1,7 +1,7 @@
 """A run's steps, its running state, and forks, read from the step log entities.
 
 The orchestrator signals one record per superstep to
-``durable_graph_steps@<instance id>|<execution>`` (graph/steplog.py); this module
+``durable_graph_steps@<instance id>|<execution>`` (durable/steplog.py); this module
 reads them back through the Durable client, so it works on Azure as on the local
 host, across continue-as-new boundaries.
 """
@@ -15,12 +15,13 @@ from typing import Any
 from azure.durable_functions import EntityId
 from pydantic import ValidationError
 
+from ..durable.progress import Progress
+from ..durable.protocol import ENGINE_V2, STEPS_ENTITY, RunInput, entity_key
+from ..durable.steplog import fold, replay_changes
+from ..durable.wire import decode_json_text
 from ..errors import GraphVersionNotRegistered
 from ..graph.manifest import GraphRegistration
-from ..graph.progress import Progress, RunInput
 from ..graph.registry import GraphRegistry
-from ..graph.steplog import STEPS_ENTITY, entity_key, fold, replay_changes
-from ..graph.wire import decode_json_text
 from .errors import ApiError
 
 MAX_PAGE = 500
@@ -122,7 +123,7 @@ async def running_state(client: Any, status: Any, executions: int) -> dict[str, 
         run = RunInput.parse(getattr(status, "input_", None))
     except Exception:
         return None
-    if run.engine < 2 or not run.record_steps:
+    if run.engine < ENGINE_V2 or not run.record_steps:
         return None
     state = dict((run.progress or {}).get("state") or run.state)
     return replay_changes(state, await read_records(client, str(status.instance_id), executions))

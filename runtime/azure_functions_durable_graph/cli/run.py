@@ -4,6 +4,7 @@ The app is served on a free loopback port with the real Durable SDK replay (the 
 as `serve`), so a run behaves as it would deployed. Events the run waits for and
 interrupts it raises are answered from `--event`/`--resume` in order, else asked on a
 terminal; with neither, the command stops with exit code 1 and says which flag is missing.
+The run's fields come from its custom status: see `durable.protocol.CustomStatus`.
 """
 
 from __future__ import annotations

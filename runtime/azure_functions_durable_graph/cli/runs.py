@@ -1,4 +1,8 @@
-"""`runs`, `show`, `send`, `resume`, `cancel`: drive runs of a running `serve` over its HTTP API."""
+"""`runs`, `show`, `send`, `resume`, `cancel`: drive runs of a running `serve` over its HTTP API.
+
+A run's fields (active, interrupts, waiting_for, ...) come from its custom status, whose
+one definition is `durable.protocol.CustomStatus` (mapped by api/status.py).
+"""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from ..errors import ManifestError
+from .call_site import caller_site
 from .codec import PydanticCodec, StateCodec, reducer_problems
 from .manifest import (
     DEFAULT_MAX_STEPS,
@@ -36,6 +37,7 @@ from .node_options import (
     check_on_error,
     check_retry,
     check_timeout,
+    one_of,
     retry_manifest,
     subgraph_manifest,
 )
@@ -54,6 +56,8 @@ class _NodeSpec:
     terminal: bool
     route_targets: object  # checked in build(): a list of node names and/or "__complete__"
     options: NodeOptions
+    declared_at: str | None  # the user's file:line of add_node
+    destinations: object = None  # checked in build(): where its Command(goto=...) may go
 
 
 class ManifestBuilder:
@@ -83,7 +87,9 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION,
         codec: StateCodec | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
+        retry = one_of("retry", retry, "retry_policy", retry_policy)
         self.graph_name = graph_name
         self.state_model = state_model
         self.version = version
@@ -94,12 +100,18 @@ class ManifestBuilder:
         self.codec = codec
         self._entrypoint: str | None = None
         self._nodes: list[_NodeSpec] = []
-        self._events: list[tuple[str, EventHandler, object]] = []
+        self._events: list[tuple[str, EventHandler, object, str | None]] = []
+        self._declared_at = caller_site()
+        self._site: str | None = None  # what build() is checking: the user's file:line
 
     def set_entrypoint(self, node: str) -> ManifestBuilder:
         """The node every run starts at."""
         self._entrypoint = node
         return self
+
+    def set_entry_point(self, node: str) -> ManifestBuilder:
+        """LangGraph's spelling of `set_entrypoint`."""
+        return self.set_entrypoint(node)
 
     def add_node(
         self,
@@ -115,6 +127,9 @@ class ManifestBuilder:
         retry: RetryPolicy | None = None,
         timeout: timedelta | None = None,
         on_error: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        input_schema: type[BaseModel] | None = None,
+        destinations: Iterable[str] | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -125,11 +140,26 @@ class ManifestBuilder:
         A `GraphRegistration` as handler runs that graph as a subgraph. `input_model`
         validates the argument of a `Send` to this node; `defer` holds the node until
         nothing else is pending; `retry`, `timeout` and `on_error` say what happens when
-        it fails (docs/graphs.md).
+        it fails (docs/graphs.md). A node that only routes with ``Command(goto=...)``
+        lists where it may go in `destinations` (LangGraph's name) instead of being
+        marked terminal. LangGraph's `retry_policy` and `input_schema` are accepted
+        for `retry` and `input_model`.
         """
+        retry = one_of("retry", retry, "retry_policy", retry_policy)
+        input_model = one_of("input_model", input_model, "input_schema", input_schema)
         options = NodeOptions(defer, retry, timeout, on_error, input_model)
         self._nodes.append(
-            _NodeSpec(name, handler, next_node, route, terminal, route_targets, options)
+            _NodeSpec(
+                name,
+                handler,
+                next_node,
+                route,
+                terminal,
+                route_targets,
+                options,
+                caller_site(),
+                destinations,
+            )
         )
         return self
 
@@ -145,11 +175,29 @@ class ManifestBuilder:
         With `payload_model`, the HTTP API validates each event's payload (422 when
         invalid) and the handler receives the model instance.
         """
-        self._events.append((event_name, handler, payload_model))
+        self._events.append((event_name, handler, payload_model, caller_site()))
         return self
 
     def build(self) -> GraphRegistration:
-        """Validate the declaration and return the registration (manifest + handlers)."""
+        """Validate the declaration and return the registration (manifest + handlers).
+
+        A `ManifestError` carries ``declared_at``: the user's ``file:line`` of the
+        add_node/add_event_handler call it is about (else of this build() call), also
+        shown under the message in tracebacks.
+        """
+        build_site = caller_site()
+        try:
+            return self._build(build_site)
+        except ManifestError as exc:
+            where = self._site or build_site
+            exc.declared_at = where
+            if where is not None and hasattr(exc, "add_note"):  # Python 3.11+
+                exc.add_note(f"declared at {where}")
+            raise
+        finally:
+            self._site = None
+
+    def _build(self, build_site: str | None) -> GraphRegistration:
         fail = self._fail
         if not isinstance(self.graph_name, str) or not _NAME.match(self.graph_name):
             raise ManifestError(
@@ -168,6 +216,7 @@ class ManifestBuilder:
 
         nodes: dict[str, _NodeSpec] = {}
         for spec in self._nodes:
+            self._site = spec.declared_at
             if not isinstance(spec.name, str) or not spec.name or spec.name == COMPLETE:
                 fail(
                     f"node names must be non-empty strings other than {COMPLETE!r}; "
@@ -183,6 +232,7 @@ class ManifestBuilder:
             if spec.route is not None and not callable(spec.route):
                 fail(f"node {spec.name!r} route must be callable; got {spec.route!r}")
             nodes[spec.name] = spec
+        self._site = build_site
         if not nodes:
             fail("has no nodes; add at least one with add_node()")
 
@@ -192,6 +242,7 @@ class ManifestBuilder:
         if self._entrypoint not in nodes:
             fail(f"entrypoint {self._entrypoint!r} is not a node; nodes: {known}")
         for spec in nodes.values():
+            self._site = spec.declared_at
             if spec.terminal and spec.next_node is not None:
                 fail(
                     f"node {spec.name!r} is terminal and cannot have a next_node "
@@ -199,18 +250,32 @@ class ManifestBuilder:
                 )
             if spec.terminal and spec.route is not None:
                 fail(f"node {spec.name!r} is terminal and cannot have a route")
-            if not spec.terminal and spec.next_node is None and spec.route is None:
+            others = (spec.terminal, spec.route is not None, spec.route_targets is not None)
+            if spec.destinations is not None and any(others):
+                fail(
+                    f"node {spec.name!r} has destinations, which are for a node that routes "
+                    "only with Command(goto=...); drop terminal/route/route_targets, or "
+                    "drop destinations"
+                )
+            if (
+                not spec.terminal
+                and spec.next_node is None
+                and spec.route is None
+                and spec.destinations is None
+            ):
                 fail(
                     f"node {spec.name!r} is not terminal and has neither next_node nor route; "
                     "give it one, or mark it terminal=True"
                 )
         targets = {name: self._route_targets(spec, nodes) for name, spec in nodes.items()}
+        self._site = build_site
         for problem in reducer_problems(self.state_model) if self.state_model else []:
             fail(problem)
 
         events: dict[str, EventHandler] = {}
         payload_models: dict[str, type[BaseModel]] = {}
-        for event_name, handler, payload_model in self._events:
+        for event_name, handler, payload_model, declared_at in self._events:
+            self._site = declared_at
             if not isinstance(event_name, str) or not event_name:
                 fail(f"event names must be non-empty strings; got {event_name!r}")
             if event_name in events:
@@ -223,6 +288,7 @@ class ManifestBuilder:
             events[event_name] = handler
 
         definitions = self._definitions(nodes, targets, codec, default_retry)
+        self._site = build_site
         return self._registration(nodes, events, payload_models, definitions, codec, default_retry)
 
     def _codec(self) -> StateCodec:
@@ -249,6 +315,7 @@ class ManifestBuilder:
         parent_fields = list(self._schema(codec).get("properties", {}))
         definitions = {}
         for name, spec in nodes.items():
+            self._site = spec.declared_at
             opts = spec.options
             child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
             input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
@@ -275,11 +342,14 @@ class ManifestBuilder:
         self, spec: _NodeSpec, nodes: Mapping[str, _NodeSpec]
     ) -> tuple[str, ...] | None:
         """The node's declared route targets, checked against the graph's nodes."""
+        self._site = spec.declared_at
         declared = spec.route_targets
+        where = f"node {spec.name!r} route_targets"
+        if spec.destinations is not None and declared is None:
+            declared, where = spec.destinations, f"node {spec.name!r} destinations"
         if declared is None:
             return None
-        where = f"node {spec.name!r} route_targets"
-        if spec.route is None:
+        if spec.route is None and spec.destinations is None:
             self._fail(f"{where} needs a route; route_targets lists what the route may choose")
         if isinstance(declared, (str, bytes)) or not isinstance(declared, Iterable):
             self._fail(

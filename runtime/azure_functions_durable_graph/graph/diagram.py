@@ -43,7 +43,7 @@ def to_mermaid(manifest: GraphManifest) -> str:
             edges.append(f'{source} -. "on error" .-> {ids[node.on_error]}')
         if node.terminal:
             edges.append(f"{source} --> {END}")
-        if not node.has_route:
+        if not node.has_route and node.route_targets is None:
             continue
         if node.route_targets is None:
             edges.append(f"{source} -.-> {UNKNOWN}")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import BaseModel
 
-from .types import NodeTimeout, RetryPolicy
+from ..errors import NodeTimeoutError
+from .types import RetryPolicy
 
 if TYPE_CHECKING:
     from .manifest import GraphRegistration
@@ -98,7 +99,7 @@ def retry_manifest(policy: RetryPolicy | None) -> dict[str, Any] | None:
     at build time, because the orchestrator may not run user code."""
     if policy is None:
         return None
-    return {**policy.describe(), "retry_timeouts": policy.should_retry(NodeTimeout("?", 1.0))}
+    return {**policy.describe(), "retry_timeouts": policy.should_retry(NodeTimeoutError("?", 1.0))}
 
 
 def check_timeout(name: str, timeout: object, fail: Fail) -> float | None:
@@ -168,3 +169,10 @@ def check_defer(name: str, defer: object, entrypoint: str, fail: Fail) -> bool:
     if defer and name == entrypoint:
         fail(f"node {name!r} is the entrypoint and cannot be deferred (defer=True)")
     return defer
+
+
+def one_of(name: str, value: Any, alias: str, alias_value: Any) -> Any:
+    """An option given under our name or LangGraph's (`alias`); both at once is a mistake."""
+    if value is not None and alias_value is not None:
+        raise TypeError(f"give {name}= or {alias}= (the same option), not both")
+    return value if value is not None else alias_value

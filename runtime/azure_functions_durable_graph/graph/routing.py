@@ -27,6 +27,8 @@ from ..errors import RouteError
 from .manifest import GraphManifest
 
 COMPLETE = "__complete__"
+#: LangGraph's name for it: a route (or Command goto) returning END completes the run.
+END = COMPLETE
 
 Kind = Literal["next", "complete", "wait_for_event"]
 _KINDS: tuple[str, ...] = ("next", "complete", "wait_for_event")

@@ -21,7 +21,6 @@ from datetime import timedelta
 from typing import Any
 
 from langgraph.constants import END, START
-from langgraph.graph._branch import BranchSpec
 from langgraph.graph.state import CompiledStateGraph, StateGraph
 from langgraph.types import RetryPolicy as LangGraphRetryPolicy
 
@@ -29,6 +28,7 @@ from ..graph.builder import ManifestBuilder
 from ..graph.manifest import DEFAULT_MAX_STEPS, GraphRegistration
 from ..graph.routing import COMPLETE
 from ..graph.types import RetryPolicy
+from ._private import BranchSpec
 from .codec import LangGraphCodec, join_key
 from .errors import LangGraphAdapterError, UnsupportedFeature
 from .nodes import BranchRouter, NodeRunner

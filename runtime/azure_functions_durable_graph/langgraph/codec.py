@@ -62,7 +62,7 @@ class LoadedState(dict[str, Any]):
 
 
 def _missing() -> Any:
-    from langgraph._internal._typing import MISSING
+    from ._private import MISSING
 
     return MISSING
 

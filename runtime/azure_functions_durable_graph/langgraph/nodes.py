@@ -18,22 +18,10 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import var_child_runnable_config
-from langgraph._internal._constants import (
-    CONF,
-    CONFIG_KEY_CHECKPOINT_NS,
-    CONFIG_KEY_RUNTIME,
-    CONFIG_KEY_SCRATCHPAD,
-    CONFIG_KEY_SEND,
-    RESUME,
-    TASKS,
-)
-from langgraph._internal._fields import get_cached_annotated_keys, get_update_as_tuples
-from langgraph._internal._scratchpad import PregelScratchpad
 from langgraph.channels.base import BaseChannel
 from langgraph.channels.binop import BinaryOperatorAggregate
 from langgraph.constants import END
 from langgraph.errors import GraphInterrupt, InvalidUpdateError
-from langgraph.graph._branch import BranchSpec
 from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 from pydantic import BaseModel
@@ -42,6 +30,19 @@ from ..graph.interrupts import GraphInterrupt as EngineInterrupt
 from ..graph.interrupts import interrupt as engine_interrupt
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
+from ._private import (
+    CONF,
+    CONFIG_KEY_CHECKPOINT_NS,
+    CONFIG_KEY_RUNTIME,
+    CONFIG_KEY_SCRATCHPAD,
+    CONFIG_KEY_SEND,
+    RESUME,
+    TASKS,
+    BranchSpec,
+    PregelScratchpad,
+    get_cached_annotated_keys,
+    get_update_as_tuples,
+)
 from .codec import PUSH_MARK, LoadedState, ran_key
 from .serde import revive
 

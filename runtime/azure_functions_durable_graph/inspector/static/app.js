@@ -1,4 +1,6 @@
 // The run inspector: a static page over the app's graph HTTP API (no build step, no CDN).
+// A run's fields (active, interrupts, waiting_for, ...) come from its custom status, whose
+// one definition is CustomStatus in durable/protocol.py (mapped by api/status.py).
 "use strict";
 
 const API = document.querySelector('meta[name="api-base"]').content;

@@ -1,0 +1,109 @@
+"""The HTTP API's route table: each function's name, route, method and handler, in one list.
+
+No ``from __future__ import annotations``: the Functions worker reads the endpoint
+functions' annotations at indexing time, so they stay real objects.
+
+Another module contributes routes by building `HttpRoute`s and passing them to
+`DurableGraphApp.add_http_routes` (or to `register_http_routes` on its own blueprint).
+"""
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import azure.functions as func
+
+from .handlers import GraphApi
+from .runs_list import list_runs
+
+ClientHandler = Callable[[func.HttpRequest, Any], Awaitable[func.HttpResponse]]
+PlainHandler = Callable[[func.HttpRequest], func.HttpResponse]
+
+#: The prefix of every HTTP function the graph API registers.
+HTTP_PREFIX = "durable_graph_http_"
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    """One HTTP function: with ``client=True`` the handler also gets the Durable client."""
+
+    name: str  # the Functions function name, unique in the app
+    route: str
+    method: str
+    handler: ClientHandler | PlainHandler
+    client: bool = False
+
+
+def graph_api_routes(api: GraphApi) -> list[HttpRoute]:
+    """The graph API (docs/architecture.md lists it); names and routes never change."""
+    registry = api.registry
+
+    async def list_runs_handler(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        return await list_runs(req, client, registry)
+
+    def with_client(short: str, route: str, method: str, handler: ClientHandler) -> HttpRoute:
+        return HttpRoute(HTTP_PREFIX + short, route, method, handler, client=True)
+
+    def plain(short: str, route: str, handler: PlainHandler) -> HttpRoute:
+        return HttpRoute(HTTP_PREFIX + short, route, "GET", handler)
+
+    return [
+        with_client("list_runs", "runs", "GET", list_runs_handler),
+        with_client("start_run", "graphs/{graph_name}/runs", "POST", api.start_run),
+        with_client("get_run", "runs/{instance_id}", "GET", api.get_run),
+        with_client(
+            "raise_event", "runs/{instance_id}/events/{event_name}", "POST", api.raise_event
+        ),
+        with_client("cancel_run", "runs/{instance_id}/cancel", "POST", api.cancel_run),
+        with_client("resume_run", "runs/{instance_id}/resume", "POST", api.resume_run),
+        with_client("get_steps", "runs/{instance_id}/steps", "GET", api.get_steps),
+        plain("health", "health", api.health),
+        plain("list_graphs", "graphs", api.list_graphs),
+        plain("get_graph", "graphs/{graph_name}", api.get_graph),
+        plain("openapi", "openapi.json", api.openapi),
+    ]
+
+
+def register_http_routes(bp: Any, routes: Iterable[HttpRoute], auth: Any) -> None:
+    """Register each route on a (df.)Blueprint: one fresh endpoint function per route."""
+    for entry in routes:
+        decorators = [
+            bp.function_name(entry.name),
+            bp.route(route=entry.route, methods=[entry.method], auth_level=auth),
+        ]
+        if entry.client:
+            decorators.append(bp.durable_client_input(client_name="client"))
+            endpoint = _client_endpoint(entry)
+        else:
+            endpoint = _plain_endpoint(entry)
+        apply_decorators(endpoint, *decorators)
+
+
+def _client_endpoint(entry: HttpRoute) -> Callable[..., Any]:
+    handler: Any = entry.handler
+
+    async def endpoint(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        response: func.HttpResponse = await handler(req, client)
+        return response
+
+    endpoint.__name__ = entry.name.removeprefix(HTTP_PREFIX)
+    return endpoint
+
+
+def _plain_endpoint(entry: HttpRoute) -> Callable[..., Any]:
+    """A fresh function per route: the SDK's decorators annotate and rename what they wrap."""
+    handler: Any = entry.handler
+
+    def endpoint(req: func.HttpRequest) -> func.HttpResponse:
+        response: func.HttpResponse = handler(req)
+        return response
+
+    endpoint.__name__ = entry.name.removeprefix(HTTP_PREFIX)
+    return endpoint
+
+
+def apply_decorators(fn: Callable[..., Any], *decorators: Any) -> None:
+    """Apply the SDK's (untyped) decorators, innermost last, as the @ syntax would."""
+    target: Any = fn
+    for decorator in reversed(decorators):
+        target = decorator(target)

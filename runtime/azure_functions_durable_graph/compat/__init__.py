@@ -1,0 +1,1 @@
+"""Engines kept only so runs started by earlier releases replay unchanged."""

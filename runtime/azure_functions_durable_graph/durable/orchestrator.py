@@ -1,0 +1,281 @@
+"""The orchestrator every new run executes (engine 2: LangGraph's supersteps).
+
+Deterministic by construction: it reads only the manifest, its input and
+activity results; sets custom status; calls activities and sub-orchestrations;
+waits on durable timers and on the run's inbox. No user code, no wall clock,
+no I/O, no randomness, so replay always takes the same path.
+
+A run's life: supersteps until nothing is active. Between supersteps it may
+wait for a graph event (a route's `wait_for_event`), and every
+`steps_per_execution` supersteps it continues as new with its progress carried
+in the input, so no single history grows without bound. Runs started by 0.1.0
+(input without ``"engine"``) replay through the sealed loop in compat/engine_v1,
+which app.py dispatches to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+from datetime import timedelta
+from typing import Any
+
+from azure.durable_functions import EntityId
+
+from ..errors import GraphRunFailed, StepLimitExceeded
+from ..graph.manifest import GraphManifest
+from ..graph.routing import COMPLETE
+from .inbox import Inbox
+from .progress import Progress
+from .protocol import (
+    ENGINE_V2,
+    EVENT_HANDLER_ACTIVITY,
+    STEPS_ENTITY,
+    Applied,
+    CustomStatus,
+    DurableTask,
+    EventRequest,
+    Failed,
+    OrchestrationContext,
+    Rejected,
+    RunInput,
+    StepRecord,
+    Target,
+    TimerTask,
+    WaitDecision,
+    Waiting,
+    entity_key,
+    failure,
+    parse_result,
+    utc_now,
+)
+from .superstep import Superstep
+from .targets import plain, plan_next
+
+
+def run_graph(
+    context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+) -> Generator[DurableTask, object, dict[str, Any] | None]:
+    """One execution of an engine-2 run (app.py dispatches runs by engine number)."""
+    return (yield from _Run(context, manifest, run).execute())
+
+
+class _Run:
+    """One execution of an engine-v2 run."""
+
+    def __init__(
+        self, context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+    ) -> None:
+        self.context = context
+        self.manifest = manifest
+        self.run = run
+        self.pinned = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        if run.progress is not None:
+            self.progress = Progress.from_dict(run.progress)
+        else:
+            self.progress = Progress(state=run.state, active=[plain(manifest.entrypoint)])
+        self.per_execution = run.steps_per_execution or manifest.steps_per_execution
+        self.step: Superstep | None = None
+        self.waiting: Waiting | None = None
+        self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
+        self.inbox = Inbox(context, self.progress.inbox, self.publish)
+
+    def execute(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
+        progress = self.progress
+        done_here = 0
+        if not progress.log_started:
+            self._log({"kind": "start", "superstep": progress.superstep, "state": progress.state})
+            progress.log_started = True
+        while progress.active:
+            if done_here >= self.per_execution:
+                yield from self.inbox.drain_history()
+                progress.executions += 1
+                self.publish()
+                self.context.continue_as_new(self.run.continued(progress.to_dict()))
+                return None
+            if progress.superstep >= self.manifest.max_steps:
+                raise StepLimitExceeded(
+                    self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
+                )
+            progress.superstep += 1
+            done_here += 1
+            progress.path.extend(task["node"] for task in progress.active)
+            progress.last_node = progress.active[-1]["node"]
+            self.step = Superstep(
+                self.context, self.manifest, self.pinned, self.inbox, progress, self.publish
+            )
+            started_at = self._now()
+            outcome = yield from self.step.run()
+            tasks = self.step.summary()
+            self.step = None
+            self._change(outcome.set, outcome.unset)
+            targets = outcome.targets
+            record: StepRecord = {
+                "kind": "step",
+                "superstep": progress.superstep,
+                "execution": progress.executions,
+                "nodes": [task["node"] for task in tasks],
+                "tasks": tasks,
+                "started_at": started_at,
+                "ended_at": self._now(),
+                "set": outcome.set,
+                "unset": outcome.unset,
+                "wait": outcome.wait,
+            }
+            if outcome.wait is not None:
+                # Logged before the wait, so the running state shows what the step did.
+                self._log(record)
+                targets = yield from self._wait_for_event(outcome.wait)
+                record = {"kind": "event", "superstep": progress.superstep, "event": self.event}
+            progress.active, progress.deferred = plan_next(
+                targets, progress.deferred, self.manifest
+            )
+            self._log({**record, "next": progress.active, "deferred": progress.deferred})
+        self.publish()
+        return {
+            "graph": self.manifest.graph_name,
+            "version": self.manifest.version,
+            "hash": self.manifest.graph_hash,
+            "final_node": progress.last_node,
+            "steps": progress.superstep,
+            "supersteps": progress.superstep,
+            "path": progress.path,
+            "state": progress.state,
+        }
+
+    def _now(self) -> str:
+        return utc_now(self.context).isoformat()
+
+    def _log(self, record: StepRecord) -> None:
+        """Signal the step log entity of this execution (fire and forget; see steplog.py)."""
+        if not self.run.record_steps:
+            return
+        key = entity_key(self.context.instance_id, self.progress.executions)
+        self.context.signal_entity(EntityId(STEPS_ENTITY, key), "add", record)
+
+    def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
+        state = self.progress.state
+        state.update(changed)
+        for key in removed:
+            state.pop(key, None)
+
+    def _wait_for_event(
+        self, decision: WaitDecision
+    ) -> Generator[DurableTask, object, list[Target]]:
+        """Consume the wait's event from the inbox (FIFO), racing the timeout if any."""
+        name = decision["event_name"]
+        timer: TimerTask | None = None
+        self.waiting = {"event_name": name, "resume_node": decision["resume_node"]}
+        if decision.get("timeout_seconds") is not None:
+            deadline = utc_now(self.context) + timedelta(seconds=decision["timeout_seconds"])
+            self.waiting["timeout_node"] = decision["timeout_node"]
+            self.waiting["deadline"] = deadline.isoformat()
+            timer = self.context.create_timer(deadline)
+        try:
+            while True:
+                message = self.inbox.take(lambda m: m["kind"] == "event" and m["name"] == name)
+                if message is None:
+                    self._reject_resumes()
+                    self.publish()
+                    arrived = yield from self.inbox.next_message(timer)
+                    if not arrived:
+                        target = decision["timeout_node"]
+                        self.event = {"name": name, "timed_out": True, "at": self._now()}
+                        return [] if target == COMPLETE else [plain(target)]
+                    continue
+                if (yield from self._apply_event(name, message)):
+                    if timer is not None:
+                        timer.cancel()
+                    return [plain(decision["resume_node"])]
+        finally:
+            self.waiting = None
+
+    def _apply_event(
+        self, name: str, message: dict[str, Any]
+    ) -> Generator[DurableTask, object, bool]:
+        request = EventRequest(
+            graph_name=self.run.graph_name,
+            graph_hash=self.run.graph_hash,
+            event_name=name,
+            payload=message.get("payload"),
+            state=self.progress.state,
+        )
+        call = self.context.call_activity(EVENT_HANDLER_ACTIVITY, request, expected_type=dict)
+        yield from self.inbox.wait_for(call)
+        result = call.result
+        if call.state.name == "FAILED" or not isinstance(result, dict):
+            raise GraphRunFailed("ActivityFailed", str(result).strip())
+        outcome = parse_result(result)
+        if isinstance(outcome, Applied):
+            changed, removed = outcome.set, outcome.unset
+            self._change(changed, removed)
+            self.event = {
+                "name": name,
+                "payload": message.get("payload"),
+                "at": self._now(),
+                "set": changed,
+                "unset": removed,
+            }
+            return True
+        if not isinstance(outcome, Rejected):
+            raise failure(outcome.error if isinstance(outcome, Failed) else {})
+        self.progress.reject(message, str(outcome.error.get("message", "rejected")))
+        return False
+
+    def _reject_resumes(self) -> None:
+        while (message := self.inbox.take(lambda m: m["kind"] != "event")) is not None:
+            resume = message["kind"] == "resume"
+            reason = "no interrupt is pending" if resume else "not a graph event"
+            self.progress.reject(message, reason)
+
+    def publish(self) -> None:
+        """The custom status: where the run is and what it holds (shape in docs/graphs.md)."""
+        progress = self.progress
+        step = self.step
+        pending: dict[str, int] = {}
+        for message in progress.inbox:
+            if message["kind"] == "event":
+                pending[message["name"]] = pending.get(message["name"], 0) + 1
+        active = [task["node"] for task in progress.active]
+        self.context.set_custom_status(
+            bounded_status(
+                CustomStatus(
+                    graph=self.manifest.graph_name,
+                    version=self.manifest.version,
+                    hash=self.manifest.graph_hash,
+                    engine=ENGINE_V2,
+                    node=active[0] if active else progress.last_node,
+                    step=progress.superstep,
+                    active=active,
+                    waiting=self.waiting,
+                    interrupts=step.interrupts if step is not None else [],
+                    retry=step.retrying if step is not None else None,
+                    children=step.children if step is not None else [],
+                    pending_events=[{"name": n, "count": c} for n, c in pending.items()],
+                    rejected=progress.rejected[-5:],
+                    executions=progress.executions,
+                )
+            )
+        )
+
+
+#: Azure Durable Functions refuses a custom status over 16 KB; stay under it.
+STATUS_LIMIT = 15_000
+
+
+def bounded_status(status: CustomStatus) -> CustomStatus:
+    """The status, with interrupt values and rejections elided when it would be too large.
+
+    An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's
+    id and node stay, so it can still be answered.
+    """
+    # Only interrupt values and rejected answers can be large; the rest is small and capped.
+    large = status.get("interrupts") or status.get("rejected")
+    if not large or len(json.dumps(status, default=str)) <= STATUS_LIMIT:
+        return status
+    status = {**status, "rejected": []}
+    status["interrupts"] = [
+        {**i, "value": {"elided": True, "bytes": len(json.dumps(i.get("value"), default=str))}}
+        for i in status.get("interrupts") or []
+    ]
+    return status

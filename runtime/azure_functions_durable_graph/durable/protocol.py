@@ -1,0 +1,441 @@
+"""Every name and shape that crosses a Durable boundary, in one place.
+
+The orchestrator, the activities, the step-log entity, the HTTP API, the CLI
+and the inspector all meet here: function, activity, entity and event names,
+the run's input (`RunInput`), the engine numbers that tell the two engines
+apart, the activity requests and results (`parse_result` is the one reader of
+a result), the custom status (`CustomStatus`, the shape the CLI and the
+inspector read) and the step-log record. `OrchestrationContext` and
+`DurableTask` are the part of the Durable SDK the engine uses, so mypy checks
+the engine against them. A renamed constant here is a changed history: runs in
+flight replay against these names, so they never change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Literal, Protocol, TypedDict
+
+from typing_extensions import NotRequired
+
+from ..errors import GraphRunFailed
+from .wire import decode_json_text
+
+#: The one orchestrator of every graph; prefixed so it cannot collide with the user's functions.
+ORCHESTRATOR_NAME = "durable_graph_orchestrator"
+
+#: Engine 1: the 0.1.0 loop (compat/engine_v1); its runs' input has no "engine" key.
+ENGINE_V1 = 1
+#: Engine 2: LangGraph's supersteps (this package).
+ENGINE_V2 = 2
+
+# Engine 2's activities.
+#: A node alone in its superstep: handler, reducers and route in one call.
+STEP_ACTIVITY = "durable_graph_step"
+#: One node of a parallel superstep: its handler only.
+TASK_ACTIVITY = "durable_graph_task"
+#: A parallel superstep's updates through the reducers, then each node's route.
+APPLY_ACTIVITY = "durable_graph_apply"
+#: An event handler's update (engine 2).
+EVENT_HANDLER_ACTIVITY = "durable_graph_event"
+
+# Engine 1's activities (0.1.0 runs only).
+#: One node step: handler, merge and route.
+V1_NODE_ACTIVITY = "durable_graph_run_node"
+#: One event applied to the state.
+V1_EVENT_ACTIVITY = "durable_graph_apply_event"
+
+#: The step-log entity, keyed ``<instance id>|<execution>`` (see steplog.py).
+STEPS_ENTITY = "durable_graph_steps"
+
+#: The one Durable event name engine-2 runs listen to (see inbox.py).
+INBOX_EVENT = "durable_graph_inbox"
+
+
+def durable_event_name(engine: int, event_name: str) -> str:
+    """The Durable event a graph event travels under for a run of `engine`.
+
+    Engine 1 waits on the graph event's own name; engine 2 on its inbox.
+    """
+    return INBOX_EVENT if engine >= ENGINE_V2 else event_name
+
+
+def entity_key(instance_id: str, execution: int) -> str:
+    """The step-log entity key of one execution of a run."""
+    return f"{instance_id}|{execution}"
+
+
+@dataclass(frozen=True)
+class RunInput:
+    """What a run pins: graph name and hash, and how it starts or continues."""
+
+    graph_name: str
+    graph_hash: str
+    state: dict[str, Any]
+    engine: int = ENGINE_V2
+    steps_per_execution: int | None = None
+    progress: dict[str, Any] | None = None
+    record_steps: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "graph_name": self.graph_name,
+            "graph_hash": self.graph_hash,
+            "state": self.state,
+        }
+        if self.engine >= ENGINE_V2:
+            data["engine"] = self.engine
+            data["steps_per_execution"] = self.steps_per_execution
+            data["record_steps"] = self.record_steps
+        if self.progress is not None:
+            data["progress"] = self.progress
+        return data
+
+    def continued(self, progress: Mapping[str, Any]) -> dict[str, Any]:
+        """The input of the next execution after a continue-as-new (`progress` as a dict)."""
+        return {**self.to_dict(), "state": {}, "progress": dict(progress)}
+
+    @classmethod
+    def parse(cls, value: Any) -> RunInput:
+        value = decode_json_text(value)
+        if (
+            not isinstance(value, Mapping)
+            or not isinstance(value.get("graph_name"), str)
+            or not isinstance(value.get("graph_hash"), str)
+            or not isinstance(value.get("state"), Mapping)
+        ):
+            raise GraphRunFailed(
+                "InvalidRunInput",
+                'a graph run\'s input must be {"graph_name": str, "graph_hash": str, '
+                f'"state": object}}; got {value!r}',
+            )
+        engine = value.get("engine", ENGINE_V1)
+        per_execution = value.get("steps_per_execution")
+        progress = value.get("progress")
+        return cls(
+            value["graph_name"],
+            value["graph_hash"],
+            dict(value["state"]),
+            engine=engine if isinstance(engine, int) else ENGINE_V1,
+            steps_per_execution=per_execution if isinstance(per_execution, int) else None,
+            progress=dict(progress) if isinstance(progress, Mapping) else None,
+            record_steps=value.get("record_steps") is True,
+        )
+
+
+# -- the Durable SDK, as the engine uses it ------------------------------------------------
+
+
+class TaskState(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class DurableTask(Protocol):
+    """A scheduled activity, sub-orchestration, timer, event wait, or task_any/task_all."""
+
+    @property
+    def is_completed(self) -> bool: ...
+
+    @property
+    def result(self) -> object: ...
+
+    @property
+    def state(self) -> TaskState: ...
+
+
+class TimerTask(DurableTask, Protocol):
+    def cancel(self) -> None: ...
+
+
+class OrchestrationContext(Protocol):
+    """The members of the SDK's DurableOrchestrationContext the engine reads and calls."""
+
+    @property
+    def instance_id(self) -> str: ...
+
+    @property
+    def current_utc_datetime(self) -> datetime: ...
+
+    @property
+    def histories(self) -> Sequence[object]: ...
+
+    def get_input(self, expected_type: type | None = ...) -> object: ...
+
+    def call_activity(
+        self, name: str, input_: object = ..., expected_type: type | None = ...
+    ) -> DurableTask: ...
+
+    def call_sub_orchestrator(
+        self,
+        name: str,
+        input_: object = ...,
+        instance_id: str | None = ...,
+        expected_type: type | None = ...,
+    ) -> DurableTask: ...
+
+    def create_timer(self, fire_at: datetime) -> TimerTask: ...
+
+    def task_any(self, activities: list[DurableTask]) -> DurableTask: ...
+
+    def task_all(self, activities: list[DurableTask]) -> DurableTask: ...
+
+    def wait_for_external_event(
+        self, name: str, expected_type: type | None = ...
+    ) -> DurableTask: ...
+
+    def set_custom_status(self, status: object) -> None: ...
+
+    def continue_as_new(self, input_: object) -> None: ...
+
+    def signal_entity(
+        self, entity_id: Any, operation_name: str, operation_input: object
+    ) -> None: ...
+
+
+def utc_now(context: OrchestrationContext) -> datetime:
+    """The orchestration's replay-safe time, aware UTC (hosts send UTC, maybe without a zone)."""
+    moment = context.current_utc_datetime
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+# -- what the run shows: custom status and step-log records ---------------------------------
+
+
+class Waiting(TypedDict):
+    event_name: str
+    resume_node: str
+    timeout_node: NotRequired[str]
+    deadline: NotRequired[str]  # ISO 8601, UTC
+
+
+class CustomStatus(TypedDict):
+    """An engine-2 run's custom status: THE shape the API, the CLI and the inspector read.
+
+    api/status.py, cli/ and inspector/static/app.js follow this definition. Engine-1
+    runs publish only ``graph, version, hash, node, step, waiting`` (no ``engine``).
+    ``interrupts`` items are ``{"id", "node", "value"}`` (a value over the size limit
+    becomes ``{"elided": true, "bytes": n}``); ``retry`` is null or ``{"node",
+    "attempt", "next_attempt_at", "last_error"}``; ``children`` items ``{"node",
+    "instance_id"}``; ``pending_events`` items ``{"name", "count"}``; ``rejected``
+    items ``{"kind", "name"|"answers", "reason"}`` (the last five).
+    """
+
+    graph: str
+    version: str
+    hash: str
+    engine: int
+    node: str
+    step: int
+    active: list[str]
+    waiting: Waiting | None
+    interrupts: list[dict[str, Any]]
+    retry: dict[str, Any] | None
+    children: list[dict[str, Any]]
+    pending_events: list[dict[str, Any]]
+    rejected: list[dict[str, Any]]
+    executions: int
+
+
+class StepRecord(TypedDict, total=False):
+    """One record of the step log (steplog.py): ``kind`` "start", "step" or "event".
+
+    "start" carries ``superstep`` and ``state``; "step" what the superstep did
+    (``set``/``unset``, ``tasks``, times, ``wait``); "event" what its wait took;
+    "step" and "event" records end with ``next`` and ``deferred``.
+    """
+
+    kind: str
+    superstep: int
+    state: dict[str, Any]
+    execution: int
+    nodes: list[str]
+    tasks: list[dict[str, Any]]
+    started_at: str
+    ended_at: str
+    set: dict[str, Any]
+    unset: list[str]
+    wait: WaitDecision | None
+    event: dict[str, Any] | None
+    next: list[Target]
+    deferred: list[str]
+
+
+# -- activity requests ---------------------------------------------------------------------
+
+
+class Target(TypedDict):
+    """Where the run goes next: a node, with a Send's argument or an on_error hand-off."""
+
+    node: str
+    arg: NotRequired[Any]
+    error: NotRequired[dict[str, Any]]
+    index: NotRequired[int]
+
+
+class WaitDecision(TypedDict):
+    """A route's wait_for_event (RouteDecision.to_dict); timeout keys only with a timeout."""
+
+    kind: str
+    next_node: str | None
+    event_name: str
+    resume_node: str
+    timeout_seconds: NotRequired[float]
+    timeout_node: NotRequired[str]
+
+
+class Pinned(TypedDict):
+    graph_name: str
+    graph_hash: str
+
+
+class TaskRequest(Pinned):
+    """STEP and TASK: one task, its attempt and its resume answers (state unless a Send's)."""
+
+    task: Target
+    attempt: int
+    resume: list[Any]
+    state: NotRequired[dict[str, Any]]
+
+
+class UpdateEntry(TypedDict):
+    task: Target
+    update: dict[str, Any]
+    goto: list[Target]
+
+
+class ApplyRequest(Pinned):
+    state: dict[str, Any]
+    updates: list[UpdateEntry]
+
+
+class EventRequest(Pinned):
+    event_name: str
+    payload: Any
+    state: dict[str, Any]
+
+
+# -- activity results ----------------------------------------------------------------------
+# The wire forms (each activity returns one of these) and the typed outcomes the
+# orchestrator reads them into, with `parse_result`.
+
+
+class ActivityError(TypedDict, total=False):
+    type: str
+    message: str
+    node: str | None
+
+
+class AppliedResult(TypedDict):
+    """STEP, APPLY (and EVENT without targets): the changed fields and where to go next."""
+
+    ok: Literal[True]
+    set: dict[str, Any]
+    unset: list[str]
+    targets: NotRequired[list[Target]]
+    wait: NotRequired[WaitDecision]
+
+
+class TaskResult(TypedDict):
+    """TASK: the node's update, applied later by APPLY with its siblings'."""
+
+    ok: Literal[True]
+    update: dict[str, Any]
+    goto: list[Target]
+
+
+class InterruptedResult(TypedDict):
+    ok: Literal[False]
+    interrupt: dict[str, Any]  # {"value", "index"}
+
+
+class FailedResult(TypedDict):
+    ok: Literal[False]
+    error: ActivityError
+    retryable: bool
+
+
+class RejectedResult(TypedDict):
+    """EVENT: the handler failed; the event is rejected and the run keeps waiting."""
+
+    ok: Literal[False]
+    rejected: Literal[True]
+    error: ActivityError
+
+
+ActivityResult = AppliedResult | TaskResult | InterruptedResult | FailedResult | RejectedResult
+
+
+@dataclass
+class Applied:
+    set: dict[str, Any]
+    unset: list[str]
+    targets: list[Target]
+    wait: WaitDecision | None
+
+
+@dataclass
+class TaskDone:
+    update: dict[str, Any]
+    goto: list[Target]
+
+
+@dataclass
+class Interrupted:
+    value: Any
+    index: int
+
+
+@dataclass
+class Failed:
+    error: ActivityError
+    retryable: bool
+
+
+@dataclass
+class Rejected:
+    error: ActivityError
+
+
+@dataclass
+class Handoff:
+    """Not a wire result: a task that failed for good, handed to its on_error node."""
+
+    target: Target
+
+
+ActivityOutcome = Applied | TaskDone | Interrupted | Failed | Rejected
+
+
+def parse_result(raw: object) -> ActivityOutcome:
+    """An activity's result as a typed outcome; `GraphRunFailed` when it is not one."""
+    if not isinstance(raw, Mapping) or "ok" not in raw:
+        raise GraphRunFailed("InvalidActivityResult", f"unexpected activity result {raw!r}")
+    if raw["ok"]:
+        if "update" in raw:
+            return TaskDone(dict(raw["update"] or {}), list(raw.get("goto") or []))
+        wait = raw.get("wait")
+        return Applied(
+            set=dict(raw.get("set") or {}),
+            unset=list(raw.get("unset") or []),
+            targets=list(raw.get("targets") or []),
+            wait=wait,
+        )
+    error: ActivityError = dict(raw.get("error") or {})  # type: ignore[assignment]
+    if "interrupt" in raw:
+        pause = raw["interrupt"]
+        return Interrupted(pause.get("value"), int(pause.get("index", 0)))
+    if raw.get("rejected"):
+        return Rejected(error)
+    return Failed(error, bool(raw.get("retryable")))
+
+
+def failure(error: ActivityError, default_message: object = "") -> GraphRunFailed:
+    """The run's failure for an activity error (its type and message)."""
+    return GraphRunFailed(
+        str(error.get("type", "Error")), str(error.get("message", default_message))
+    )

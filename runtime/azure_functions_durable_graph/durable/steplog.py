@@ -1,0 +1,64 @@
+"""The run's step log: one record per superstep, kept in Durable entities, not in history.
+
+A run's own history is cut at every continue-as-new (bounded history), so the
+orchestrator signals each superstep's record to an entity,
+``durable_graph_steps@<instance id>|<execution>``: one entity per execution, so
+no entity grows past `steps_per_execution` records, and the log survives
+continue-as-new. Records carry changes, not whole states; the first execution's
+first record (``"kind": "start"``) carries the state the run started from, and
+`fold` rebuilds the state after any step. The API reads these entities for
+``GET /api/runs/{id}/steps``, the running state and forks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+def apply_changes(
+    state: dict[str, Any], changed: Mapping[str, Any], removed: Iterable[str]
+) -> None:
+    state.update(changed)
+    for key in removed:
+        state.pop(key, None)
+
+
+def fold(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Step records in order, each with ``"state"``: the state after that step."""
+    state: dict[str, Any] = {}
+    steps: list[dict[str, Any]] = []
+    for record in records:
+        kind = record.get("kind")
+        if kind == "start":
+            state = dict(record.get("state") or {})
+        elif kind == "event" and steps:
+            # What the step's wait took: belongs to the step that waited.
+            event = record.get("event") or {}
+            apply_changes(state, event.get("set") or {}, event.get("unset") or [])
+            steps[-1].update(event=event, next=record.get("next"), state=dict(state))
+            steps[-1]["deferred"] = record.get("deferred")
+        elif kind == "step":
+            apply_changes(state, record.get("set") or {}, record.get("unset") or [])
+            steps.append({**record, "event": None, "state": dict(state)})
+    return steps
+
+
+def replay_changes(state: dict[str, Any], records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """`state` after the changes the records carry (the state at a start record replaces it)."""
+    for record in records:
+        if record.get("kind") == "start":
+            state = dict(record.get("state") or {})
+            continue
+        event = record.get("event") or {}
+        apply_changes(state, record.get("set") or {}, record.get("unset") or [])
+        apply_changes(state, event.get("set") or {}, event.get("unset") or [])
+    return state
+
+
+def record_step(context: Any) -> None:
+    """The entity: appends what the orchestrator signals ("add"); nothing else."""
+    records = context.get_state(lambda: [])
+    if context.operation_name == "add":
+        records.append(context.get_input())
+    context.set_state(records)
