@@ -58,6 +58,7 @@ class StoreCounter:
         self.counts = Counts()
         self._execution_events: dict[tuple[str, str], int] = {}
         self._wrap(store, "append_history", self._history)
+        self._wrap(store, "clear_history", self._continued_as_new)
         self._wrap(store, "add_work_item", self._work_item)
         self._wrap(store, "add_entity_operation", self._entity_operation)
         self._wrap(store, "add_message", self._message)
@@ -87,6 +88,13 @@ class StoreCounter:
         if started:
             counts.episodes += started
             counts.replayed.append(before + len(events))
+
+    def _continued_as_new(self, instance_id: str) -> None:
+        """The episode that continued as new: the local host drops its execution's history
+        instead of appending that episode's events (Azure writes them, then starts anew)."""
+        self.counts.episodes += 1
+        done = [n for (i, _), n in self._execution_events.items() if i == instance_id]
+        self.counts.replayed.append(done[-1] if done else 0)
 
     def _work_item(self, *args: Any, **kwargs: Any) -> None:
         self.counts.activities += 1
