@@ -85,3 +85,16 @@ def test_the_step_log_of_a_run_started_before_batching_is_written_per_superstep(
 def host_registration(host: LocalHost, graph: str) -> Any:
     """The registration the host's app serves (its module-level `runtime`)."""
     return sys.modules["function_app"].runtime.registry.latest(graph)
+
+
+def test_a_failed_run_still_lists_the_steps_before_its_failure(counted):
+    """The batch kept when the run fails is written with the failure (one operation)."""
+    host, counter = counted
+    links = start_run(host, "loop", {"limit": 20, "fail_at": 14})
+    run = wait_for_run(host, links, timeout=60)
+    host.wait_until_idle()
+
+    assert run["status"] == "Failed"
+    steps = host.get(f"{links['status_url']}/steps").json()["steps"]
+    assert [s["state"]["count"] for s in steps] == list(range(1, 14))
+    assert counter.take().entity_operations == 2  # execution 1 at its end, execution 2 failing
