@@ -2,11 +2,13 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# The newest Python Azure runs; pip resolves azure-functions 2.x there.
-PY313 ?= $(shell PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+# The newest Python Azure runs; pip resolves azure-functions 2.x there. Found as python3.13
+# on PATH, else pyenv's 3.13.0; whatever it is, check-313 refuses anything but 3.13.
+PY313 ?= $(shell { command -v python3.13 >/dev/null && python3.13 -c 'import sys; print(sys.executable)'; } 2>/dev/null || PYENV_VERSION=3.13.0 python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV313 ?= .venv313
+IS_313 := import sys; sys.exit(sys.version_info[:2] != (3, 13))
 
-.PHONY: help venv venv313 browser lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
+.PHONY: help venv venv313 check-313 browser browser-check lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
@@ -14,6 +16,7 @@ help:
 	@echo "make bench  compare with LangGraph and durabletask (bench/README.md)"
 	@echo "make soak   long fuzz, load and crash suites; figures to docs/reliability.md"
 	@echo "make test-fast  developers' loop: lint, types and every test but the template's (3.11)"
+	@echo "make browser    install Debian's chromium with apt-get (root); make test runs it first"
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,26 +34,48 @@ typecheck: venv
 	$(BIN)/mypy
 
 # Debian's Chromium for the inspector page tests and `draw --format svg|png`
-# (Playwright drives it; nothing downloads a browser).
-browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+# (Playwright drives it; nothing downloads a browser). Installing it is this target's
+# job only, said aloud: a test run never installs anything (browser-check just looks).
+CHROMIUM_FOUND := $(BIN)/python -c 'from azure_functions_durable_graph.cli.render import chromium_path; chromium_path()' 2>/dev/null
+
+browser: venv
+	@if $(CHROMIUM_FOUND); then exit 0; fi; \
+	if ! command -v apt-get >/dev/null || [ ! -f /etc/debian_version ]; then \
+		echo "make browser installs Debian's chromium, and this is not Debian: install Chromium"; \
+		echo "with your package manager, or set DURABLE_GRAPH_CHROMIUM=/path/to/chromium"; exit 1; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "Chromium is missing; installing Debian's chromium needs root: sudo make browser"; \
+		echo "(or set DURABLE_GRAPH_CHROMIUM=/path/to/chromium)"; exit 1; fi; \
+	echo "Installing Debian's chromium with apt-get (about 130 packages on a fresh machine)"; \
+	apt-get update -qq && apt-get install -y -qq chromium
+
+browser-check: venv
+	@$(CHROMIUM_FOUND) || { echo "Chromium not found (the inspector and draw tests drive it):"; \
+		echo "run 'make browser' (Debian, as root), or set DURABLE_GRAPH_CHROMIUM=/path/to/chromium"; exit 1; }
 
 # Test tiers. Fast: the runtime, the local host, the CLI, the inspector page and the
 # conformance suite.
 # Template: generates services, builds the wheel, creates venvs (most of the time).
 FAST_TESTS := tests --ignore=tests/template --deselect tests/test_readme.py::test_the_local_host_example_runs_against_a_generated_service
 
-pytest: venv browser
+pytest: venv browser-check
 	$(BIN)/pytest $(FAST_TESTS)
 
 $(VENV313)/bin/.installed: pyproject.toml
 	@test -n "$(PY313)" || { echo "Python 3.13 not found: set PY313=/path/to/python3.13"; exit 1; }
+	@$(PY313) -c '$(IS_313)' || { echo "PY313=$(PY313) is Python $$($(PY313) -V 2>&1), not 3.13:"; \
+		echo "set PY313=/path/to/python3.13"; exit 1; }
 	@test -x $(VENV313)/bin/python || $(PY313) -m venv $(VENV313)
 	$(VENV313)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV313)/bin/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-venv313: $(VENV313)/bin/.installed
+# Also run on every use: a .venv313 built earlier from another Python is refused, never used.
+check-313: $(VENV313)/bin/.installed
+	@$(VENV313)/bin/python -c '$(IS_313)' || { echo "$(VENV313) runs $$($(VENV313)/bin/python -V), \
+		not Python 3.13: rm -rf $(VENV313) and make venv313 PY313=/path/to/python3.13"; exit 1; }
+
+venv313: check-313
 
 # The generated services, one of them on Python 3.13: .venv313 is built first, and the
 # template tests fail (never fall back to another Python) without it.
@@ -59,13 +84,13 @@ test-template: venv venv313
 
 # The other end of Azure's range: the runtime, the local host and the conformance
 # suite again on 3.13.
-test-313: venv313 browser
+test-313: venv313 browser-check
 	$(VENV313)/bin/pytest $(FAST_TESTS)
 
 test-fast: lint typecheck pytest
 
-# Everything CI runs.
-test: lint typecheck pytest test-313 test-template
+# Everything CI runs; on a fresh Debian machine (as root) `make browser` installs Chromium.
+test: browser lint typecheck pytest test-313 test-template
 
 demo: venv
 	$(BIN)/python tools/demo.py

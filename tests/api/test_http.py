@@ -101,6 +101,8 @@ def test_start_returns_202_with_links_and_pins_the_hash(runtime, fns, client):
         "cancel_url": BASE + "runs/t-1/cancel",
     }
     assert resp.headers["Location"] == BASE + "runs/t-1"
+    log_id = client.started[0][2]["log_id"]  # the step log's incarnation (durable/steplog.py)
+    assert len(log_id) == 32 and int(log_id, 16) >= 0
     assert client.started == [
         (
             ORCHESTRATOR_NAME,
@@ -113,6 +115,7 @@ def test_start_returns_202_with_links_and_pins_the_hash(runtime, fns, client):
                 "step_log_batched": True,
                 "steps_per_execution": reg.manifest.steps_per_execution,
                 "record_steps": True,
+                "log_id": log_id,
             },
         )
     ]
@@ -247,6 +250,9 @@ def test_status_of_a_pending_run_comes_from_its_input(runtime, fns, client):
         "rejected": [],
         "retry": None,
         "children": [],
+        "blocked": None,
+        "truncated": False,
+        "counts": {"active": 0, "interrupts": 0, "children": 0, "pending_events": 0},
         "state": {"title": "x", "priority": 1, "approved": None},
     }
 

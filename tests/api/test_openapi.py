@@ -146,21 +146,22 @@ def test_error_responses_use_the_error_schema(document):
 def test_start_request_states_the_id_rules_and_when_input_is_required(document):
     orders = start_body_validator(document, "orders")
     assert not orders.is_valid({"input": {"sku": "A1"}, "instance_id": None})
-    for bad_id in ("a%2Fb", ".", "..", "a/b", "x" * 101, ""):
+    for bad_id in ("a%2Fb", ".", "..", "a/b", "x" * 101, "", "run-1:research:1.2.0.1"):
         assert not orders.is_valid({"input": {"sku": "A1"}, "instance_id": bad_id}), bad_id
     for good_id in ("a:b@c~d", "...", "run-1_2.3"):
         assert orders.is_valid({"input": {"sku": "A1"}, "instance_id": good_id}), good_id
     assert not orders.is_valid({})  # sku is required, so the input is too
 
 
-def test_instance_id_path_parameters_carry_the_id_pattern(document):
-    from azure_functions_durable_graph.api.inputs import INSTANCE_ID_PATTERN
+def test_instance_id_path_parameters_carry_the_run_id_pattern(document):
+    """Paths reach every run, subgraph children (longer ids) included."""
+    from azure_functions_durable_graph.api.inputs import RUN_ID_PATTERN
 
     for path, operations in document["paths"].items():
         for operation in operations.values():
             for param in operation.get("parameters", []):
                 if param["name"] == "instance_id":
-                    assert param["schema"]["pattern"] == INSTANCE_ID_PATTERN, path
+                    assert param["schema"]["pattern"] == RUN_ID_PATTERN, path
 
 
 def test_every_post_documents_403_and_413(document):

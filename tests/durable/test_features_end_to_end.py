@@ -301,6 +301,25 @@ def test_a_run_whose_graph_version_is_no_longer_deployed_fails_saying_so(
         assert (run["status"], run["error"]) == ("Failed", message)
 
 
+def test_a_waiting_run_whose_graph_version_was_removed_says_why_it_is_blocked(
+    tmp_path: Path, waiting_v1_run: tuple[Path, dict]
+):
+    store, links = waiting_v1_run
+    here = {"status_url": f"/api/runs/{links['instance_id']}"}
+    with serve(orders_app(tmp_path / "app", "2"), store=store) as host:
+        blocked = run_status(host, here)
+    with serve(orders_app(tmp_path / "app", "1", "2"), store=store) as host:
+        unblocked = run_status(host, here)
+
+    assert blocked["status"] == "Running"
+    assert blocked["blocked"]["code"] == "graph_version_not_registered"
+    assert (
+        "takes no event or resume until that version is registered again"
+        in (blocked["blocked"]["message"])
+    )
+    assert unblocked["blocked"] is None
+
+
 def test_keeping_the_old_registration_lets_runs_in_flight_finish(
     tmp_path: Path, waiting_v1_run: tuple[Path, dict]
 ):

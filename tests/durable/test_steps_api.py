@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from azure_functions_durable_graph.testing import LocalHost
 from tests.api.local_apps import run_status, send_event, serve, start_run, wait_for_run
 from tests.durable.reliability import gate, host, until
-from tests.helpers import eventually
+from tests.helpers import eventually, unique_id
 
 __all__ = ["host"]
 
@@ -129,3 +130,84 @@ def test_fork_errors_are_4xx():
         other = {"from_run": mapped["instance_id"], "from_step": 1}
         assert fork(other) == (409, "graph_mismatch")
         assert run_status(host, links)["status"] == "Completed"
+
+
+def test_a_run_reusing_a_purged_runs_id_lists_and_forks_only_its_own_steps():
+    instance_id = unique_id("reused")
+    with serve(SUPERSTEPS) as host:
+        first = start_run(host, "map_reduce", {"docs": ["a", "b"]}, instance_id=instance_id)
+        wait_for_run(host, first)
+        all_recorded(host, first, 3)
+        purged = host.delete(f"/runtime/webhooks/durabletask/instances/{instance_id}")
+        assert purged.status == 200, purged.text
+
+        second = start_run(host, "map_reduce", {"docs": ["c"]}, instance_id=instance_id)
+        wait_for_run(host, second)
+        recorded = all_recorded(host, second, 3)
+        fork = {"from_run": instance_id, "from_step": 1}
+        forked = wait_for_run(host, host.post("/api/graphs/map_reduce/runs", json=fork).json())
+
+    assert [s["nodes"] for s in recorded] == [["split"], ["summarize"], ["combine"]]
+    assert recorded[-1]["state"]["report"] == "C"
+    assert forked["output"]["report"] == "C"  # forked from this run's step 1, not the purged one's
+
+
+def test_a_run_recorded_before_step_log_ids_still_lists_its_steps():
+    """Runs started by an earlier release carry no log id: their entities keep the old key."""
+    with serve(SUPERSTEPS) as host:
+        graph = host.get("/api/graphs/map_reduce").json()
+        older_input = {
+            "graph_name": "map_reduce",
+            "graph_hash": graph["graph_hash"],
+            "state": {"docs": ["a"], "summaries": [], "report": ""},
+            "engine": 2,
+            "steps_per_execution": None,
+            "record_steps": True,
+        }
+        instance_id = host.start_new("durable_graph_orchestrator", older_input)
+        links = {"instance_id": instance_id, "status_url": f"/api/runs/{instance_id}"}
+        wait_for_run(host, links)
+
+        recorded = all_recorded(host, links, 3)
+
+    assert [s["nodes"] for s in recorded] == [["split"], ["summarize"], ["combine"]]
+
+
+def test_a_runs_step_log_is_purged_by_its_entity_ids_as_on_azure():
+    with serve(SUPERSTEPS) as host:
+        links = start_run(host, "map_reduce", {"docs": ["a"]})
+        wait_for_run(host, links)
+        all_recorded(host, links, 3)
+        instance_id = links["instance_id"]
+        durable = "/runtime/webhooks/durabletask"
+        run_input = host.get(f"{durable}/instances/{instance_id}?showInput=true").json()["input"]
+        key = quote(f"{instance_id}|{run_input['log_id']}|1", safe="")
+        entity = f"{durable}/entities/durable_graph_steps/{key}"
+        assert host.get(entity).status == 200
+
+        purged = host.delete(f"{durable}/instances/{quote('@durable_graph_steps@', safe='')}{key}")
+
+        assert purged.status == 200, purged.text
+        assert host.get(entity).status == 404
+        assert steps(host, links)["steps"] == []
+
+
+def test_replacing_a_finished_run_purges_its_step_log():
+    instance_id = unique_id("replaced")
+    durable = "/runtime/webhooks/durabletask"
+    with serve(SUPERSTEPS) as host:
+        first = start_run(host, "map_reduce", {"docs": ["a"]}, instance_id=instance_id)
+        wait_for_run(host, first)
+        all_recorded(host, first, 3)
+        old_input = host.get(f"{durable}/instances/{instance_id}?showInput=true").json()["input"]
+        old_log = f"{durable}/entities/durable_graph_steps/" + quote(
+            f"{instance_id}|{old_input['log_id']}|1", safe=""
+        )
+        assert host.get(old_log).status == 200
+
+        second = start_run(host, "map_reduce", {"docs": ["b"]}, instance_id=instance_id)
+        wait_for_run(host, second)
+        recorded = all_recorded(host, second, 3)
+
+        assert host.get(old_log).status == 404
+    assert recorded[-1]["state"]["report"] == "B"

@@ -168,3 +168,31 @@ def test_the_timeline_lists_steps_and_the_fork_form_starts_a_new_run(page: Any) 
         assert forked_id != run_id
         assert forked["path"] == ["start", "left", "right", "join"]
         assert forked["output"]["joined"] == "patchedR"  # the patch, then join ran
+
+
+KEY = {"x-functions-key": "s3cret-key"}
+
+
+def test_under_serve_keys_the_page_asks_for_the_key_once_and_its_calls_carry_it(
+    page: Any,
+) -> None:
+    asked: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept("s3cret-key")
+
+    page.on("dialog", answer)
+    with LocalHost(FEATURES_APP, store=":memory:", function_key="s3cret-key") as keyed:
+        started = keyed.post(
+            "/api/graphs/my_graph/runs", json={"input": {"message": "hi"}}, headers=KEY
+        )
+        assert started.status == 202, started.text
+        links = started.json()
+        page.goto(f"{keyed.base_url}/_inspector/")
+        row = page.locator(f'tr[data-run="{links["instance_id"]}"]')
+        row.wait_for(timeout=TIMEOUT_MS)
+        row.locator("a").click()
+        page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+
+    assert len(asked) == 1 and "--keys" in asked[0]

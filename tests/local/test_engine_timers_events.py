@@ -153,3 +153,16 @@ def test_timers_fire_on_the_wall_clock() -> None:
     status = run_engine(apps.app, scenario, clock=WallClock())
 
     assert status["output"] == "rested"
+
+
+def test_a_timer_before_the_year_1000_fires_at_once_like_any_past_timer() -> None:
+    clock = VirtualClock(START)
+
+    async def scenario(engine: Engine) -> dict[str, object]:
+        minutes = -600_000_000  # about 1,141 years back: the year 884
+        instance_id = await engine.start_orchestration("nap", str(minutes))
+        return await finished(engine, instance_id)
+
+    status = run_engine(apps.app, scenario, clock=clock)
+
+    assert status["runtimeStatus"] == "Completed", status.get("output")

@@ -47,6 +47,23 @@ def not_found(instance_id: str) -> ApiError:
     )
 
 
+def backend_refused(exc: Exception, doing: str) -> Exception:
+    """A 503 (retryable) when the Durable backend said it is unavailable, else `exc` (a 500).
+
+    The local host answers 503 ``{"error": {"code": "unavailable", ...}}`` when its store
+    cannot take writes (a full disk); its message names the cause and is shown. Other
+    failures are not echoed: they may carry connection details, so they stay a logged 500.
+    """
+    said = exc.args[0] if exc.args else None
+    error = said.get("error") if isinstance(said, dict) else None
+    if isinstance(error, dict) and error.get("code") == "unavailable":
+        message = f"the Durable backend could not {doing}: {error.get('message')}"
+        return ApiError(503, "backend_unavailable", message)
+    if isinstance(said, str) and said.endswith("unrecognized status code 503"):
+        return ApiError(503, "backend_unavailable", f"the Durable backend could not {doing}")
+    return exc
+
+
 async def start(client: Any, orchestrator: str, instance_id: str | None, client_input: Any) -> str:
     """Start a run; a given id still in use is a 409, however the race was lost.
 
@@ -63,14 +80,16 @@ async def start(client: Any, orchestrator: str, instance_id: str | None, client_
         started: str = await client.start_new(
             orchestrator, instance_id=instance_id, client_input=client_input
         )
-    except Exception:
-        if instance_id is None:
+    except Exception as exc:
+        if instance_id is not None:
+            existing = await current_status(client, instance_id)
+            name = runtime_status_name(existing) if existing is not None else None
+            if existing is not None and name not in FINISHED:
+                raise instance_exists(instance_id, name) from None
+        refused = backend_refused(exc, "start the run")
+        if refused is exc:
             raise
-        existing = await current_status(client, instance_id)
-        name = runtime_status_name(existing) if existing is not None else None
-        if existing is not None and name not in FINISHED:
-            raise instance_exists(instance_id, name) from None
-        raise
+        raise refused from exc
     return started
 
 
@@ -78,7 +97,7 @@ async def raise_event(client: Any, instance_id: str, event_name: str, payload: A
     """Send an event; a run that finished (410) or vanished (404) meanwhile is a 409/404."""
     try:
         await client.raise_event(instance_id, event_name, payload)
-    except Exception:
+    except Exception as exc:
         status = await current_status(client, instance_id)
         if status is None:
             raise not_found(instance_id) from None
@@ -87,7 +106,10 @@ async def raise_event(client: Any, instance_id: str, event_name: str, payload: A
             raise run_finished(
                 instance_id, name, " before the event arrived; it was not delivered"
             ) from None
-        raise
+        refused = backend_refused(exc, "keep the event")
+        if refused is exc:
+            raise
+        raise refused from exc
 
 
 async def terminate(client: Any, instance_id: str, reason: str) -> None:

@@ -15,6 +15,7 @@ import azure.functions as func
 from pydantic import ValidationError
 
 from ..durable.protocol import INBOX_EVENT, ORCHESTRATOR_NAME, RunInput, durable_event_name
+from ..durable.steplog import new_log_id
 from ..durable.wire import wrap_event_payload, wrap_resume
 from ..errors import GraphNotFound, GraphRunFailed, GraphVersionNotRegistered
 from ..graph.diagram import to_mermaid
@@ -22,10 +23,19 @@ from ..graph.manifest import GraphRegistration
 from ..graph.registry import GraphRegistry
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
-from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_instance_id
+from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_run_id
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
-from .steps import FORK_KEYS, all_steps, fork_input, page, running_state, step_count
+from .steps import (
+    FORK_KEYS,
+    all_steps,
+    fork_input,
+    log_id,
+    page,
+    purge_step_log,
+    running_state,
+    step_count,
+)
 from .urls import api_base, run_url
 
 logger = logging.getLogger("azure_functions_durable_graph")
@@ -127,6 +137,7 @@ class GraphApi:
             state,
             steps_per_execution=registration.manifest.steps_per_execution,
             record_steps=self.step_log,
+            log_id=new_log_id() if self.step_log else None,
         )
         return await self._started(req, client, registration, run, instance_id)
 
@@ -138,7 +149,10 @@ class GraphApi:
         run: RunInput,
         instance_id: str | None,
     ) -> func.HttpResponse:
+        replaced = None if instance_id is None else await calls.current_status(client, instance_id)
         instance_id = await calls.start(client, self.orchestrator_name, instance_id, run.to_dict())
+        if replaced is not None:  # a finished run replaced: its step log goes with it
+            await purge_step_log(client, replaced)
         status_url = run_url(api_base(req, segments_after_base=3), instance_id)
         body_out = {
             "instance_id": instance_id,
@@ -253,7 +267,7 @@ class GraphApi:
     async def _get_steps(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
-        steps = await all_steps(client, instance_id, step_count(status))
+        steps = await all_steps(client, instance_id, step_count(status), log_id(status))
         return json_response({"instance_id": instance_id, **page(steps, dict(req.params))})
 
     async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
@@ -322,7 +336,7 @@ class GraphApi:
     async def _graph_run_status(self, client: Any, instance_id: str) -> Any:
         """The Durable status of a run of this app's orchestrator, else 404."""
         not_found = calls.not_found(instance_id)
-        if not valid_instance_id(instance_id):
+        if not valid_run_id(instance_id):
             raise not_found
         status = await calls.current_status(client, instance_id)
         if status is None:

@@ -25,15 +25,36 @@ MAX_INSTANCE_ID_LENGTH = 100
 #: segment whether or not a client percent-encodes them, so the id a run gets is
 #: the id every URL reaches; '.' and '..' would be read as path steps. The same
 #: pattern (ECMA-262 too) is in the OpenAPI document.
-INSTANCE_ID_PATTERN = r"^(?!\.\.?$)[A-Za-z0-9_.~:@-]{1,100}$"
+#: Ids ending like a subgraph child's (``<parent>:<node>:<n>.<n>.<n>.<n>``, see
+#: durable/superstep.py) are the orchestrator's: a client run taking one would fail
+#: the parent, or replace its finished child.
+INSTANCE_ID_PATTERN = (
+    r"^(?!\.\.?$)(?!.*:[^:]*:[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$)[A-Za-z0-9_.~:@-]{1,100}$"
+)
 _INSTANCE_ID = re.compile(INSTANCE_ID_PATTERN)
 INSTANCE_ID_RULE = (
-    f"1-{MAX_INSTANCE_ID_LENGTH} characters from A-Z a-z 0-9 - _ . ~ : @, not '.' or '..'"
+    f"1-{MAX_INSTANCE_ID_LENGTH} characters from A-Z a-z 0-9 - _ . ~ : @, not '.' or '..', "
+    "not ending like a subgraph child's id (':<node>:<n>.<n>.<n>.<n>')"
+)
+#: The ids reads accept: every client id, and the (longer) ids of subgraph children,
+#: which add ':<node>:<n>.<n>.<n>.<n>' to their parent's id at each level.
+MAX_RUN_ID_LENGTH = 2000
+RUN_ID_PATTERN = r"^(?!\.\.?$)[A-Za-z0-9_.~:@-]{1," + str(MAX_RUN_ID_LENGTH) + "}$"
+_RUN_ID = re.compile(RUN_ID_PATTERN)
+RUN_ID_RULE = (
+    f"1-{MAX_RUN_ID_LENGTH} characters from A-Z a-z 0-9 - _ . ~ : @ (a run's id, "
+    "or a subgraph child's)"
 )
 
 
 def valid_instance_id(value: object) -> bool:
+    """An id a client may give a new run."""
     return isinstance(value, str) and _INSTANCE_ID.fullmatch(value) is not None
+
+
+def valid_run_id(value: object) -> bool:
+    """An id a run may have: a client's, or a subgraph child's."""
+    return isinstance(value, str) and _RUN_ID.fullmatch(value) is not None
 
 
 def check_instance_id(value: object) -> str:

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from ..durable.protocol import ORCHESTRATOR_NAME, RunInput
+from ..durable.status_size import LISTS
 from ..durable.wire import decode_json_text
-from ..errors import GraphRunFailed
+from ..errors import GraphRunFailed, GraphVersionNotRegistered
 from ..graph.registry import GraphRegistry
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
@@ -72,12 +73,35 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
         "rejected": custom.get("rejected", []),
         "retry": custom.get("retry") if name not in FINISHED else None,
         "children": [dict(c) for c in custom.get("children", [])],
+        # Lists in the status are bounded (durable/status_size.py): how many there really are.
+        "blocked": _blocked(registry, name, graph_name, graph_hash),
+        "truncated": custom.get("truncated") is True,
+        "counts": custom.get("counts") or {n: len(custom.get(n) or []) for n in LISTS},
         "output": final_state,
         "path": path,
         "error": error,
         "created_at": _iso(getattr(status, "created_time", None)),
         "updated_at": _iso(getattr(status, "last_updated_time", None)),
     }
+
+
+def _blocked(
+    registry: GraphRegistry, status: str | None, graph_name: Any, graph_hash: Any
+) -> dict[str, str] | None:
+    """Why an unfinished run cannot go on, when it is stuck: its graph version is gone."""
+    if status in FINISHED or graph_name is None or graph_hash is None:
+        return None
+    try:
+        registry.get(str(graph_name), str(graph_hash))
+    except GraphVersionNotRegistered as exc:
+        return {
+            "code": "graph_version_not_registered",
+            "message": f"{exc}. This run takes no event or resume until that version is "
+            "registered again; register it (docs/compatibility.md) or cancel the run",
+        }
+    except LookupError:
+        return None
+    return None
 
 
 def _iso(value: Any) -> str | None:

@@ -1,7 +1,7 @@
 """A run's steps, its running state, and forks, read from the step log entities.
 
 The orchestrator signals its step records, in batches, to
-``durable_graph_steps@<instance id>|<execution>`` (durable/steplog.py); this module
+``durable_graph_steps@<instance id>|<log id>|<execution>`` (durable/steplog.py); this module
 reads them back through the Durable client, so it works on Azure as on the local
 host, across continue-as-new boundaries.
 """
@@ -9,6 +9,7 @@ host, across continue-as-new boundaries.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,12 +18,14 @@ from pydantic import ValidationError
 
 from ..durable.progress import Progress
 from ..durable.protocol import ENGINE_V2, STEPS_ENTITY, RunInput, entity_key
-from ..durable.steplog import fold, replay_changes
+from ..durable.steplog import fold, new_log_id, replay_changes
 from ..durable.wire import decode_json_text
 from ..errors import GraphVersionNotRegistered
 from ..graph.manifest import GraphRegistration
 from ..graph.registry import GraphRegistry
 from .errors import ApiError
+
+logger = logging.getLogger(__name__)
 
 MAX_PAGE = 500
 #: Body keys of POST /api/graphs/{name}/runs that start a fork of an earlier run.
@@ -72,7 +75,7 @@ async def fork_input(
     except GraphVersionNotRegistered as exc:
         raise ApiError(409, "graph_version_not_registered", str(exc)) from exc
     instance_id = str(source_status.instance_id)
-    steps = await all_steps(client, instance_id, step_count(source_status))
+    steps = await all_steps(client, instance_id, step_count(source_status), source.log_id)
     progress = fork_progress(steps, from_step, body.get("state_patch"))
     try:
         progress["state"] = pinned.codec.validate_input(progress["state"])
@@ -90,14 +93,25 @@ async def fork_input(
         steps_per_execution=source.steps_per_execution or pinned.manifest.steps_per_execution,
         progress=progress,
         record_steps=step_log,
+        log_id=new_log_id() if step_log else None,
     )
     return pinned, run
 
 
-async def read_records(client: Any, instance_id: str, execution: int) -> list[dict[str, Any]]:
+def log_id(status: Any) -> str | None:
+    """The run's step log id, read from its input (None for runs recorded before them)."""
+    try:
+        return RunInput.parse(getattr(status, "input_", None)).log_id
+    except Exception:
+        return None
+
+
+async def read_records(
+    client: Any, instance_id: str, execution: int, log: str | None
+) -> list[dict[str, Any]]:
     """The records of one execution (empty when its entity does not exist yet)."""
     response = await client.read_entity_state(
-        EntityId(STEPS_ENTITY, entity_key(instance_id, execution))
+        EntityId(STEPS_ENTITY, entity_key(instance_id, execution, log))
     )
     if not response.entity_exists:
         return []
@@ -105,11 +119,30 @@ async def read_records(client: Any, instance_id: str, execution: int) -> list[di
     return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
 
 
-async def all_steps(client: Any, instance_id: str, executions: int) -> list[dict[str, Any]]:
+async def purge_step_log(client: Any, status: Any) -> None:
+    """Purge a run's step log entities (a finished run being replaced by one with its id).
+
+    On Azure, entities are stored as instances named ``@name@key``, so purging that id
+    deletes one; the local host does the same. A failure is logged, never raised: the new
+    run reads its own log (its log id differs) whatever is left behind.
+    """
+    instance_id = str(getattr(status, "instance_id", ""))
+    log = log_id(status)
+    for execution in range(1, step_count(status) + 1):
+        key = entity_key(instance_id, execution, log)
+        try:
+            await client.purge_instance_history(f"@{STEPS_ENTITY}@{key}")
+        except Exception:  # nothing recorded for this execution, or the backend refused
+            logger.info("step log %s of a replaced run was not purged", key, exc_info=True)
+
+
+async def all_steps(
+    client: Any, instance_id: str, executions: int, log: str | None
+) -> list[dict[str, Any]]:
     """Every recorded step of the run, in order, each with the state after it."""
     records: list[dict[str, Any]] = []
     for execution in range(1, executions + 1):
-        records.extend(await read_records(client, instance_id, execution))
+        records.extend(await read_records(client, instance_id, execution, log))
     return fold(records)
 
 
@@ -127,7 +160,8 @@ async def running_state(client: Any, status: Any, executions: int) -> dict[str, 
     if run.engine < ENGINE_V2 or not run.record_steps:
         return None
     state = dict((run.progress or {}).get("state") or run.state)
-    return replay_changes(state, await read_records(client, str(status.instance_id), executions))
+    records = await read_records(client, str(status.instance_id), executions, run.log_id)
+    return replay_changes(state, records)
 
 
 def page(steps: list[dict[str, Any]], query: Mapping[str, str]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ which app.py dispatches to.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
@@ -53,6 +52,7 @@ from .protocol import (
     parse_result,
     utc_now,
 )
+from .status_size import bounded_status
 from .superstep import Superstep
 from .targets import plain, plan_next
 
@@ -184,7 +184,7 @@ class _Run:
             self.unlogged = []
 
     def _signal_log(self, operation: str, value: object) -> None:
-        key = entity_key(self.context.instance_id, self.progress.executions)
+        key = entity_key(self.context.instance_id, self.progress.executions, self.run.log_id)
         self.context.signal_entity(EntityId(STEPS_ENTITY, key), operation, value)
 
     def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
@@ -218,7 +218,8 @@ class _Run:
                         return [] if target == COMPLETE else [plain(target)]
                     continue
                 if (yield from self._apply_event(name, message)):
-                    if timer is not None:
+                    # The deadline may have passed while the accepted event's handler ran.
+                    if timer is not None and not timer.is_completed:
                         timer.cancel()
                     return [plain(decision["resume_node"])]
         finally:
@@ -291,25 +292,3 @@ class _Run:
                 )
             )
         )
-
-
-#: Azure Durable Functions refuses a custom status over 16 KB; stay under it.
-STATUS_LIMIT = 15_000
-
-
-def bounded_status(status: CustomStatus) -> CustomStatus:
-    """The status, with interrupt values and rejections elided when it would be too large.
-
-    An elided interrupt value becomes ``{"elided": true, "bytes": n}``; the question's
-    id and node stay, so it can still be answered.
-    """
-    # Only interrupt values and rejected answers can be large; the rest is small and capped.
-    large = status.get("interrupts") or status.get("rejected")
-    if not large or len(json.dumps(status, default=str)) <= STATUS_LIMIT:
-        return status
-    status = {**status, "rejected": []}
-    status["interrupts"] = [
-        {**i, "value": {"elided": True, "bytes": len(json.dumps(i.get("value"), default=str))}}
-        for i in status.get("interrupts") or []
-    ]
-    return status

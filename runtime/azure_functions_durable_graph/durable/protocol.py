@@ -47,7 +47,7 @@ V1_NODE_ACTIVITY = "durable_graph_run_node"
 #: One event applied to the state.
 V1_EVENT_ACTIVITY = "durable_graph_apply_event"
 
-#: The step-log entity, keyed ``<instance id>|<execution>`` (see steplog.py).
+#: The step-log entity, keyed ``<instance id>|<log id>|<execution>`` (see steplog.py).
 STEPS_ENTITY = "durable_graph_steps"
 #: Its operations: one record ("add", runs started before issue 18), or a list of them.
 STEPS_ADD, STEPS_ADD_BATCH = "add", "add_batch"
@@ -66,8 +66,11 @@ def durable_event_name(engine: int, event_name: str) -> str:
     return INBOX_EVENT if engine >= ENGINE_V2 else event_name
 
 
-def entity_key(instance_id: str, execution: int) -> str:
-    """The step-log entity key of one execution of a run."""
+def entity_key(instance_id: str, execution: int, log_id: str | None = None) -> str:
+    """The step-log entity key of one execution of a run; without a log id (runs started
+    before log ids), the key those runs were recorded under."""
+    if log_id:
+        return f"{instance_id}|{log_id}|{execution}"
     return f"{instance_id}|{execution}"
 
 
@@ -85,6 +88,7 @@ class RunInput:
     steps_per_execution: int | None = None
     progress: dict[str, Any] | None = None
     record_steps: bool = False
+    log_id: str | None = None  # the step log's id (steplog.py); absent in older runs
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -97,6 +101,8 @@ class RunInput:
             data["step_log_batched"] = self.step_log_batched
             data["steps_per_execution"] = self.steps_per_execution
             data["record_steps"] = self.record_steps
+            if self.log_id is not None:
+                data["log_id"] = self.log_id
         if self.progress is not None:
             data["progress"] = self.progress
         return data
@@ -131,6 +137,7 @@ class RunInput:
             steps_per_execution=per_execution if isinstance(per_execution, int) else None,
             progress=dict(progress) if isinstance(progress, Mapping) else None,
             record_steps=value.get("record_steps") is True,
+            log_id=value["log_id"] if isinstance(value.get("log_id"), str) else None,
         )
 
 
@@ -231,7 +238,9 @@ class CustomStatus(TypedDict):
     becomes ``{"elided": true, "bytes": n}``); ``retry`` is null or ``{"node",
     "attempt", "next_attempt_at", "last_error"}``; ``children`` items ``{"node",
     "instance_id"}``; ``pending_events`` items ``{"name", "count"}``; ``rejected``
-    items ``{"kind", "name"|"answers", "reason"}`` (the last five).
+    items ``{"kind", "name"|"answers", "reason"}`` (the last five). Every list shows at
+    most its first 50 items (status_size.py): then ``truncated`` is true and ``counts``
+    says how many there are.
     """
 
     graph: str
@@ -248,6 +257,8 @@ class CustomStatus(TypedDict):
     pending_events: list[dict[str, Any]]
     rejected: list[dict[str, Any]]
     executions: int
+    truncated: NotRequired[bool]  # a list was cut to its first items (status_size.py)
+    counts: NotRequired[dict[str, int]]  # how many items the cut lists really have
 
 
 class StepRecord(TypedDict, total=False):

@@ -2,7 +2,7 @@
 
 A run's own history is cut at every continue-as-new (bounded history), so the
 orchestrator signals its supersteps' records to an entity,
-``durable_graph_steps@<instance id>|<execution>``: one entity per execution, so
+``durable_graph_steps@<instance id>|<log id>|<execution>``: one entity per execution, so
 no entity grows past `steps_per_execution` records, and the log survives
 continue-as-new. The records are written in batches ("add_batch"): one entity
 operation when the run goes idle (waits for an event or for an interrupt's
@@ -15,14 +15,25 @@ their recorded histories do. Records carry changes, not whole states; the first 
 first record (``"kind": "start"``) carries the state the run started from, and
 `fold` rebuilds the state after any step. The API reads these entities for
 ``GET /api/runs/{id}/steps``, the running state and forks.
+
+The log id is a random token the API puts in the run's input when it starts the
+run, so a run that reuses an instance id (after a purge, or replacing a finished
+run) never reads, nor forks from, the steps of the run that had the id before.
+Runs started before log ids existed keep ``<instance id>|<execution>``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from uuid import uuid4
 
 from .protocol import STEPS_ADD, STEPS_ADD_BATCH
+
+
+def new_log_id() -> str:
+    """A fresh step log id for a run the API starts (see the module docstring)."""
+    return uuid4().hex
 
 
 def apply_changes(

@@ -216,7 +216,8 @@ class Superstep:
                 )
                 retry = node.retry is not None and bool(node.retry.get("retry_timeouts"))
                 return self._failed(slot, error, retryable=retry)
-            timer.cancel()
+            if not timer.is_completed:  # it may have fired while a sibling still ran
+                timer.cancel()
             call = winner  # type: ignore[assignment]  # task_any's result is the winning task
         if call.state.name == "FAILED":  # a sub-orchestration or activity failed in Durable
             kind = "SubgraphFailed" if node.subgraph is not None else "ActivityFailed"
@@ -306,7 +307,7 @@ class Superstep:
         self.publish()
         if self.interrupts:
             arrived = yield from self.inbox.next_message(timer)
-            if arrived and timer is not None:
+            if arrived and timer is not None and not timer.is_completed:
                 timer.cancel()
             self._take_resumes()
             return

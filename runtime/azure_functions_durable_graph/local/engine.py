@@ -43,6 +43,7 @@ from .errors import (
 )
 from .instance_runner import InstanceRunner
 from .status import status_body
+from .store.faults import retry_write
 from .store.records import InstanceRecord, WorkItem
 from .store.store import Store
 from .timers import TimerScheduler
@@ -249,7 +250,13 @@ class Engine:
         return [status_body(r, show_input=True) for r in records]
 
     async def purge(self, instance_id: str) -> int:
-        """Delete an instance's state and history; returns the number deleted (0 or 1)."""
+        """Delete an instance's state and history; returns the number deleted (0 or 1).
+
+        An entity's id (``@name@key``) purges the entity's state, as on Azure, where
+        entities are stored as instances under that id.
+        """
+        if instance_id.startswith("@") and self.store.entity_state(instance_id)[0]:
+            return self.store.delete_entity(instance_id)
         return self.store.delete_instance(instance_id)
 
     async def purge_many(
@@ -364,11 +371,16 @@ class Engine:
         try:
             async with self._semaphore:
                 event = await activity_outcome(self.catalog, self.clock, item)
-            with self.store.transaction():
-                if self.store.delete_work_item(item.id):
-                    self.store.add_message(
-                        item.instance_id, item.execution_id, event_message(event)
-                    )
+
+            def commit() -> None:
+                with self.store.transaction():
+                    if self.store.delete_work_item(item.id):
+                        self.store.add_message(
+                            item.instance_id, item.execution_id, event_message(event)
+                        )
+
+            # The result is kept in memory until the store takes it; the activity never re-runs.
+            await retry_write(commit, f"activity {item.name} of {item.instance_id}")
             self._kick(item.instance_id)
         finally:
             self._activity_tasks.pop(item.id, None)

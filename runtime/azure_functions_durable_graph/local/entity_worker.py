@@ -22,6 +22,7 @@ from .clock import Clock
 from .decisions_state import event_message
 from .entities import EntityOutcome, response_input, run_operation, split_entity_id
 from .keyed_tasks import KeyedTasks
+from .store.faults import retry_write
 from .store.records import EntityOperation
 from .store.store import Store
 
@@ -99,14 +100,21 @@ class EntityWorker:
                 outcome = EntityOutcome(
                     exists=exists, state=state, result=json.dumps(message), is_error=True
                 )
-        with self.store.transaction():
-            if not self.store.delete_entity_operation(op.id):
-                return
-            self.store.put_entity_state(op.entity_id, outcome.exists, outcome.state)
-            if op.caller_instance_id is not None and op.request_id is not None:
-                reply = h.event_raised(self.clock.now(), op.request_id, response_input(outcome))
-                self.store.add_message(
-                    op.caller_instance_id, op.caller_execution_id, event_message(reply)
-                )
+
+        def commit() -> bool:
+            with self.store.transaction():
+                if not self.store.delete_entity_operation(op.id):
+                    return False
+                self.store.put_entity_state(op.entity_id, outcome.exists, outcome.state)
+                if op.caller_instance_id is not None and op.request_id is not None:
+                    now = self.clock.now()
+                    reply = h.event_raised(now, op.request_id, response_input(outcome))
+                    self.store.add_message(
+                        op.caller_instance_id, op.caller_execution_id, event_message(reply)
+                    )
+                return True
+
+        if not await retry_write(commit, f"entity {op.entity_id}"):
+            return
         if op.caller_instance_id is not None:
             self.on_reply(op.caller_instance_id)

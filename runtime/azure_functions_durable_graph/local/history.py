@@ -48,12 +48,17 @@ def format_time(moment: datetime) -> str:
     """UTC text with microseconds and a `Z`, e.g. 2025-01-01T00:00:07.000000Z."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc)
-    return moment.strftime(TIMESTAMP_FORMAT)
+    # strftime's %Y does not pad years before 1000 ("884-..."), which ISO 8601 readers refuse
+    # and which would sort after "2025-..." in the timers table: pad it to four digits.
+    return f"{moment.year:04d}" + moment.strftime(TIMESTAMP_FORMAT.removeprefix("%Y"))
 
 
 def parse_time(text: str) -> datetime:
     """Read a timestamp written by `format_time` or by the SDK (`fireAt`); naive means UTC."""
     value = text.strip()
+    year, dash, rest = value.partition("-")
+    if dash and year.isdigit() and len(year) < 4:  # the SDK writes year 884 as "884-..."
+        value = f"{int(year):04d}-{rest}"
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
     try:

@@ -31,6 +31,7 @@ from .http.functions import HttpFunction, index_http_functions
 from .http.management_api import ManagementApi
 from .http.server import AppServer
 from .settings import HostSettings, apply_local_settings, read_host_settings
+from .store import opening
 from .store.store import Store
 from .worker_loop import close_sdk_session, run_sync
 
@@ -172,6 +173,7 @@ class LocalHost:
         self._applied_env: dict[str, str] = {}
         self._loaded: LoadedApp | None = None
         self._store: Store | None = None
+        self._store_lock: opening.StoreLock | None = None
         self._engine: Engine | None = None
         self._server: AppServer | None = None
         self._http: list[HttpFunction] = []
@@ -226,8 +228,17 @@ class LocalHost:
         if self.store_path == MEMORY:
             return Store(MEMORY)
         path = Path(self.store_path)
-        prepare_private_store(path)
-        store = Store(path)
+        if not path.is_dir():
+            try:
+                prepare_private_store(path)
+            except OSError as exc:
+                raise opening.StoreUnavailable(
+                    path,
+                    f"it cannot be created or opened ({exc.strerror or exc})",
+                    "make its folder writable by this user, or give another --store",
+                ) from None
+        self._store_lock = opening.StoreLock(path)  # held until stop()
+        store = opening.open_file_store(path)
         _make_private(path)  # the journal files SQLite has just created
         return store
 
@@ -248,6 +259,9 @@ class LocalHost:
         finally:
             if store is not None:
                 store.close()
+            lock, self._store_lock = self._store_lock, None
+            if lock is not None:
+                lock.release()
             if loaded is not None:
                 unload_app(loaded)
             for key, value in self._applied_env.items():

@@ -24,6 +24,8 @@ from .episode import episode_payload, run_episode
 from .errors import OrchestratorProtocolError
 from .history import Event, EventType
 from .keyed_tasks import KeyedTasks
+from .store.faults import Backoff, is_transient, retry_write
+from .store.instances import StaleHistory
 from .store.records import InstanceRecord, Message
 from .store.store import Store
 
@@ -64,12 +66,21 @@ class InstanceRunner:
         return self._tasks.stop()
 
     async def _drive(self, instance_id: str) -> None:
-        try:
-            while await self._episode(instance_id):
-                pass
-        except Exception as exc:  # a host bug must not leave the instance silently stuck
-            logger.exception("local host error while running instance %s", instance_id)
-            self._fail_after_host_error(instance_id, exc)
+        backoff = Backoff(f"instance {instance_id}")
+        while True:
+            try:
+                while await self._episode(instance_id):
+                    backoff = Backoff(f"instance {instance_id}")
+                return
+            except Exception as exc:
+                if is_transient(exc):  # the episode rolled back: run it again once it can commit
+                    await backoff.pause(exc)
+                    continue
+                # A host bug must not leave the instance silently stuck.
+                logger.exception("local host error while running instance %s", instance_id)
+                fail = partial(self._fail_after_host_error, instance_id, exc)
+                await retry_write(fail, f"instance {instance_id}")
+                return
 
     def _fail_after_host_error(self, instance_id: str, exc: Exception) -> None:
         record = self.store.get_instance(instance_id)
@@ -166,18 +177,23 @@ class InstanceRunner:
             except OrchestratorProtocolError as exc:
                 effects = self._commit_failure(record, batch + stale, now, str(exc), new)
             else:
-                current = self.store.get_instance(record.instance_id)
-                if (
-                    current is None
-                    or current.execution_id != record.execution_id
-                    or current.status in TERMINAL
-                ):
-                    return  # purged or replaced while the episode ran
-                with self.store.transaction():
-                    self.store.delete_messages([m.id for m in batch + stale])
-                    effects = EpisodeDecisions(self.store, self.catalog, record, now).apply(
-                        new, outcome
-                    )
+                try:
+                    with self.store.transaction():
+                        current = self.store.get_instance(record.instance_id)
+                        if (
+                            current is None
+                            or current.execution_id != record.execution_id
+                            or current.status in TERMINAL
+                        ):
+                            return  # purged or replaced while the episode ran
+                        self.store.check_history_length(record.instance_id, len(past))
+                        self.store.delete_messages([m.id for m in batch + stale])
+                        effects = EpisodeDecisions(self.store, self.catalog, record, now).apply(
+                            new, outcome
+                        )
+                except StaleHistory as exc:
+                    logger.warning("%s: episode discarded, it runs again on the stored one", exc)
+                    return
         if effects is not None:
             self.apply_effects(effects)
 

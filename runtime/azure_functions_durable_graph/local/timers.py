@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from . import history as h
 from .clock import Clock
 from .decisions_state import event_message
+from .store.faults import retry_write
+from .store.records import PendingTimer
 from .store.store import Store
 
 logger = logging.getLogger(__name__)
@@ -55,12 +57,18 @@ class TimerScheduler:
             due = self.store.due_timers(h.format_time(now))
             for timer in due:
                 fired = h.timer_fired(now, timer.timer_id, h.parse_time(timer.fire_at))
-                with self.store.transaction():
-                    if not self.store.delete_timer(timer.id):
-                        continue
-                    self.store.add_message(
-                        timer.instance_id, timer.execution_id, event_message(fired)
-                    )
+
+                def fire(timer: PendingTimer = timer, fired: h.Event = fired) -> bool:
+                    with self.store.transaction():
+                        if not self.store.delete_timer(timer.id):
+                            return False
+                        self.store.add_message(
+                            timer.instance_id, timer.execution_id, event_message(fired)
+                        )
+                        return True
+
+                if not await retry_write(fire, f"timer of {timer.instance_id}"):
+                    continue
                 await self.on_fired(
                     timer.instance_id, timer.execution_id, timer.timer_id, timer.fire_at
                 )

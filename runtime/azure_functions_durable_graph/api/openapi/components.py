@@ -132,6 +132,22 @@ COMMON_SCHEMAS: dict[str, Any] = {
                 "description": "Subgraph runs of the current superstep: node, instance_id, "
                 "status, current_node.",
             },
+            "blocked": {
+                "type": ["object", "null"],
+                "description": "Why an unfinished run cannot go on ({code, message}), e.g. "
+                "graph_version_not_registered: its graph version was removed.",
+            },
+            "truncated": {
+                "type": "boolean",
+                "description": "True when active, interrupts, children or pending_events "
+                "show only their first items (the status stays under Azure's 16 KB).",
+            },
+            "counts": {
+                "type": "object",
+                "additionalProperties": {"type": "integer"},
+                "description": "How many active tasks, interrupts, children and pending "
+                "event names there really are.",
+            },
         },
     },
     "Interrupt": {

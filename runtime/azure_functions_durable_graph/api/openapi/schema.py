@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..inputs import INSTANCE_ID_PATTERN, INSTANCE_ID_RULE, MAX_JSON_DEPTH
+from ..inputs import MAX_JSON_DEPTH, RUN_ID_PATTERN, RUN_ID_RULE
 
 #: Errors every POST can answer: a foreign origin, a body over the limit.
 POSTED = (403, 413)
@@ -54,8 +54,8 @@ def path_param(name: str, description: str) -> dict[str, Any]:
     """A path parameter; an instance id states the id rules."""
     schema: dict[str, Any] = {"type": "string"}
     if name == "instance_id":
-        schema = {"type": "string", "pattern": INSTANCE_ID_PATTERN}
-        description = f"{description}: {INSTANCE_ID_RULE}"
+        schema = {"type": "string", "pattern": RUN_ID_PATTERN}
+        description = f"{description}: {RUN_ID_RULE}"
     return _parameter(name, "path", description, schema, required=True)
 
 

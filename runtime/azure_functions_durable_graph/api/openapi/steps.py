@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..inputs import INSTANCE_ID_PATTERN
+from ..inputs import INSTANCE_ID_PATTERN, RUN_ID_PATTERN
 from ..steps import MAX_PAGE
 from .schema import error_response, json_content, query_param, ref
 
@@ -76,7 +76,7 @@ def fork_request() -> dict[str, Any]:
         "type": "object",
         "required": ["from_run", "from_step"],
         "properties": {
-            "from_run": {"type": "string", "pattern": INSTANCE_ID_PATTERN},
+            "from_run": {"type": "string", "pattern": RUN_ID_PATTERN},
             "from_step": {"type": "integer", "minimum": 0},
             "state_patch": {"type": "object", "description": "Fields to change before it runs"},
             "instance_id": {"type": "string", "pattern": INSTANCE_ID_PATTERN},

@@ -77,7 +77,8 @@ def run_legacy(
                     break
                 node = timeout_node
                 continue
-            timer.cancel()
+            if not timer.is_completed:
+                timer.cancel()
             payload = event.result
         result = yield context.call_activity(
             EVENT_ACTIVITY,

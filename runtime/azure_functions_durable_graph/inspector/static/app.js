@@ -12,11 +12,38 @@ let renderCount = 0;
 
 mermaid.initialize({ startOnLoad: false, securityLevel: "strict", flowchart: { htmlLabels: false } });
 
-async function api(path, options = {}) {
-  const init = { headers: { "Content-Type": "application/json" }, ...options };
-  const response = await fetch(`${API}/${path}`, init);
+// Under `serve --keys` the API wants the function key. The page never embeds it (any local
+// user could read it there): it asks once, keeps it for this tab, and sends it as a header.
+const KEY_ITEM = "durable-graph-function-key";
+let functionKey = sessionStorage.getItem(KEY_ITEM);
+let askingForKey = null; // one prompt for the calls that got a 401 together
+
+async function askForKey() {
+  if (!askingForKey) {
+    askingForKey = Promise.resolve().then(() =>
+      window.prompt("This server was started with --keys: paste the function key it printed"),
+    );
+  }
+  const key = await askingForKey;
+  if (key) {
+    functionKey = key;
+    sessionStorage.setItem(KEY_ITEM, key);
+  }
+  return key;
+}
+
+async function api(path, options = {}, retried = false) {
+  const headers = { "Content-Type": "application/json", ...(options.headers || {}) };
+  if (functionKey) headers["x-functions-key"] = functionKey;
+  const response = await fetch(`${API}/${path}`, { ...options, headers });
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
+  const code = body && body.error ? body.error.code : null;
+  if (response.status === 401 && code === "key_required" && !retried) {
+    if (await askForKey()) return api(path, options, true);
+  } else if (response.status === 401 && retried) {
+    askingForKey = null; // a wrong key: ask again next time
+  }
   if (!response.ok) {
     const error = new Error(body && body.error ? body.error.message : `HTTP ${response.status}`);
     error.status = response.status;

@@ -27,6 +27,7 @@ from ..errors import (
     InstanceNotRunning,
     OrchestratorNotFound,
 )
+from ..store import faults as store_faults
 from .durable_urls import RPC_SEGMENT, WEBHOOK_PATH, DurableUrls
 from .management_requests import (
     BadRequest,
@@ -131,6 +132,11 @@ class ManagementApi:
         except (web.HTTPException, ConnectionResetError):
             raise  # aiohttp answers these itself (e.g. 413 for a body over the size limit)
         except Exception as exc:
+            if store_faults.is_transient(exc):  # nothing was stored: the client may retry
+                logger.warning("Durable management request %s refused: %s", path, exc)
+                response = error(503, store_faults.describe(exc))
+                response.headers["Retry-After"] = "5"
+                return response
             logger.exception("Durable management request %s %s failed", request.method[:20], path)
             return error(500, f"{type(exc).__name__}: {exc}")
 

@@ -29,6 +29,7 @@ MAX_JSON_DEPTH = 64
 MAX_MESSAGE_CHARS = 300
 _CODES = {400: "bad_request", 401: "key_required", 404: "not_found", 405: "method_not_allowed"}
 _CODES |= {409: "conflict", 410: "gone", 500: "internal_error", 501: "not_supported"}
+_CODES |= {503: "unavailable"}
 
 
 def error(status: int, message: str, details: Any = None) -> web.Response:

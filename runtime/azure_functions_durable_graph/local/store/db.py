@@ -126,12 +126,14 @@ class Database:
             self.depth = 1
             try:
                 yield self
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                # SQLite may have rolled back already (e.g. a full disk: SQLITE_FULL).
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
                 self._after_commit.clear()
                 raise
             else:
-                self.conn.execute("COMMIT")
                 updates, self._after_commit = self._after_commit, []
                 for update in updates:
                     update()

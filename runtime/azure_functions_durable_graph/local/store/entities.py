@@ -65,6 +65,10 @@ class EntityTables:
         rows = self._db.all("SELECT exists_, state FROM entities WHERE entity_id = ?", (entity_id,))
         return (bool(rows[0][0]), rows[0][1]) if rows else (False, None)
 
+    def delete_entity(self, entity_id: str) -> int:
+        """Forget an entity's state (queued operations stay: they recreate it); 1 if it existed."""
+        return self._db.run("DELETE FROM entities WHERE entity_id = ?", (entity_id,))
+
     def put_entity_state(self, entity_id: str, exists: bool, state: str | None) -> None:
         self._db.run(
             "INSERT OR REPLACE INTO entities (entity_id, exists_, state) VALUES (?,?,?)",

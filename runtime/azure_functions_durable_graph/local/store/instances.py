@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..errors import LocalHostError
 from ..history import Event
 from .db import Database
 from .records import InstanceRecord
@@ -110,6 +111,20 @@ class InstanceTables:
                 self._db.played.put(instance_id, last[1], fragments)
             return fragments
 
+    def check_history_length(self, instance_id: str, replayed: int) -> None:
+        """Inside an episode's commit: the stored history is still the one it replayed.
+
+        Raises `StaleHistory` when another writer changed it meanwhile, so the
+        episode's decisions are rolled back instead of committed on top.
+        """
+        rows = self._db.all(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM history WHERE instance_id = ?",
+            (instance_id,),
+        )
+        stored = int(rows[0][0])
+        if stored != replayed:
+            raise StaleHistory(instance_id, replayed, stored)
+
     def append_history(self, instance_id: str, execution_id: str, events: list[Event]) -> None:
         with self._db.transaction():
             rows = self._db.all(
@@ -136,6 +151,17 @@ class InstanceTables:
             self._db.run("DELETE FROM history WHERE instance_id = ?", (instance_id,))
             self._db.played.forget(instance_id)
             self._db.on_commit(lambda: self._db.played.forget(instance_id))
+
+
+class StaleHistory(LocalHostError):
+    """An episode replayed a history that another writer has changed since."""
+
+    def __init__(self, instance_id: str, replayed: int, stored: int) -> None:
+        self.instance_id = instance_id
+        super().__init__(
+            f"instance {instance_id!r}: the episode replayed {replayed} history events but the "
+            f"store now holds {stored}; another host is writing to this store"
+        )
 
 
 def _instance(row: tuple[Any, ...]) -> InstanceRecord:

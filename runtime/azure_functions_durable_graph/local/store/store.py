@@ -54,6 +54,7 @@ class Store:
         self.history = instances.history
         self.played_history = instances.played_history
         self.append_history = instances.append_history
+        self.check_history_length = instances.check_history_length
         self.clear_history = instances.clear_history
         # Inbox messages, activity work items and timers.
         self.add_message = queues.add_message
@@ -81,6 +82,7 @@ class Store:
         self.count_entity_operations = entities.count_entity_operations
         self.entity_state = entities.entity_state
         self.put_entity_state = entities.put_entity_state
+        self.delete_entity = entities.delete_entity
 
     def close(self) -> None:
         self._db.close()
