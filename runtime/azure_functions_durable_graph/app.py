@@ -36,6 +36,7 @@ from .durable.wire import decode_json_text
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.registry import GraphRegistry
+from .graph.run_context import running
 
 
 class DurableGraphApp:
@@ -163,13 +164,15 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
 
     def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any] | None]:
         run = RunInput.parse(context.get_input(expected_type=object))
-        manifest = registry.get(run.graph_name, run.graph_hash).manifest
+        registration = registry.get(run.graph_name, run.graph_hash)
+        manifest = registration.manifest
         engine: Callable[..., Generator[Any, Any, dict[str, Any] | None]]
         if run.engine < ENGINE_V2:
             engine = _engine(".compat.engine_v1.loop", "run_legacy")
-        else:
-            engine = _engine(".durable.orchestrator", "run_graph")
-        return (yield from engine(context, manifest, run))
+            return (yield from engine(context, manifest, run))
+        limit = _engine(".durable.orchestrator", "step_limit")(registration, run)
+        engine = _engine(".durable.orchestrator", "run_graph")
+        return (yield from engine(context, manifest, run, limit))
 
     return orchestrator
 
@@ -202,7 +205,8 @@ def _activity(
                 f"graph activity input must be a JSON object; got {type(decoded).__name__}"
             )
         try:
-            result: dict[str, Any] = await body(registry, decoded)
+            with running(decoded):
+                result: dict[str, Any] = await body(registry, decoded)
         except DurableGraphError as exc:
             error = {"type": type(exc).__name__, "message": str(exc)}
             return {"ok": False, "error": error, "retryable": False}

@@ -146,7 +146,7 @@ def test_start_unknown_graph_is_404(fns, client):
             b'{"inputs": {}}',
             "invalid_body",
             "unknown keys ['inputs'] in request body; allowed keys: "
-            "['input', 'instance_id', 'from_run', 'from_step', 'state_patch']",
+            "['input', 'instance_id', 'config', 'context', 'from_run', 'from_step', 'state_patch']",
         ),
         (b'{"input": "text"}', "invalid_body", "'input' must be a JSON object; got str"),
     ],
@@ -156,6 +156,34 @@ def test_start_rejects_bodies_that_are_not_a_json_object(fns, client, raw, code,
     if message:
         assert err["message"] == message
     assert client.started == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        ({"context": {"user": "ann"}}, "invalid_body", "graph 'tickets' takes no run context"),
+        ({"config": []}, "invalid_body", "'config' must be a JSON object; got list"),
+        ({"config": {"callbacks": []}}, "invalid_config", "unknown keys ['callbacks'] in config"),
+        ({"config": {"recursion_limit": 0}}, "invalid_config", "positive integer; got 0"),
+        ({"config": {"configurable": "x"}}, "invalid_config", "config.configurable must be"),
+    ],
+)
+def test_start_checks_the_run_config_and_context(fns, client, extra, code, message):
+    err = assert_error(start(fns, client, {"input": {"title": "x"}, **extra}), 400, code)
+
+    assert message in err["message"]
+    assert client.started == []
+
+
+def test_start_pins_the_run_config_in_the_run_input(fns, client):
+    config = {"recursion_limit": 7, "configurable": {"region": "eu"}}
+
+    status, _, _ = start(fns, client, {"input": {"title": "x"}, "config": config})
+
+    assert status == 202
+    [(_, _, run_input)] = client.started
+    assert run_input["config"] == config
+    assert run_input["context"] is None
 
 
 def test_start_validates_input_against_the_state_model(fns, client):

@@ -11,11 +11,10 @@ from typing import Annotated, Any
 import pytest
 from langchain_core.runnables import RunnableConfig
 from langgraph.cache.memory import InMemoryCache
-from langgraph.channels.topic import Topic
+from langgraph.channels.last_value import LastValue
 from langgraph.checkpoint.memory import MemorySaver
 from langgraph.errors import InvalidUpdateError
-from langgraph.graph import END, START, StateGraph
-from langgraph.managed import RemainingSteps
+from langgraph.graph import START, StateGraph
 from langgraph.pregel._write import ChannelWrite, ChannelWriteEntry
 from langgraph.store.memory import InMemoryStore
 from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPolicy
@@ -23,6 +22,7 @@ from typing_extensions import TypedDict
 
 from azure_functions_durable_graph import RouteError
 from azure_functions_durable_graph.durable.targets import goto_targets, route_targets
+from azure_functions_durable_graph.graph.handoff import PARENT_COMMAND
 from azure_functions_durable_graph.graph.types import Send as EngineSend
 from azure_functions_durable_graph.langgraph import (
     LangGraphAdapterError,
@@ -198,16 +198,6 @@ def test_node_cache_policy_and_several_retry_policies_are_rejected() -> None:
         from_langgraph(retried, graph_name="g")
 
 
-def test_a_context_schema_is_rejected() -> None:
-    builder = StateGraph(S, context_schema=S)
-    builder.add_node("a", add("a"))
-    builder.add_edge(START, "a")
-    builder.add_edge("a", END)
-
-    with pytest.raises(UnsupportedFeature, match="a context_schema is not supported"):
-        from_langgraph(builder, graph_name="g")
-
-
 def test_something_else_than_a_state_graph_is_rejected() -> None:
     with pytest.raises(LangGraphAdapterError, match="expected a langgraph StateGraph"):
         from_langgraph(lambda state: state, graph_name="g")  # type: ignore[arg-type]
@@ -291,20 +281,18 @@ def test_writes_a_node_sends_through_its_config_become_its_update_and_gotos() ->
     assert command.goto == ["b", EngineSend("c", {"x": 1})]
 
 
-class WithManaged(TypedDict):
-    items: Annotated[list[str], operator.add]
-    remaining_steps: RemainingSteps
+class OwnChannel(LastValue[str]):
+    """A channel class of the user's own: its behaviour is not LangGraph's to rely on."""
 
 
-class WithTopic(TypedDict):
-    events: Annotated[list[str], Topic(str)]
+class WithOwnChannel(TypedDict):
+    events: Annotated[str, OwnChannel(str)]
 
 
 @pytest.mark.parametrize(
     ("schema", "feature"),
     [
-        (WithManaged, "managed values (remaining_steps)"),
-        (WithTopic, "the Topic channel of state key 'events'"),
+        (WithOwnChannel, "the channel types of state keys events (OwnChannel)"),
         (list, "a state schema without keys (<class 'list'>)"),
     ],
 )
@@ -321,16 +309,27 @@ def test_state_schemas_the_durable_state_cannot_carry_are_rejected(
     assert caught.value.feature == feature
 
 
-def test_a_command_to_the_parent_graph_fails_the_node() -> None:
+def test_a_command_to_the_parent_graph_is_handed_to_the_parent_and_drops_other_writes() -> None:
     builder = StateGraph(S)
-    builder.add_node("a", lambda state: Command(graph=Command.PARENT, goto="x"))
+    builder.add_node(
+        "a",
+        lambda state: [
+            {"items": ["dropped"]},
+            Command(graph=Command.PARENT, goto=["x", Send("y", 1)], update={"items": ["up"]}),
+        ],
+    )
     builder.add_edge(START, "a")
     registration = from_langgraph(builder, graph_name="g")
 
-    with pytest.raises(
-        InvalidUpdateError, match=r"Command\(graph=Command.PARENT\) is not supported"
-    ):
-        asyncio.run(registration.node_handlers["a"](registration.codec.load({"items": []})))
+    command = asyncio.run(registration.node_handlers["a"](registration.codec.load({"items": []})))
+
+    assert command.update == {
+        PARENT_COMMAND: {
+            "update": {"items": ["up"]},
+            "goto": [{"node": "x"}, {"node": "y", "arg": 1}],
+        }
+    }
+    assert command.goto is None
 
 
 def test_a_command_may_send_outside_the_path_map_as_in_langgraph() -> None:
@@ -354,3 +353,26 @@ def test_a_join_target_triggered_before_any_source_finished_fails_loudly() -> No
 
     with pytest.raises(InvalidUpdateError, match="node 'c' is the target of a join of"):
         asyncio.run(handler(registration.codec.load({"items": []})))
+
+
+def test_a_tool_node_gets_the_state_with_its_send_tasks_without_changing_the_graph_hash() -> None:
+    from langchain_core.tools import tool
+    from langgraph.graph import MessagesState
+    from langgraph.prebuilt import ToolNode
+
+    @tool
+    def echo(text: str) -> str:
+        """Echo."""
+        return text
+
+    def build() -> StateGraph:
+        builder = StateGraph(MessagesState)
+        builder.add_node("tools", ToolNode([echo]))
+        builder.add_edge(START, "tools")
+        return builder
+
+    registration = from_langgraph(build(), graph_name="g")
+    node = registration.manifest.nodes["tools"]
+
+    assert node.send_reads_state is True
+    assert "send_reads_state" not in node.hash_content()

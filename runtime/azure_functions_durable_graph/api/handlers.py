@@ -23,7 +23,13 @@ from ..graph.manifest import GraphRegistration
 from ..graph.registry import GraphRegistry
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
-from .inputs import DEFAULT_MAX_REQUEST_BYTES, check_instance_id, json_body, valid_run_id
+from .inputs import (
+    DEFAULT_MAX_REQUEST_BYTES,
+    check_instance_id,
+    json_body,
+    run_options,
+    valid_run_id,
+)
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
 from .steps import (
@@ -105,15 +111,22 @@ class GraphApi:
                 f'request body must be a JSON object like {{"input": {{...}}}}; '
                 f"got {type(body).__name__}",
             )
-        unknown = sorted(set(body) - {"input", "instance_id", *FORK_KEYS})
+        allowed = ["input", "instance_id", "config", "context", *FORK_KEYS]
+        unknown = sorted(set(body) - set(allowed))
         if unknown:
             raise ApiError(
                 400,
                 "invalid_body",
-                f"unknown keys {shown(unknown)} in request body; "
-                f"allowed keys: {['input', 'instance_id', *FORK_KEYS]}",
+                f"unknown keys {shown(unknown)} in request body; allowed keys: {allowed}",
             )
         if any(key in body for key in FORK_KEYS):
+            if "config" in body or "context" in body:
+                raise ApiError(
+                    400,
+                    "invalid_body",
+                    "a fork runs with the config and context of the run it forks; "
+                    "leave 'config' and 'context' out",
+                )
             source = await self._graph_run_status(client, str(body.get("from_run", "")))
             registration, run = await fork_input(
                 client, self.registry, registration, source, body, step_log=self.step_log
@@ -128,6 +141,7 @@ class GraphApi:
                 f"'input' must be a JSON object; got {type(raw_input).__name__}",
             )
         state = _validate_input(registration, raw_input)
+        config, context = run_options(body, registration.codec, registration.graph_name)
         instance_id = None
         if "instance_id" in body:
             instance_id = check_instance_id(body["instance_id"])
@@ -138,6 +152,8 @@ class GraphApi:
             steps_per_execution=registration.manifest.steps_per_execution,
             record_steps=self.step_log,
             log_id=new_log_id() if self.step_log else None,
+            config=config,
+            context=context,
         )
         return await self._started(req, client, registration, run, instance_id)
 

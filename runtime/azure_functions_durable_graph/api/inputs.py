@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import azure.functions as func
+from pydantic import ValidationError
 
 from .errors import ApiError, shown
 
@@ -129,3 +131,71 @@ def json_body(req: func.HttpRequest, *, allow_empty: bool, max_bytes: int) -> An
             return None
         raise ApiError(400, "invalid_json", "request body is empty; expected a JSON object")
     return parse_json(raw)
+
+
+#: LangGraph config keys a run may be started with (``POST .../runs`` ``"config"``).
+RUN_CONFIG_KEYS = ("recursion_limit", "configurable", "tags", "metadata", "run_name")
+
+
+def run_options(body: Mapping[str, Any], codec: Any, graph_name: str) -> tuple[Any, Any]:
+    """The start body's ``config`` and ``context`` (LangGraph's run inputs), checked.
+
+    Returns (config, context) to pin in the run's input. A graph whose codec takes run
+    options (`validate_context`: a LangGraph graph) always gets a config (``{}`` when the
+    body gives none: its steps count LangGraph's default recursion limit); another graph
+    gets (None, None) when the body gives neither, and refuses a context. `context` is
+    validated by the codec (a LangGraph graph's `context_schema`), a 422 when it does not
+    fit.
+    """
+    validate = getattr(codec, "validate_context", None)
+    if "config" not in body and "context" not in body and validate is None:
+        return None, None
+    config = body.get("config")
+    config = {} if config is None else config
+    if not isinstance(config, dict):
+        raise ApiError(
+            400, "invalid_body", f"'config' must be a JSON object; got {type(config).__name__}"
+        )
+    unknown = sorted(set(config) - set(RUN_CONFIG_KEYS))
+    if unknown:
+        raise ApiError(
+            400,
+            "invalid_config",
+            f"unknown keys {shown(unknown)} in config; allowed keys: {list(RUN_CONFIG_KEYS)}",
+            {"allowed": list(RUN_CONFIG_KEYS)},
+        )
+    limit = config.get("recursion_limit")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ApiError(
+            400,
+            "invalid_config",
+            f"config.recursion_limit must be a positive integer; got {shown(limit)}",
+        )
+    for key, kind in (("configurable", dict), ("metadata", dict), ("tags", list)):
+        if key in config and not isinstance(config[key], kind):
+            raise ApiError(
+                400,
+                "invalid_config",
+                f"config.{key} must be a JSON {'object' if kind is dict else 'array'}; "
+                f"got {type(config[key]).__name__}",
+            )
+    if "run_name" in config and not isinstance(config["run_name"], str):
+        raise ApiError(400, "invalid_config", "config.run_name must be a string")
+    context = body.get("context")
+    if context is not None and validate is None:
+        raise ApiError(
+            400,
+            "invalid_body",
+            f"graph {graph_name!r} takes no run context; leave 'context' out",
+        )
+    if validate is not None:
+        try:
+            validate(context)
+        except ValidationError as exc:
+            raise ApiError(
+                422,
+                "validation_error",
+                f"context is not valid for graph {graph_name!r}",
+                json.loads(exc.json(include_url=False)),
+            ) from exc
+    return config, context

@@ -94,6 +94,8 @@ async def fork_input(
         progress=progress,
         record_steps=step_log,
         log_id=new_log_id() if step_log else None,
+        config=source.config,
+        context=source.context,
     )
     return pinned, run
 

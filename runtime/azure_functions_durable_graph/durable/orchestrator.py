@@ -23,7 +23,8 @@ from typing import Any
 from azure.durable_functions import EntityId
 
 from ..errors import GraphRunFailed, StepLimitExceeded
-from ..graph.manifest import GraphManifest
+from ..graph.handoff import NO_PARENT, PARENT_COMMAND
+from ..graph.manifest import GraphManifest, GraphRegistration
 from ..graph.routing import COMPLETE
 from .inbox import Inbox
 from .progress import Progress
@@ -58,22 +59,47 @@ from .targets import plain, plan_next
 
 
 def run_graph(
-    context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+    context: OrchestrationContext,
+    manifest: GraphManifest,
+    run: RunInput,
+    limit: tuple[int, str | None] | None = None,
 ) -> Generator[DurableTask, object, dict[str, Any] | None]:
-    """One execution of an engine-2 run (app.py dispatches runs by engine number)."""
-    return (yield from _Run(context, manifest, run).execute())
+    """One execution of an engine-2 run (app.py dispatches runs by engine number).
+
+    `limit` is the supersteps the run may take and the error past them (`step_limit`).
+    """
+    return (yield from _Run(context, manifest, run, limit).execute())
+
+
+def step_limit(registration: GraphRegistration, run: RunInput) -> tuple[int, str | None]:
+    """Supersteps the run may take, and the error when it would take more (None: the
+    engine's StepLimitExceeded). A codec with `step_limit(config)` (the LangGraph adapter's:
+    LangGraph's `recursion_limit` and GraphRecursionError) decides for runs started with
+    a config; older runs keep the manifest's max_steps."""
+    hook = getattr(registration.codec, "step_limit", None)
+    if run.config is None or hook is None:
+        return registration.manifest.max_steps, None
+    limit, message = hook(run.config)
+    return int(limit), str(message)
 
 
 class _Run:
     """One execution of an engine-v2 run."""
 
     def __init__(
-        self, context: OrchestrationContext, manifest: GraphManifest, run: RunInput
+        self,
+        context: OrchestrationContext,
+        manifest: GraphManifest,
+        run: RunInput,
+        limit: tuple[int, str | None] | None = None,
     ) -> None:
         self.context = context
         self.manifest = manifest
         self.run = run
-        self.pinned = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        self.max_steps, self.limit_error = limit or (manifest.max_steps, None)
+        self.pinned: dict[str, Any] = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
+        if run.options is not None:
+            self.pinned["run"] = run.options
         if run.progress is not None:
             self.progress = Progress.from_dict(run.progress)
         else:
@@ -106,7 +132,9 @@ class _Run:
                 self.publish()
                 self.context.continue_as_new(self.run.continued(progress.to_dict()))
                 return None
-            if progress.superstep >= self.manifest.max_steps:
+            if progress.superstep >= self.max_steps:
+                if self.limit_error is not None:
+                    raise GraphRunFailed("GraphRecursionError", self.limit_error)
                 raise StepLimitExceeded(
                     self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
                 )
@@ -123,6 +151,10 @@ class _Run:
             self.step = None
             self._change(outcome.set, outcome.unset)
             targets = outcome.targets
+            if PARENT_COMMAND in progress.state:  # a node handed a command to the parent graph
+                if not self.run.subgraph:
+                    raise GraphRunFailed("ParentCommand", f"ParentCommand: {NO_PARENT}")
+                targets, outcome.wait, progress.deferred = [], None, []
             record: StepRecord = {
                 "kind": "step",
                 "superstep": progress.superstep,

@@ -89,6 +89,19 @@ class RunInput:
     progress: dict[str, Any] | None = None
     record_steps: bool = False
     log_id: str | None = None  # the step log's id (steplog.py); absent in older runs
+    #: LangGraph's run config (recursion_limit, configurable, ...); None: not given (older runs).
+    config: dict[str, Any] | None = None
+    #: LangGraph's run context (any JSON), pinned with the config.
+    context: Any = None
+    #: Started by a parent graph's superstep (it may hand a command back: graph/handoff.py).
+    subgraph: bool = False
+
+    @property
+    def options(self) -> RunOptions | None:
+        """What every activity of the run gets as ``"run"`` (None for older runs)."""
+        if self.config is None:
+            return None
+        return RunOptions(config=self.config, context=self.context)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -105,6 +118,11 @@ class RunInput:
                 data["log_id"] = self.log_id
         if self.progress is not None:
             data["progress"] = self.progress
+        if self.config is not None:
+            data["config"] = self.config
+            data["context"] = self.context
+        if self.subgraph:
+            data["subgraph"] = True
         return data
 
     def continued(self, progress: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,6 +156,9 @@ class RunInput:
             progress=dict(progress) if isinstance(progress, Mapping) else None,
             record_steps=value.get("record_steps") is True,
             log_id=value["log_id"] if isinstance(value.get("log_id"), str) else None,
+            config=dict(value["config"]) if isinstance(value.get("config"), Mapping) else None,
+            context=value.get("context"),
+            subgraph=value.get("subgraph") is True,
         )
 
 
@@ -313,13 +334,23 @@ class Pinned(TypedDict):
     graph_hash: str
 
 
+class RunOptions(TypedDict):
+    """A run's LangGraph inputs, in every activity request as ``"run"`` (graph/run_context.py)."""
+
+    config: dict[str, Any]
+    context: Any
+
+
 class TaskRequest(Pinned):
-    """STEP and TASK: one task, its attempt and its resume answers (state unless a Send's)."""
+    """STEP and TASK: one task, its attempt and its resume answers (state unless a Send's
+    to a node that does not read it), the superstep and the run's options."""
 
     task: Target
     attempt: int
     resume: list[Any]
     state: NotRequired[dict[str, Any]]
+    superstep: NotRequired[int]
+    run: NotRequired[RunOptions]
 
 
 class UpdateEntry(TypedDict):
@@ -331,6 +362,8 @@ class UpdateEntry(TypedDict):
 class ApplyRequest(Pinned):
     state: dict[str, Any]
     updates: list[UpdateEntry]
+    superstep: NotRequired[int]
+    run: NotRequired[RunOptions]
 
 
 class EventRequest(Pinned):

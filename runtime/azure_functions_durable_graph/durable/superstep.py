@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from ..errors import GraphRunFailed, NodeTimeoutError
+from ..graph.handoff import parent_result
 from ..graph.manifest import GraphManifest, NodeDefinition
 from .inbox import Inbox
 from .progress import Progress
@@ -79,7 +80,7 @@ class Superstep:
         self,
         context: OrchestrationContext,
         manifest: GraphManifest,
-        pinned: Mapping[str, str],
+        pinned: Mapping[str, Any],
         inbox: Inbox,
         progress: Progress,
         publish: Callable[[], None],
@@ -183,7 +184,10 @@ class Superstep:
                 "state": shared,
                 "engine": ENGINE_V2,
                 "steps_per_execution": self.manifest.steps_per_execution,
+                "subgraph": True,
             }
+            if "run" in self.pinned:  # LangGraph passes its config and context to subgraphs
+                child_input.update(self.pinned["run"])
             work = context.call_sub_orchestrator(
                 ORCHESTRATOR_NAME, child_input, instance_id=child_id, expected_type=dict
             )
@@ -194,8 +198,11 @@ class Superstep:
                 task=task,
                 attempt=slot.attempt,
                 resume=slot.resume,
+                superstep=self.progress.superstep,
             )
-            if self.alone or "arg" not in task:
+            if "run" in self.pinned:
+                request["run"] = self.pinned["run"]
+            if self.alone or "arg" not in task or node.send_reads_state:
                 request["state"] = self.progress.state
             activity = STEP_ACTIVITY if self.alone else TASK_ACTIVITY
             work = context.call_activity(activity, request, expected_type=dict)
@@ -227,6 +234,10 @@ class Superstep:
         if node.subgraph is not None:
             output = result if isinstance(result, Mapping) else {}
             child_state = output.get("state") or {}
+            handed = parent_result(child_state)  # the child commanded this graph
+            if handed is not None:
+                slot.result = TaskDone(*handed)
+                return None
             update = {k: child_state[k] for k in node.subgraph["shared"] if k in child_state}
             slot.result = TaskDone(update, [])
             return None
@@ -352,7 +363,10 @@ class Superstep:
             graph_hash=self.pinned["graph_hash"],
             state=self.progress.state,
             updates=updates,
+            superstep=self.progress.superstep,
         )
+        if "run" in self.pinned:
+            request["run"] = self.pinned["run"]
         call = self.context.call_activity(APPLY_ACTIVITY, request, expected_type=dict)
         yield from self.inbox.wait_for(call)
         if call.state.name == "FAILED":

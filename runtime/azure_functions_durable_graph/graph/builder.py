@@ -130,6 +130,7 @@ class ManifestBuilder:
         retry_policy: RetryPolicy | None = None,
         input_schema: type[BaseModel] | None = None,
         destinations: Iterable[str] | None = None,
+        send_reads_state: bool = False,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -143,11 +144,12 @@ class ManifestBuilder:
         it fails (docs/graphs.md). A node that only routes with ``Command(goto=...)``
         lists where it may go in `destinations` (LangGraph's name) instead of being
         marked terminal. LangGraph's `retry_policy` and `input_schema` are accepted
-        for `retry` and `input_model`.
+        for `retry` and `input_model`. `send_reads_state` hands a task started by a `Send`
+        the run's state too (a LangGraph node may read it through its config).
         """
         retry = one_of("retry", retry, "retry_policy", retry_policy)
         input_model = one_of("input_model", input_model, "input_schema", input_schema)
-        options = NodeOptions(defer, retry, timeout, on_error, input_model)
+        options = NodeOptions(defer, retry, timeout, on_error, input_model, send_reads_state)
         self._nodes.append(
             _NodeSpec(
                 name,
@@ -335,6 +337,7 @@ class ManifestBuilder:
                     else None
                 ),
                 input_model=input_model.__name__ if input_model is not None else None,
+                send_reads_state=opts.send_reads_state,
             )
         return definitions
 

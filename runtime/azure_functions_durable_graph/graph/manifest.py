@@ -52,6 +52,7 @@ class NodeDefinition(BaseModel):
     on_error: str | None = None
     subgraph: dict[str, Any] | None = None
     input_model: str | None = None
+    send_reads_state: bool = False
 
     @property
     def next_nodes(self) -> tuple[str, ...]:
@@ -70,6 +71,9 @@ class NodeDefinition(BaseModel):
         stay valid).
         """
         content = self.model_dump(mode="json")
+        # How the state travels to a Send task, not what the graph does: never hashed, so
+        # graphs gaining it (LangGraph ToolNodes) keep the hash their runs in flight pinned.
+        del content["send_reads_state"]
         for key in _OPTIONAL_NODE_FIELDS:
             if content[key] in (None, False):
                 del content[key]

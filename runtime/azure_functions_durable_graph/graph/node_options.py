@@ -33,6 +33,7 @@ class NodeOptions:
     timeout: object = None
     on_error: object = None
     input_model: object = None
+    send_reads_state: bool = False
 
 
 def check_next_nodes(

@@ -6,9 +6,12 @@ Tested with langgraph 1.2.24 (pyproject.toml allows ``langgraph>=1.0,<2``);
 tests/langgraph runs the adapter side by side with the installed LangGraph.
 """
 
+from langgraph._internal._config import DEFAULT_RECURSION_LIMIT
 from langgraph._internal._constants import (
     CONF,
     CONFIG_KEY_CHECKPOINT_NS,
+    CONFIG_KEY_READ,
+    CONFIG_KEY_READ_STATE,
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
     CONFIG_KEY_SEND,
@@ -23,9 +26,12 @@ from langgraph.graph._branch import BranchSpec
 __all__ = [
     "CONF",
     "CONFIG_KEY_CHECKPOINT_NS",
+    "CONFIG_KEY_READ",
+    "CONFIG_KEY_READ_STATE",
     "CONFIG_KEY_RUNTIME",
     "CONFIG_KEY_SCRATCHPAD",
     "CONFIG_KEY_SEND",
+    "DEFAULT_RECURSION_LIMIT",
     "MISSING",
     "RESUME",
     "TASKS",

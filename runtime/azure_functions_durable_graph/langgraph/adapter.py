@@ -22,6 +22,7 @@ from typing import Any
 
 from langgraph.constants import END, START
 from langgraph.graph.state import CompiledStateGraph, StateGraph
+from langgraph.prebuilt import ToolNode
 from langgraph.types import RetryPolicy as LangGraphRetryPolicy
 
 from ..graph.builder import ManifestBuilder
@@ -79,7 +80,8 @@ def from_langgraph(
         manifest.set_entrypoint(starts[0])
     else:
         manifest.set_entrypoint(START_NODE)
-        _add_edges(manifest, builder, START_NODE, START, _no_op)
+        codec.start_offset = 1  # the no-op START node is LangGraph's input step
+        _add_edges(manifest, builder, START_NODE, START, _no_op, codec=codec)
     joins = _joins(builder, graph_name)
     for name, spec in builder.nodes.items():
         runnable: Any = spec.runnable
@@ -99,6 +101,7 @@ def from_langgraph(
                 input_keys,
                 spec.input_schema,
                 builder.channels,
+                codec=codec,
                 joins_out=[join_key(s, t) for s, t in joins if name in s],
                 join_in=join_in,
             )
@@ -108,7 +111,9 @@ def from_langgraph(
             name,
             name,
             handler,
+            codec=codec,
             join_target=join_in is not None,
+            send_reads_state=isinstance(runnable, ToolNode),
             defer=spec.defer,
             retry=_retry(graph_name, name, spec.retry_policy),
             timeout=_timeout(graph_name, name, spec.timeout),
@@ -165,12 +170,6 @@ def _compiled(graph: Any, graph_name: str) -> CompiledStateGraph[Any, Any, Any, 
 
 
 def _reject_unsupported(builder: StateGraph[Any, Any, Any, Any], graph_name: str) -> None:
-    if builder.context_schema is not None:
-        raise UnsupportedFeature(
-            graph_name,
-            "a context_schema",
-            "a durable run is started with its input only; put run-scoped values in the state",
-        )
     for name, spec in builder.nodes.items():
         if spec.is_error_handler or spec.error_handler_node is not None:
             raise UnsupportedFeature(
@@ -241,6 +240,7 @@ def _add_edges(
     source: str,
     handler: Any,
     *,
+    codec: LangGraphCodec,
     join_target: bool = False,
     **options: Any,
 ) -> None:
@@ -251,6 +251,7 @@ def _add_edges(
             name,
             static,
             [_branch_input(builder, source, b) for b in branches.values()],
+            codec=codec,
             join_target=join_target,
         )
         manifest.add_node(

@@ -1,11 +1,14 @@
 """LangGraphCodec: the engine's StateCodec over a StateGraph's channels.
 
-The run's state is the JSON of every channel that holds a value (so a key no
-node and no input set stays absent, as in LangGraph). Updates go through
-LangGraph's own channel objects, so reducers (`operator.add`, `add_messages`,
-`Overwrite`) and the one-writer-per-step rule of plain keys behave exactly as
-in LangGraph, and a superstep's writes are applied in LangGraph's task order.
-Joins add hidden keys (`join_key`, `ran_key`) that the output leaves out.
+The run's state is the JSON of every channel that holds something (so a key no
+node and no input set stays absent, as in LangGraph; channels.py says how each
+channel type is kept). Updates go through LangGraph's own channel objects, so
+reducers (`operator.add`, `add_messages`, `Overwrite`), the one-writer-per-step rule
+of plain keys and every other channel type behave exactly as in LangGraph, and a
+superstep's writes are applied in LangGraph's task order. Joins add hidden keys
+(`join_key`, `ran_key`) that the output leaves out. The codec also knows the run's
+other inputs: the `context_schema` a run's context is checked against, and the
+step limit LangGraph's `recursion_limit` sets.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from pydantic import BaseModel, TypeAdapter, create_model
 from pydantic_core import PydanticSerializationError
 
 from ..errors import StateMergeError
+from ..graph.handoff import PARENT_COMMAND
+from . import channels
+from ._private import DEFAULT_RECURSION_LIMIT
 from .errors import UnsupportedFeature
 from .serde import revive, to_json
 
@@ -61,12 +67,6 @@ class LoadedState(dict[str, Any]):
         self.source = dict(source)
 
 
-def _missing() -> Any:
-    from ._private import MISSING
-
-    return MISSING
-
-
 class LangGraphCodec:
     """State JSON <-> LangGraph channel values, for one compiled StateGraph."""
 
@@ -75,26 +75,26 @@ class LangGraphCodec:
         self.graph_name = graph_name
         self.model_name: str = getattr(builder.state_schema, "__name__", "State")
         self._compiled = compiled
-        if builder.managed:
-            raise UnsupportedFeature(
-                graph_name,
-                f"managed values ({', '.join(sorted(builder.managed))})",
-                "they are computed by LangGraph's Pregel loop, which does not run here",
-            )
         if "__root__" in builder.channels:
             raise UnsupportedFeature(
                 graph_name,
                 f"a state schema without keys ({builder.state_schema!r})",
                 "the durable state is a JSON object; use a TypedDict, dataclass or Pydantic model",
             )
-        for key, channel in builder.channels.items():
-            if type(channel) not in (LastValue, BinaryOperatorAggregate):
-                raise UnsupportedFeature(
-                    graph_name,
-                    f"the {type(channel).__name__} channel of state key {key!r}",
-                    "only plain keys (LastValue) and reducers (BinaryOperatorAggregate) "
-                    "are carried between activities",
-                )
+        refused = channels.unsupported(builder.channels)
+        if refused:
+            raise UnsupportedFeature(
+                graph_name,
+                f"the channel types of state keys {', '.join(refused)}",
+                f"the durable state keeps LangGraph's own channel types "
+                f"({', '.join(c.__name__ for c in channels.SUPPORTED)}; checked with "
+                f"LangGraph {channels.TESTED_LANGGRAPH}, installed "
+                f"{channels.langgraph_version()})",
+            )
+        self.managed: dict[str, Any] = dict(builder.managed)
+        self.context_schema: Any = builder.context_schema
+        #: Supersteps the engine runs before LangGraph's first step (the no-op START node).
+        self.start_offset = 0
         self._channels: dict[str, BaseChannel[Any, Any, Any]] = dict(builder.channels)
         self._joins = [join_key(s, t) for s, t in sorted(builder.waiting_edges) if t != END]
         self._flags = [ran_key(t) for t in sorted({t for _, t in builder.waiting_edges})]
@@ -122,12 +122,67 @@ class LangGraphCodec:
         return schema
 
     def reducers(self) -> dict[str, str]:
-        """Each reducer key and the qualified name of its reducer."""
-        return {
-            key: _qualified_name(channel.operator)
-            for key, channel in self._channels.items()
-            if isinstance(channel, BinaryOperatorAggregate)
-        }
+        """Each reducer key and the qualified name of its reducer; keys of other channel
+        types than plain keys (LastValue) with the channel's class (both part of the hash)."""
+        kinds: dict[str, str] = {}
+        for key, channel in self._channels.items():
+            if isinstance(channel, BinaryOperatorAggregate):
+                kinds[key] = _qualified_name(channel.operator)
+            elif type(channel) is not LastValue:
+                kinds[key] = _qualified_name(type(channel))
+        return kinds
+
+    # -- the run's inputs beyond the state (LangGraph's config and context) -------------------
+
+    def validate_context(self, raw: Any) -> None:
+        """Check a run's `context` against the graph's `context_schema` (as
+        `compiled.invoke(context=...)` takes it: a dict for a dataclass or Pydantic model).
+
+        Raises:
+            pydantic.ValidationError: the context does not fit.
+        """
+        if self.context_schema is None or raw is None:
+            return
+        TypeAdapter(self.context_schema).validate_python(raw)
+
+    def context_json_schema(self) -> dict[str, Any]:
+        """The `context_schema` as JSON schema (empty, any value, without one)."""
+        if self.context_schema is None:
+            return {}
+        try:
+            schema: dict[str, Any] = TypeAdapter(self.context_schema).json_schema()
+        except Exception:  # a schema pydantic cannot describe: any value
+            return {}
+        return schema
+
+    def runtime_context(self, raw: Any) -> Any:
+        """The context a node's `runtime.context` holds: LangGraph builds a dataclass or
+        Pydantic `context_schema` from a dict, and passes anything else as it is."""
+        schema = self.context_schema
+        if raw is None or schema is None or not isinstance(raw, dict):
+            return raw
+        if (inspect.isclass(schema) and issubclass(schema, BaseModel)) or (
+            dataclasses.is_dataclass(schema)
+        ):
+            return schema(**raw)  # type: ignore[operator]
+        return raw
+
+    def step_limit(self, config: Mapping[str, Any]) -> tuple[int, str]:
+        """Supersteps a run with this config may take, and LangGraph's GraphRecursionError.
+
+        With `recursion_limit` L, LangGraph runs nodes in its steps 1..L and fails when a
+        step L+1 would start; a graph that needs L steps fails too (its loop checks the limit
+        before it sees there is nothing left to do). So the engine may complete L-1 of
+        LangGraph's steps, plus its no-op START node if the graph has one.
+        """
+        limit = recursion_limit(config)
+        message = (
+            f"GraphRecursionError: Recursion limit of {limit} reached without hitting a stop "
+            "condition. You can increase the limit by setting the `recursion_limit` config key.\n"
+            "For troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/"
+            "errors/GRAPH_RECURSION_LIMIT"
+        )
+        return limit - 1 + self.start_offset, message
 
     # -- the run's state ------------------------------------------------------------------
 
@@ -141,14 +196,14 @@ class LangGraphCodec:
         start = {k: raw[k] for k in self._input_keys if k in raw}
         return self.apply({}, [(START_SOURCE, start)])
 
+    def restore(self, data: Mapping[str, Any]) -> dict[str, BaseChannel[Any, Any, Any]]:
+        """The state's channels, as LangGraph's channel objects."""
+        return channels.restore(self._channels, data)
+
     def load(self, data: Mapping[str, Any]) -> LoadedState:
         """The channel values (messages revived), as LangGraph's channels would hold them."""
-        hidden = {*self._joins, *self._flags}
-        values = {
-            key: revive(value)
-            for key, value in data.items()
-            if key in self._channels or key in hidden
-        }
+        values = channels.values(channels.restore(self._channels, data))
+        values.update({k: data[k] for k in (*self._joins, *self._flags) if k in data})
         return LoadedState(values, data)
 
     def dump(self, loaded: Any) -> dict[str, Any]:
@@ -178,27 +233,27 @@ class LangGraphCodec:
                 if key in self._channels:
                     writes[key].append(revive(value))
                     writers[key].append(source)
-        values: dict[str, Any] = {}
-        for key, spec in self._channels.items():
-            current = revive(data[key]) if key in data else _missing()
-            channel = spec.from_checkpoint(current)
-            if key in writes:
-                try:
-                    channel.update(writes[key])
-                except InvalidUpdateError as exc:
-                    raise StateMergeError(
-                        self.graph_name,
-                        f"key {key!r} written by {' and '.join(writers[key])}",
-                        str(exc),
-                    ) from exc
-                except Exception as exc:  # a user reducer raised
-                    raise StateMergeError(
-                        self.graph_name,
-                        f"the reducer of key {key!r}",
-                        f"{type(exc).__name__}: {exc}",
-                    ) from exc
-            if channel.is_available():
-                values[key] = channel.get()
+        restored = channels.restore(self._channels, data)
+        for key, written in writes.items():
+            try:
+                restored[key].update(written)
+            except InvalidUpdateError as exc:
+                raise StateMergeError(
+                    self.graph_name,
+                    f"key {key!r} written by {' and '.join(writers[key])}",
+                    str(exc),
+                ) from exc
+            except Exception as exc:  # a user reducer raised
+                raise StateMergeError(
+                    self.graph_name,
+                    f"the reducer of key {key!r}",
+                    f"{type(exc).__name__}: {exc}",
+                ) from exc
+        channels.bump(restored, set(writes))
+        values = channels.stored(restored)
+        for _, update in ordered:  # a node commanded the parent graph (graph/handoff.py)
+            if PARENT_COMMAND in update:
+                values[PARENT_COMMAND] = update[PARENT_COMMAND]
         values.update(self._hidden(data, [u for _, u in ordered]))
         return self._to_json(", ".join(dict.fromkeys(s for s, _ in updates)) or "state", values)
 
@@ -225,8 +280,13 @@ class LangGraphCodec:
         return values
 
     def output(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """What `compiled.invoke` returns: the output schema's keys that hold a value."""
-        return {key: data[key] for key in self._output_keys if key in data}
+        """What `compiled.invoke` returns: the output schema's keys that hold a value once the
+        channels were told the run finished."""
+        restored = channels.restore(self._channels, data)
+        channels.finish(restored)
+        shown = channels.values({k: restored[k] for k in self._output_keys})
+        dumped: dict[str, Any] = self._to_json("the output", shown)
+        return dumped
 
     def _to_json(self, source: str, values: Mapping[str, Any]) -> dict[str, Any]:
         try:
@@ -238,6 +298,12 @@ class LangGraphCodec:
                 f"the state must be JSON-serialisable to be kept durably: {exc}",
             ) from exc
         return dumped
+
+
+def recursion_limit(config: Mapping[str, Any]) -> int:
+    """The run's `recursion_limit`, LangGraph's default when not given."""
+    limit = config.get("recursion_limit")
+    return int(limit) if isinstance(limit, int) else int(DEFAULT_RECURSION_LIMIT)
 
 
 def _pull_key(update: tuple[str, Mapping[str, Any]]) -> str:

@@ -12,38 +12,33 @@ from __future__ import annotations
 import copy
 import dataclasses
 import inspect
-import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.runnables import Runnable
 from langchain_core.runnables.config import var_child_runnable_config
 from langgraph.channels.base import BaseChannel
 from langgraph.channels.binop import BinaryOperatorAggregate
 from langgraph.constants import END
 from langgraph.errors import GraphInterrupt, InvalidUpdateError
-from langgraph.runtime import Runtime
 from langgraph.types import Command, Send
 from pydantic import BaseModel
 
+from ..graph.handoff import PARENT_COMMAND
 from ..graph.interrupts import GraphInterrupt as EngineInterrupt
 from ..graph.interrupts import interrupt as engine_interrupt
+from ..graph.run_context import RunContext, current_run
 from ..graph.types import Command as EngineCommand
 from ..graph.types import Send as EngineSend
 from ._private import (
-    CONF,
-    CONFIG_KEY_CHECKPOINT_NS,
-    CONFIG_KEY_RUNTIME,
-    CONFIG_KEY_SCRATCHPAD,
-    CONFIG_KEY_SEND,
     RESUME,
     TASKS,
     BranchSpec,
-    PregelScratchpad,
     get_cached_annotated_keys,
     get_update_as_tuples,
 )
-from .codec import PUSH_MARK, LoadedState, ran_key
+from .codec import PUSH_MARK, LangGraphCodec, LoadedState, ran_key
+from .config import managed_values, node_config, route_config, scratchpad, state_reader
 from .serde import revive
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
@@ -60,10 +55,12 @@ class NodeRunner:
         input_schema: Any,
         channels: Mapping[str, BaseChannel[Any, Any, Any]],
         *,
+        codec: LangGraphCodec,
         joins_out: Sequence[str] = (),
         join_in: tuple[str, frozenset[str]] | None = None,
     ) -> None:
         self.name = name
+        self._codec = codec
         self._runnable = runnable
         self._input_keys = list(input_keys)
         self._mapper = _mapper(input_schema)
@@ -89,23 +86,33 @@ class NodeRunner:
                 # LangGraph would not run the node this step, so nothing runs.
                 return EngineCommand(update={ran_key(self.name): False})
             joined = {ran_key(self.name): True, **({} if pushed else {key: None})}
+        run = current_run()
+        scratchpad = _Scratchpad(run, self._codec)
+        managed = managed_values(self._input_keys, self._codec, scratchpad.pad)
+        read_state: Callable[[], Any] | None = None
+        data = value.source if isinstance(value, LoadedState) else run.state
         if pushed:
             node_input = revive(value)  # a Send's argument, passed as is (LangGraph does too)
+            if run.state is not None:
+                state = self._codec.load(run.state)
+
+                def read_state() -> Any:
+                    return self._read(state, managed)
+
         else:
-            # A copy: LangGraph nodes change the state only through what they return.
-            picked = {k: copy.deepcopy(value[k]) for k in self._input_keys if k in value}
-            node_input = self._mapper(picked) if self._mapper is not None else picked
-        scratchpad = _Scratchpad()
+            node_input = self._read(value, managed)
         sent: list[tuple[str, Any]] = []  # writes a runnable makes itself (ChannelWrite)
-        config: RunnableConfig = {
-            "metadata": {"langgraph_node": self.name},
-            CONF: {
-                CONFIG_KEY_SEND: sent.extend,
-                CONFIG_KEY_SCRATCHPAD: scratchpad.pad,
-                CONFIG_KEY_CHECKPOINT_NS: self.name,
-                CONFIG_KEY_RUNTIME: Runtime(),
-            },
-        }
+        read = state_reader(self._codec, data, sent, managed) if data is not None else None
+        config = node_config(
+            self.name,
+            run=run,
+            codec=self._codec,
+            pad=scratchpad.pad,
+            send=sent.extend,
+            pushed=pushed,
+            read=read,
+            read_state=read_state,
+        )
         # get_config() (which interrupt() calls) reads this context variable, as under Pregel.
         token = var_child_runnable_config.set(config)
         try:
@@ -116,29 +123,35 @@ class NodeRunner:
             raise EngineInterrupt(value_shown, scratchpad.pending_index) from None
         finally:
             var_child_runnable_config.reset(token)
-        update, goto = _split([*_as_items(result), *_sent_writes(sent)], self._channels)
+        items = [*_as_items(result), *_sent_writes(sent)]
+        handed = parent_command(items)
+        if handed is not None:  # the node commands the parent graph: this run ends here
+            return EngineCommand(update={PARENT_COMMAND: handed})
+        update, goto = _split(items, self._channels)
         update.update(joined)
         update.update({key: self.name for key in self._joins_out})
         if pushed:
             update[PUSH_MARK] = True
         return EngineCommand(update=update, goto=goto or None)
 
+    def _read(self, state: Mapping[str, Any], managed: Mapping[str, Any]) -> Any:
+        """The node's input from the state: its input schema's keys and managed values.
+
+        A copy: LangGraph nodes change the state only through what they return.
+        """
+        picked = {k: copy.deepcopy(state[k]) for k in self._input_keys if k in state}
+        picked.update(managed)
+        return self._mapper(picked) if self._mapper is not None else picked
+
 
 class _Scratchpad:
-    """LangGraph's per-task scratchpad, its resume values drawn from the engine's interrupt."""
+    """LangGraph's per-task scratchpad (the run's step and stop), its resume values drawn
+    from the engine's interrupt."""
 
-    def __init__(self) -> None:
+    def __init__(self, run: RunContext, codec: LangGraphCodec) -> None:
         self.pending_index = 0
         self._asked = 0
-        self.pad = PregelScratchpad(
-            step=0,
-            stop=1,
-            call_counter=itertools.count().__next__,
-            interrupt_counter=itertools.count().__next__,
-            get_null_resume=self._next_resume,
-            resume=[],
-            subgraph_counter=itertools.count().__next__,
-        )
+        self.pad = scratchpad(run, codec, self._next_resume)
 
     def _next_resume(self, consume: bool = False) -> Any:
         # LangGraph asks once per interrupt() call, in order; so does the engine's counter.
@@ -197,11 +210,6 @@ def _split(
         if item is None:
             continue
         if isinstance(item, Command):
-            if item.graph == Command.PARENT:
-                raise InvalidUpdateError(
-                    "Command(graph=Command.PARENT) is not supported by the durable runtime: "
-                    "a subgraph runs as its own orchestration and cannot steer its parent"
-                )
             writes.extend(item._update_as_tuples())
             goto.extend(_gotos(item.goto))
         elif isinstance(item, dict):
@@ -211,6 +219,33 @@ def _split(
         else:
             raise InvalidUpdateError(f"Expected dict, got {item!r}")
     return _merge(writes, channels), goto
+
+
+def parent_command(items: Sequence[Any]) -> dict[str, Any] | None:
+    """A `Command(graph=Command.PARENT)` among a node's returns, as the parent's update
+    and targets (graph/handoff.py); LangGraph raises it out of the subgraph, so the
+    node's other writes are dropped."""
+    for item in items:
+        if isinstance(item, Command) and item.graph == Command.PARENT:
+            update: dict[str, Any] = {}
+            for key, value in item._update_as_tuples():
+                update.setdefault(key, []).append(value)
+            targets = [
+                {"node": g.node, "arg": g.arg} if isinstance(g, EngineSend) else {"node": g}
+                for g in _gotos(item.goto)
+            ]
+            return {"update": _parent_update(update), "goto": targets}
+    return None
+
+
+def _parent_update(writes: Mapping[str, list[Any]]) -> dict[str, Any]:
+    # One write per key is the common case; several go as a list the parent applies in turn.
+    if any(len(values) > 1 for values in writes.values()):
+        raise InvalidUpdateError(
+            "Command(graph=Command.PARENT) wrote a key several times; the durable runtime "
+            "passes one value per key to the parent graph"
+        )
+    return {key: values[0] for key, values in writes.items()}
 
 
 def _merge(
@@ -258,9 +293,11 @@ class BranchRouter:
         static: Sequence[str],
         branches: Sequence[tuple[BranchSpec, Sequence[str], Any]],
         *,
+        codec: LangGraphCodec,
         join_target: bool = False,
     ) -> None:
         self.name = name
+        self._codec = codec
         self._static = [t for t in static if t != END]
         self._branches = list(branches)
         self._join_target = join_target
@@ -270,11 +307,18 @@ class BranchRouter:
         if self._join_target and state.get(ran_key(self.name)) is False:
             return []  # the node did not run: its join was not complete
         targets: list[Any] = list(self._static)
+        run = current_run()
+        config, pad = route_config(run, self._codec, self.name)
         for branch, keys, schema in self._branches:
             picked = {k: copy.deepcopy(state[k]) for k in keys if k in state}
+            picked.update(managed_values(list(keys), self._codec, pad))
             mapper = _mapper(schema)
             value = mapper(picked) if mapper is not None else picked
-            result = await branch.path.ainvoke(value)
+            token = var_child_runnable_config.set(config)
+            try:
+                result = await branch.path.ainvoke(value, config)
+            finally:
+                var_child_runnable_config.reset(token)
             results = result if isinstance(result, (list, tuple)) else [result]
             for item in results:
                 if isinstance(item, Send):

@@ -10,6 +10,7 @@ from typing import Any
 
 from ...graph.manifest import GraphRegistration
 from ..inputs import INSTANCE_ID_PATTERN, INSTANCE_ID_RULE
+from .run_options import add_run_options
 from .schema import POSTED, errors, json_content, ref, request_body
 from .steps import fork_request
 
@@ -39,6 +40,7 @@ def add_graph(
         },
         "additionalProperties": False,
     }
+    add_run_options(schemas[request_name], registration, schemas)
     if required_fields:  # left out, the input is {} and fails validation (422)
         schemas[request_name]["required"] = ["input"]
     schemas[request_name] = {"oneOf": [schemas[request_name], fork_request()]}
