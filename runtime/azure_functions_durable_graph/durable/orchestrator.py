@@ -15,7 +15,6 @@ which app.py dispatches to.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Generator
 from datetime import timedelta
 from typing import Any
@@ -122,7 +121,11 @@ class _Run:
         progress = self.progress
         done_here = 0
         if not progress.log_started:
-            self._log({"kind": "start", "superstep": progress.superstep, "state": progress.state})
+            # A copy: the run changes its state before a batched log is sent (and the SDK
+            # serialises a signal's input only when the episode ends). Values are replaced,
+            # never changed in place, so the other records need no copy.
+            start = dict(progress.state)
+            self._log({"kind": "start", "superstep": progress.superstep, "state": start})
             progress.log_started = True
         while progress.active:
             if done_here >= self.per_execution:
@@ -199,9 +202,7 @@ class _Run:
         if not self.run.step_log_batched:  # a run started before batching: as it recorded
             self._signal_log(STEPS_ADD, record)
             return
-        # A copy: the SDK serialises a signal's input when the episode ends, and the run
-        # keeps changing its state (which the start record holds) until the batch is sent.
-        self.unlogged.append(copy.deepcopy(record))
+        self.unlogged.append(record)
         if sum(1 for r in self.unlogged if r["kind"] == "step") >= STEP_LOG_BATCH:
             self._write_log()
 
