@@ -8,7 +8,8 @@ PY313 ?= $(shell { command -v python3.13 >/dev/null && python3.13 -c 'import sys
 VENV313 ?= .venv313
 IS_313 := import sys; sys.exit(sys.version_info[:2] != (3, 13))
 
-.PHONY: help venv venv313 check-313 browser browser-check lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
+# npm: the npm tools tests start (Azurite); package.json + package-lock.json pin them.
+.PHONY: help venv venv313 check-313 langgraph-dev-venv browser browser-check npm lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
 
 help:
 	@echo "make demo   generate a service from the template and run a graph on the local host"
@@ -53,12 +54,19 @@ browser-check: venv
 	@$(CHROMIUM_FOUND) || { echo "Chromium not found (the inspector and draw tests drive it):"; \
 		echo "run 'make browser' (Debian, as root), or set DURABLE_GRAPH_CHROMIUM=/path/to/chromium"; exit 1; }
 
+# Azurite, the Azure Storage emulator the Azure store's tests start (tests/agent_server).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm: node_modules/.installed
+
 # Test tiers. Fast: the runtime, the local host, the CLI, the inspector page and the
 # conformance suite.
 # Template: generates services, builds the wheel, creates venvs (most of the time).
 FAST_TESTS := tests --ignore=tests/template --deselect tests/test_readme.py::test_the_local_host_example_runs_against_a_generated_service
 
-pytest: venv browser-check
+pytest: venv browser-check npm langgraph-dev-venv
 	$(BIN)/pytest $(FAST_TESTS)
 
 $(VENV313)/bin/.installed: pyproject.toml
@@ -84,7 +92,7 @@ test-template: venv venv313
 
 # The other end of Azure's range: the runtime, the local host and the conformance
 # suite again on 3.13.
-test-313: venv313 browser-check
+test-313: venv313 browser-check npm langgraph-dev-venv
 	$(VENV313)/bin/pytest $(FAST_TESTS)
 
 test-fast: lint typecheck pytest
@@ -94,6 +102,18 @@ test: browser lint typecheck pytest test-313 test-template
 
 demo: venv
 	$(BIN)/python tools/demo.py
+
+# LangGraph's own server (`langgraph dev`), the reference of tests/agent_server/test_differential.py:
+# its pins (langgraph-api) stay out of .venv.
+LANGGRAPH_DEV_VENV ?= build/venv-langgraph-dev
+
+$(LANGGRAPH_DEV_VENV)/bin/.installed: Makefile
+	@test -x $(LANGGRAPH_DEV_VENV)/bin/python || $(PYTHON) -m venv $(LANGGRAPH_DEV_VENV)
+	$(LANGGRAPH_DEV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LANGGRAPH_DEV_VENV)/bin/python -m pip install --quiet 'langgraph-cli[inmem]>=0.4,<0.5' 'langgraph>=1,<2'
+	@touch $@
+
+langgraph-dev-venv: $(LANGGRAPH_DEV_VENV)/bin/.installed
 
 # LangGraph and durabletask get their own venv (under build/, so lint and clean cover it).
 BENCH_VENV ?= build/venv-bench
@@ -113,4 +133,4 @@ soak: venv
 	$(BIN)/python -m tests.soak.run
 
 clean:
-	rm -rf $(VENV) $(VENV313) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV313) build node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -10,12 +10,16 @@ function_app.py imports this module at every cold start (bench/import_time.py).
 
 import importlib
 from collections.abc import Callable, Generator, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
 from . import _sdk_speedups
+from .agent_server import register_agent_server
+from .agent_server.store_routes import register_store_routes
+from .agent_server.stores.selection import StoreProvider
+from .agent_server.stores.serving import serving
 from .api.handlers import GraphApi
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.route_table import HttpRoute, apply_decorators, graph_api_routes, register_http_routes
@@ -38,6 +42,9 @@ from .graph.manifest import GraphRegistration
 from .graph.registry import GraphRegistry
 from .graph.run_context import running
 
+if TYPE_CHECKING:
+    from langgraph.store.base import BaseStore
+
 
 class DurableGraphApp:
     """Serves any number of graphs from one orchestrator, two activities and the HTTP API.
@@ -57,6 +64,11 @@ class DurableGraphApp:
         max_request_bytes: largest request body the graph routes accept (a JSON 413
             beyond it); 1 MiB by default, since a run's state travels through every
             step's history.
+        agent_server: also serve LangGraph's Agent Server API under
+            ``{routePrefix}/langgraph`` (docs/agent-server-api.md), its store routes included.
+        store: the LangGraph store (any ``BaseStore``) of the Agent Server's store routes
+            and of LangGraph nodes' ``runtime.store``; None chooses one from the app
+            settings (docs/agent-server-api.md#store).
     """
 
     def __init__(
@@ -66,6 +78,8 @@ class DurableGraphApp:
         http_auth_level: func.AuthLevel | str = func.AuthLevel.FUNCTION,
         step_log: bool = True,
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
+        agent_server: bool = True,
+        store: "BaseStore | None" = None,
     ) -> None:
         # Azure's worker replays histories through the same SDK parser (see _sdk_speedups).
         _sdk_speedups.install()
@@ -79,9 +93,21 @@ class DurableGraphApp:
         self._app = app
         self._registry = GraphRegistry()
         self._api = GraphApi(self._registry, step_log=step_log, max_request_bytes=max_request_bytes)
+        self._stores = StoreProvider(store)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
         register_http_routes(blueprint, graph_api_routes(self._api), http_auth_level)
+        if agent_server:
+            register_store_routes(
+                blueprint, self._stores, http_auth_level, max_body_bytes=max_request_bytes
+            )
+            register_agent_server(
+                blueprint,
+                self._registry,
+                auth_level=http_auth_level,
+                orchestrator_name=ORCHESTRATOR_NAME,
+                max_request_bytes=max_request_bytes,
+            )
         app.register_functions(blueprint)
         self._http_auth_level = http_auth_level
 
@@ -141,7 +167,7 @@ class DurableGraphApp:
         ]
         for name, body in activities:
             apply_decorators(
-                _activity(registry, name, body),
+                _activity(registry, name, body, self._stores),
                 bp.function_name(name),
                 bp.activity_trigger(input_name="request", activity=name),
             )
@@ -195,8 +221,12 @@ def _activity(
     registry: GraphRegistry,
     name: str,
     body: Callable[[GraphRegistry, dict[str, Any]], Any],
+    stores: StoreProvider,
 ) -> Callable[..., Any]:
-    """An activity function whose graph errors come back as data, never as a failed task."""
+    """An activity function whose graph errors come back as data, never as a failed task.
+
+    The nodes it runs see the app's store (`runtime.store` of a LangGraph node).
+    """
 
     async def activity(request: Any) -> dict[str, Any]:
         decoded = decode_json_text(request)
@@ -205,7 +235,7 @@ def _activity(
                 f"graph activity input must be a JSON object; got {type(decoded).__name__}"
             )
         try:
-            with running(decoded):
+            with running(decoded), serving(stores):
                 result: dict[str, Any] = await body(registry, decoded)
         except DurableGraphError as exc:
             error = {"type": type(exc).__name__, "message": str(exc)}

@@ -44,6 +44,21 @@ GRAPH_FUNCTIONS = {
     "durable_graph_http_list_graphs",
     "durable_graph_http_get_graph",
     "durable_graph_http_openapi",
+    # LangGraph's Agent Server API (docs/agent-server-api.md): on by default.
+    "durable_graph_http_langgraph",
+    "durable_graph_thread",
+    "durable_graph_thread_index",
+    "durable_graph_http_langgraph_store_items",
+    "durable_graph_http_langgraph_store_search",
+    "durable_graph_http_langgraph_store_namespaces",
+}
+AGENT_SERVER_FUNCTIONS = {
+    "durable_graph_http_langgraph",
+    "durable_graph_thread",
+    "durable_graph_thread_index",
+    "durable_graph_http_langgraph_store_items",
+    "durable_graph_http_langgraph_store_search",
+    "durable_graph_http_langgraph_store_namespaces",
 }
 
 
@@ -90,7 +105,17 @@ def test_registers_one_orchestrator_two_activities_and_the_http_api():
         ("graphs", ("GET",)),
         ("graphs/{graph_name}", ("GET",)),
         ("openapi.json", ("GET",)),
+        ("langgraph/{*path}", ("GET", "POST", "PUT", "PATCH", "DELETE")),
+        ("langgraph/store/items", ("GET", "PUT", "DELETE")),
+        ("langgraph/store/items/search", ("POST",)),
+        ("langgraph/store/namespaces", ("POST",)),
     }
+
+
+def test_the_agent_server_api_can_be_left_out():
+    runtime = DurableGraphApp(agent_server=False)
+    functions = {f.get_function_name() for f in runtime.function_app.get_functions()}
+    assert functions == GRAPH_FUNCTIONS - AGENT_SERVER_FUNCTIONS
 
 
 def test_http_auth_level_is_function_by_default():

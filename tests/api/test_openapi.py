@@ -55,7 +55,7 @@ def document() -> dict:
 def test_document_is_openapi_3_1_with_every_route(document):
     assert document["openapi"] == "3.1.0"
     assert document["servers"] == [{"url": BASE.rstrip("/")}]
-    assert set(document["paths"]) == {
+    assert {p for p in document["paths"] if not p.startswith("/langgraph/")} == {
         "/health",
         "/graphs",
         "/graphs/{graph_name}",

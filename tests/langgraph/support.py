@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.memory import MemorySaver
+from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 from pydantic_core import to_jsonable_python
 
@@ -49,7 +50,8 @@ def langgraph_invoke(name: str, graph_input: Any = None) -> Any:
     """`compiled.invoke(input)` (`ainvoke` for graphs with async nodes) in LangGraph, as JSON."""
     factory, default_input = GRAPHS[name]
     lg_features.ATTEMPTS.clear()
-    compiled = factory().compile()
+    # A store, as LangGraph's server gives every graph (and the durable app its nodes).
+    compiled = factory().compile(store=InMemoryStore())
     value = default_input if graph_input is None else graph_input
     if name in lg_flow.ASYNC_GRAPHS:
         return as_json(asyncio.run(compiled.ainvoke(value)))
@@ -63,7 +65,7 @@ def langgraph_invoke_and_resume(name: str, *resumes: Any) -> tuple[list[Any], An
     Returns (the result after each interrupt, the final result), as JSON.
     """
     factory, graph_input = GRAPHS[name]
-    compiled = factory().compile(checkpointer=MemorySaver())
+    compiled = factory().compile(checkpointer=MemorySaver(), store=InMemoryStore())
     config = {"configurable": {"thread_id": "conformance"}}
     results = [compiled.invoke(graph_input, config)]
     results.extend(compiled.invoke(Command(resume=value), config) for value in resumes)

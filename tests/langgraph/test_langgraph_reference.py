@@ -111,7 +111,7 @@ def test_conditional_entry_runs_both_nodes_then_sends_one_task_per_word() -> Non
 
 def test_config_runtime_and_writer_parameters_and_get_config() -> None:
     assert langgraph_invoke("lg_config") == {
-        "seen": ["node=with_config", "context=None", "store=None", "get_config=with_writer"]
+        "seen": ["node=with_config", "context=None", "store=True", "get_config=with_writer"]
     }
 
 

@@ -35,10 +35,13 @@ class FuzzReport:
     unsatisfiable: list[str] = field(default_factory=list)
 
 
-def error_shape_problem(status: int, body: Any) -> str | None:
-    """Why an error body is not `{"error": {"code", "message", "details"}}`, or None."""
+def error_shape_problem(status: int, body: Any, *, langgraph: bool = False) -> str | None:
+    """Why an error body is not `{"error": {"code", "message", "details"}}` (or, on the
+    Agent Server routes, LangGraph's `{"detail": "..."}`), or None."""
     if status < 400:
         return None
+    if langgraph and isinstance(body, dict) and set(body) == {"detail"}:
+        return None if isinstance(body["detail"], str) else f"{status} detail is not a string"
     if not isinstance(body, dict) or set(body) != {"error"}:
         return f"{status} body is not {{'error': ...}}: {body!r}"[:300]
     error = body["error"]
@@ -99,7 +102,8 @@ def _fuzz_one(
         try:
             case.validate_response(response, checks=CHECKS)
             body = response.json() if response.status_code >= 400 else None
-            problem = error_shape_problem(response.status_code, body)
+            langgraph = str(case.path).startswith("/langgraph/")
+            problem = error_shape_problem(response.status_code, body, langgraph=langgraph)
             assert problem is None, problem
         except Exception as exc:  # quiet Hypothesis: say how to reproduce here
             raise AssertionError(

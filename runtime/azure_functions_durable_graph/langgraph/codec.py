@@ -106,6 +106,11 @@ class LangGraphCodec:
             builder.input_schema, {k: self._channels[k] for k in self._input_keys}
         )
 
+    @property
+    def compiled(self) -> CompiledStateGraph[Any, Any, Any, Any]:
+        """The compiled graph (the Agent Server API describes its schemas from it)."""
+        return self._compiled
+
     # -- what the manifest shows ----------------------------------------------------------
 
     def json_schema(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from typing import Any
 from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
+from ..agent_server.stores.for_nodes import with_app_store
 from ..graph.run_context import RunContext
 from ._private import (
     CONF,
@@ -122,7 +123,8 @@ def node_config(
         CONFIG_KEY_SEND: send,
         CONFIG_KEY_SCRATCHPAD: pad,
         CONFIG_KEY_CHECKPOINT_NS: name,
-        CONFIG_KEY_RUNTIME: Runtime(context=codec.runtime_context(run.context)),
+        # runtime.store, a `store` argument and get_store(): the app's store.
+        CONFIG_KEY_RUNTIME: with_app_store(Runtime(context=codec.runtime_context(run.context))),
         CONFIG_KEY_READ_STATE: read_state,
     }
     if read is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..agent_server.stores.selection import LOCAL_STORE_SETTING
 from .app_loader import LoadedApp, load_app, unload_app
 from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
@@ -196,6 +197,8 @@ class LocalHost:
         if not self.app_dir.is_dir():
             raise LocalHostError(f"app folder {self.app_dir} does not exist")
         self._applied_env = apply_local_settings(self.app_dir)
+        # The app's LangGraph store goes beside this host's store (agent_server/stores).
+        os.environ[LOCAL_STORE_SETTING] = self._applied_env[LOCAL_STORE_SETTING] = self.store_path
         self.settings = read_host_settings(self.app_dir)
         self._loaded = load_app(self.app_dir)
         self._http = index_http_functions(self._loaded.functions, str(self.app_dir))
@@ -207,12 +210,14 @@ class LocalHost:
             self.clock,
             max_activity_concurrency=self._max_activity_concurrency,
         )
-        management = ManagementApi(self._engine, self._urls)
+        # Bound to this server, not to self._server: a request still in flight while
+        # stop() runs must get its answer, not a "not started" error.
+        management = ManagementApi(self._engine, lambda: self._urls_of(server))
         server = AppServer(
             self._http,
             route_prefix=self.settings.route_prefix,
             management=management,
-            starter=lambda: self._urls().starter_json(),
+            starter=lambda: self._urls_of(server).starter_json(),
             host=self._host,
             port=self._port,
             allowed_hosts=self._allowed_hosts,
@@ -307,8 +312,9 @@ class LocalHost:
             raise LocalHostError("the LocalHost is not started; call start() or use `with`")
         return self._server
 
-    def _urls(self) -> DurableUrls:
-        return DurableUrls(self.base_url, self.settings.hub_name, self.function_key)
+    def _urls_of(self, server: AppServer) -> DurableUrls:
+        base_url = f"http://{_advertised(self._host)}:{server.port or self._port}"
+        return DurableUrls(base_url, self.settings.hub_name, self.function_key)
 
     def _describe(self, loaded: LoadedApp) -> list[FunctionInfo]:
         server = self._require_server()

@@ -33,6 +33,9 @@ def build_openapi(
     add_steps(paths, schemas, path_param("instance_id", "The run's instance id"))
     for registration in registrations:
         add_graph(paths, schemas, registration)
+    from ...agent_server.openapi import add_agent_server
+
+    add_agent_server(paths, schemas)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {

@@ -401,7 +401,7 @@ def with_config(state: ConfigState, config: RunnableConfig) -> dict[str, Any]:
 
 
 def with_runtime(state: ConfigState, runtime: Runtime[None]) -> dict[str, Any]:
-    return {"seen": [f"context={runtime.context}", f"store={runtime.store}"]}
+    return {"seen": [f"context={runtime.context}", f"store={runtime.store is not None}"]}
 
 
 def with_writer(state: ConfigState, writer: StreamWriter) -> dict[str, Any]:

@@ -1,0 +1,117 @@
+"""What the Durable runtime says about one run's instance: status, interrupts, step log.
+
+A LangGraph run maps onto a durable graph run (an orchestration instance): a run
+started with input is a new instance; a run resuming an interrupt continues the
+instance that paused. Everything here is read through the Durable client (status,
+custom status, the step log entities), so it holds on Azure as on the local host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..api.status import FINISHED, runtime_status_name
+from ..api.steps import log_id, read_records, step_count
+from ..durable.wire import decode_json_text
+
+#: How long a reader waits for the step log to catch up with a finished run (signals lag).
+LOG_CATCH_UP_SECONDS = 5.0
+
+
+@dataclass
+class InstanceView:
+    instance_id: str
+    status: str | None  # Running, Completed, Failed, Terminated...; None: not started yet
+    custom: dict[str, Any]
+    output: Any
+    executions: int = 1
+    log: str | None = None  # the step log's id, pinned in the run's input
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def interrupts(self) -> list[dict[str, Any]]:
+        if self.status in FINISHED:
+            return []
+        return [i for i in self.custom.get("interrupts") or [] if isinstance(i, dict)]
+
+    @property
+    def superstep(self) -> int:
+        step = self.custom.get("step")
+        return step if isinstance(step, int) else 0
+
+    @property
+    def active(self) -> list[str]:
+        return [str(n) for n in self.custom.get("active") or []]
+
+    def error(self) -> dict[str, str]:
+        """LangGraph's error body of a failed run: the exception's type and message."""
+        text = str(self.output or "the run failed")
+        text = text.split(" failed: ", 1)[-1] if text.startswith("Orchestrator function") else text
+        kind, message = "Error", text
+        marker = " raised "
+        if marker in text:
+            raised = text.split(marker, 1)[1]
+            name, _, rest = raised.partition(": ")
+            if name.isidentifier():
+                kind, message = name, rest
+        return {"error": kind, "message": message}
+
+
+async def read_instance(client: Any, instance_id: str, *, with_log: bool) -> InstanceView:
+    status = await client.get_status(instance_id, show_input=True)
+    name = runtime_status_name(status) if status is not None else None
+    if not name:
+        return InstanceView(instance_id, None, {}, None)
+    custom = decode_json_text(getattr(status, "custom_status", None))
+    view = InstanceView(
+        instance_id,
+        name,
+        custom if isinstance(custom, dict) else {},
+        decode_json_text(getattr(status, "output", None)),
+        executions=step_count(status),
+        log=log_id(status),
+    )
+    if with_log:
+        view.records = await _records(client, view)
+    return view
+
+
+async def _records(client: Any, view: InstanceView) -> list[dict[str, Any]]:
+    """The instance's step log, waited for until it holds the last step of a finished run."""
+    waited, delay = 0.0, 0.02
+    while True:
+        records: list[dict[str, Any]] = []
+        for execution in range(1, view.executions + 1):
+            records.extend(await read_records(client, view.instance_id, execution, view.log))
+        if _complete(view, records) or waited >= LOG_CATCH_UP_SECONDS:
+            return records
+        await asyncio.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 0.2)
+
+
+def _complete(view: InstanceView, records: list[dict[str, Any]]) -> bool:
+    """Whether the log holds what the status promises: a completed run's every step, a
+    running one's steps before the one in flight (signals lag the status a little); a
+    failed or terminated run's log is read as far as it ever got."""
+    started = bool(records) and records[0].get("kind") == "start"
+    last = max((int(r.get("superstep") or 0) for r in records), default=0)
+    if view.status == "Running":
+        return view.superstep < 1 or (started and last >= view.superstep - 1)
+    if view.status != "Completed" or not isinstance(view.output, dict):
+        return True
+    if not started:
+        return False
+    steps = view.output.get("supersteps")
+    return not isinstance(steps, int) or (last >= steps and _ended(records, steps))
+
+
+def _ended(records: list[dict[str, Any]], steps: int) -> bool:
+    """The last step's record carries what came next (logged once the step settled)."""
+    return any(r.get("superstep") == steps and "next" in r for r in records) or steps == 0

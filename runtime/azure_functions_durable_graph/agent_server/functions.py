@@ -1,0 +1,69 @@
+"""The Functions the Agent Server API needs: one HTTP function, the thread entities.
+
+No ``from __future__ import annotations``: the Functions worker reads the registered
+functions' annotations at indexing time.
+"""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import azure.functions as func
+
+from .thread_entity import THREAD_ENTITY, THREAD_INDEX_ENTITY, thread_entity, thread_index_entity
+
+#: Under the app's route prefix: ``/api/langgraph/...`` with the default prefix.
+AGENT_SERVER_ROUTE = "langgraph/{*path}"
+HTTP_FUNCTION = "durable_graph_http_langgraph"
+#: App setting: when set, the API wants it in LangGraph's ``x-api-key`` header instead of a
+#: function key (the route is then anonymous to the Functions host, and checked here).
+API_KEY_SETTING = "DURABLE_GRAPH_LANGGRAPH_API_KEY"
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def register_agent_server(
+    bp: Any,
+    registry: Any,
+    *,
+    auth_level: func.AuthLevel | str,
+    orchestrator_name: str,
+    max_request_bytes: int,
+) -> None:
+    """Add the Agent Server API of `registry`'s graphs to blueprint `bp`."""
+    server: Any = None
+    api_key = os.environ.get(API_KEY_SETTING) or None
+    if api_key is not None:
+        auth_level = func.AuthLevel.ANONYMOUS
+
+    async def langgraph_api(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        nonlocal server
+        if server is None:  # built on the first request: not part of cold start
+            from .server import AgentServer
+
+            server = AgentServer(
+                registry,
+                orchestrator_name=orchestrator_name,
+                max_request_bytes=max_request_bytes,
+                api_key=api_key,
+            )
+        response: func.HttpResponse = await server.handle(req, client)
+        return response
+
+    _apply(
+        langgraph_api,
+        bp.function_name(HTTP_FUNCTION),
+        bp.route(route=AGENT_SERVER_ROUTE, methods=METHODS, auth_level=auth_level),
+        bp.durable_client_input(client_name="client"),
+    )
+    for name, body in ((THREAD_ENTITY, thread_entity), (THREAD_INDEX_ENTITY, thread_index_entity)):
+        _apply(
+            body,
+            bp.function_name(name),
+            bp.entity_trigger(context_name="context", entity_name=name),
+        )
+
+
+def _apply(fn: Callable[..., Any], *decorators: Any) -> None:
+    target: Any = fn
+    for decorator in reversed(decorators):
+        target = decorator(target)

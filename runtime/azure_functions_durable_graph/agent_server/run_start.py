@@ -1,0 +1,274 @@
+"""Starting a run on a thread: multitask strategy, resume, and the state a new run starts from.
+
+A run with input starts a new durable instance from the thread's current values with
+the input applied through the graph's reducers (so a chat keeps its messages); a run
+with ``command.resume`` answers the interrupt the thread's paused instance waits on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from ..api import durable_calls as calls
+from ..api.errors import ApiError
+from ..api.resume import answers_for
+from ..durable.protocol import INBOX_EVENT, RunInput
+from ..durable.steplog import new_log_id
+from ..durable.targets import plain
+from ..durable.wire import wrap_resume
+from ..graph.manifest import GraphRegistration
+from .assistants import assistant_id_of, resolve
+from .checkpoints import Checkpoint
+from .errors import AgentServerError, conflict, invalid, not_found
+from .run_request import RunRequest
+from .thread_records import check_uuid, mutate, new_record, now_iso
+from .thread_state import ThreadNow, compact, load, settle, unanswered
+
+if TYPE_CHECKING:
+    from .server import Call
+
+#: How long an ``enqueue`` run waits for the thread's current run before it is refused.
+ENQUEUE_WAIT_SECONDS = 200.0
+BUSY = (
+    "Thread is already running a task. Wait for it to finish or choose a different "
+    "multitask strategy."
+)
+
+
+async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> dict[str, Any]:
+    """Start the run and record it in the thread; the run entry."""
+    registration = resolve(call, request.assistant_id)
+    temporary = thread_id is None
+    thread_id = check_uuid(thread_id) if thread_id else str(uuid.uuid4())
+    now = await _thread(call, thread_id, request, create=temporary)
+    now = await _make_room(call, now, request)
+    run_id = str(uuid.uuid4())
+    entry: dict[str, Any] = {
+        "kind": "run",
+        "run_id": run_id,
+        "thread_id": thread_id,
+        "assistant_id": assistant_id_of(registration.graph_name),
+        "graph_id": registration.graph_name,
+        "created_at": now_iso(),
+        "metadata": {
+            "created_by": "system",
+            **(now.record.get("metadata") or {}),
+            **request.metadata,
+            "graph_id": registration.graph_name,
+            "assistant_id": assistant_id_of(registration.graph_name),
+        },
+        "kwargs": {**request.kwargs(), "temporary": temporary},
+        "multitask_strategy": request.multitask_strategy,
+    }
+    resume = request.command is not None and "resume" in request.command
+    if resume:
+        await _resume(call, now, entry, request)
+    else:
+        await _start(call, now, entry, request, registration)
+    entry["updated_at"] = entry["created_at"]
+
+    async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
+        if record is None:
+            raise not_found("Thread or assistant not found.")
+        current = await load(call.client, thread_id, record, full=False)
+        for earlier in record.get("timeline") or []:
+            if earlier.get("kind") == "run" and earlier.get("status") is None:
+                paused = earlier.get("instance_id") in (entry.get("supersedes") or [])
+                if paused or (resume and earlier.get("instance_id") == entry.get("instance_id")):
+                    earlier["status"] = "success"  # it ended at the interrupt this run answers
+                else:
+                    settle(current, earlier)
+        record["timeline"] = [*record.get("timeline", []), entry]
+        compact(record)
+        record["metadata"] = {
+            **(record.get("metadata") or {}),
+            "graph_id": entry["graph_id"],
+            "assistant_id": entry["assistant_id"],
+        }
+        record["updated_at"] = record["state_updated_at"] = now_iso()
+        record["config"] = {"configurable": {}}
+        return record
+
+    try:
+        await mutate(call, thread_id, change)
+    except Exception:
+        if not resume and entry.get("status") is None:
+            await call.client.terminate(entry["instance_id"], "its thread could not record it")
+        raise
+    return entry
+
+
+async def _thread(call: Call, thread_id: str, request: RunRequest, *, create: bool) -> ThreadNow:
+    stored = await call.threads.read(thread_id)
+    if stored.record is None:
+        if not create and request.if_not_exists != "create":
+            raise not_found("Thread or assistant not found.")
+        record = new_record(thread_id, {})
+        if not await call.threads.write(thread_id, stored.version, record):
+            return await _thread(call, thread_id, request, create=create)
+        await call.threads.index("add", thread_id)
+        return await load(call.client, thread_id, record, full=False)
+    return await load(call.client, thread_id, stored.record, full=False)
+
+
+async def _make_room(call: Call, now: ThreadNow, request: RunRequest) -> ThreadNow:
+    """The multitask strategy, when the thread's latest run is still going."""
+    if now.status() != "busy":
+        return now
+    strategy = request.multitask_strategy
+    if strategy == "reject":
+        raise conflict(BUSY)
+    if strategy == "enqueue":
+        waited = 0.0
+        while now.status() == "busy":
+            if waited >= ENQUEUE_WAIT_SECONDS:
+                raise conflict(BUSY)
+            await asyncio.sleep(0.2)
+            waited += 0.2
+            stored = await call.threads.read(now.thread_id)
+            assert stored.record is not None
+            now = await load(call.client, now.thread_id, stored.record, full=False)
+        return now
+    latest = now.latest
+    assert latest is not None
+    await call.client.terminate(str(latest["instance_id"]), f"{strategy} by a new run")
+    if strategy == "rollback":
+
+        async def drop(record: dict[str, Any] | None) -> dict[str, Any] | None:
+            if record is None:
+                raise not_found("Thread or assistant not found.")
+            record["timeline"] = [
+                e for e in record.get("timeline", []) if e.get("run_id") != latest["run_id"]
+            ]
+            return record
+
+        await mutate(call, now.thread_id, drop)
+    stored = await call.threads.read(now.thread_id)
+    assert stored.record is not None
+    await _until_stopped(call, str(latest["instance_id"]))
+    return await load(call.client, now.thread_id, stored.record, full=False)
+
+
+async def _until_stopped(call: Call, instance_id: str) -> None:
+    for _ in range(150):
+        status = await calls.current_status(call.client, instance_id)
+        if status is None or str(getattr(status.runtime_status, "value", "")) != "Running":
+            return
+        await asyncio.sleep(0.1)
+
+
+async def _resume(call: Call, now: ThreadNow, entry: dict[str, Any], request: RunRequest) -> None:
+    assert request.command is not None
+    latest = now.latest
+    view = now.view_of(latest) if latest is not None else None
+    if latest is None or view is None or view.finished or not unanswered(latest, view):
+        _fail(entry, "InvalidUpdateError", "Cannot resume: the thread has no pending interrupt")
+        return
+    if set(request.command) - {"resume"}:
+        raise invalid("command.resume cannot be combined with update or goto here")
+    pending: list[Mapping[str, Any]] = list(unanswered(latest, view))
+    try:
+        answers = answers_for(
+            {"resume": request.command["resume"]}, list(pending), view.instance_id
+        )
+    except ApiError as exc:
+        _fail(entry, "InvalidUpdateError", exc.message)
+        return
+    await calls.raise_event(call.client, view.instance_id, INBOX_EVENT, wrap_resume(answers))
+    entry["instance_id"] = view.instance_id
+    entry["answers"] = [*(latest.get("answers") or []), *answers]
+    entry["answered"] = [  # what was asked, for the history of the paused step
+        {"id": p.get("id"), "value": p.get("value"), "node": p.get("node")}
+        for p in pending
+        if p.get("id") in answers
+    ]
+    entry["from_step"] = view.superstep
+
+
+def _fail(entry: dict[str, Any], kind: str, message: str) -> None:
+    """A run refused before it started is recorded as a failed run, as LangGraph's are."""
+    entry["instance_id"] = entry["run_id"]
+    entry["status"] = "error"
+    entry["error"] = {"error": kind, "message": message}
+
+
+async def _start(
+    call: Call,
+    now: ThreadNow,
+    entry: dict[str, Any],
+    request: RunRequest,
+    registration: GraphRegistration,
+) -> None:
+    point = await _base_checkpoint(call, now, request)
+    codec = registration.codec
+    # No checkpoint yet: the channels' own empty values (a reducer's list starts empty).
+    values = dict(point.values) if point is not None else codec.apply({}, [])
+    manifest = registration.manifest
+    command = request.command or {}
+    try:
+        if request.input is not None:
+            if not isinstance(request.input, dict):
+                raise invalid("input must be an object")
+            codec.validate_input(request.input)
+            state = codec.apply(values, [("__start__", request.input)])
+            active = [manifest.entrypoint]
+        else:
+            state = codec.apply(values, [("__command__", command.get("update") or {})])
+            goto = command.get("goto")
+            goto = [goto] if isinstance(goto, str) else goto
+            if goto:
+                unknown = [g for g in goto if not isinstance(g, str) or g not in manifest.nodes]
+                if unknown:
+                    raise invalid(f"Cannot goto unknown node {unknown[0]!r}")
+                active = list(goto)
+            else:
+                active = list(point.next) if point is not None else [manifest.entrypoint]
+                active = [a for a in active if a in manifest.nodes] or (
+                    [manifest.entrypoint] if point is None or "__start__" in point.next else []
+                )
+    except ValidationError as exc:
+        raise invalid(f"Invalid input for graph {registration.graph_name}: {exc}") from exc
+    except AgentServerError:
+        raise
+    except Exception as exc:  # a reducer refused the input
+        raise invalid(f"Invalid input: {type(exc).__name__}: {exc}") from exc
+    superseded = []
+    for earlier in now.record.get("timeline") or []:  # a paused run gives way to new input
+        view = now.view_of(earlier)
+        if view is not None and view.status is not None and not view.finished:
+            await call.client.terminate(view.instance_id, "superseded by a new run")
+            superseded.append(view.instance_id)
+    entry["supersedes"] = superseded
+    run = RunInput(
+        registration.graph_name,
+        registration.graph_hash,
+        {} if active != [manifest.entrypoint] else state,
+        steps_per_execution=manifest.steps_per_execution,
+        progress=None
+        if active == [manifest.entrypoint]
+        else {"state": state, "active": [plain(n) for n in active]},
+        record_steps=True,
+        log_id=new_log_id(),
+    )
+    await calls.start(call.client, call.server.orchestrator_name, entry["run_id"], run.to_dict())
+    entry["instance_id"] = entry["run_id"]
+    entry["values_before"] = values
+    entry["step_base"] = point.step if point is not None else -2
+    entry["parent_checkpoint_id"] = point.checkpoint_id if point is not None else None
+    entry["input_checkpoint"] = request.input is not None
+    entry["reducers"] = sorted(manifest.reducers)
+
+
+async def _base_checkpoint(call: Call, now: ThreadNow, request: RunRequest) -> Checkpoint | None:
+    if request.checkpoint_id is None:
+        return now.current()
+    full = await load(call.client, now.thread_id, now.record, full=True)
+    point = next((p for p in full.history() if p.checkpoint_id == request.checkpoint_id), None)
+    if point is None:
+        raise not_found(f"Checkpoint {request.checkpoint_id} not found")
+    return point
