@@ -108,6 +108,15 @@ def log_id(status: Any) -> str | None:
         return None
 
 
+def log_batched(status: Any) -> bool:
+    """Whether the run writes its step log in batches (durable/steplog.py): such a log lags
+    a working run by up to `STEP_LOG_BATCH` supersteps, and catches up when it waits."""
+    try:
+        return RunInput.parse(getattr(status, "input_", None)).step_log_batched
+    except Exception:
+        return False
+
+
 async def read_records(
     client: Any, instance_id: str, execution: int, log: str | None
 ) -> list[dict[str, Any]]:
