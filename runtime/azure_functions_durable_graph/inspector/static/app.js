@@ -356,11 +356,13 @@ onSubmit("#event-form", async (form, run) => {
 });
 
 onSubmit("#resume-form", async (form, run) => {
-  const value = parsed(form.get("value"), "the value");
+  // No pre-filled answer: a guessed value would be taken as the answer and could fail the run.
+  if (!String(form.get("value")).trim()) throw new Error("Type the answer (JSON) first.");
+  const value = parsed(form.get("value"), "the answer");
   await api(`runs/${encodeURIComponent(run.instance_id)}/resume`, {
     method: "POST", body: JSON.stringify({ resume: { [form.get("interrupt")]: value } }),
   });
-  return "Resumed.";
+  return "Answered: the node runs again with this answer.";
 });
 
 onSubmit("#cancel-form", async (form, run) => {
