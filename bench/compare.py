@@ -18,10 +18,13 @@ from contextlib import AbstractContextManager, ExitStack
 from functools import partial
 
 from bench import workloads as w
-from bench.results import Result
+from bench.results import NO_STEP_LOG, Result
 from bench.systems import System
 
 Factory = Callable[[], AbstractContextManager[System]]
+#: Workloads whose Azure cost per step is counted (one untimed run each, after the rounds).
+COST_WORKLOADS = ("linear-10", "loop-50", "loop-200", "fanout-50", "agent-20",
+                  "loop-5", "loop-20")  # fmt: skip
 
 
 def _factories() -> dict[str, Factory]:
@@ -33,6 +36,7 @@ def _factories() -> dict[str, Factory]:
     for path in ("engine", "http"):
         for store in ("memory", "sqlite"):
             found[f"durable-graph {path} {store}"] = partial(graph_system, path, store)
+    found[NO_STEP_LOG] = partial(graph_system, "http", "sqlite", step_log=False)
     for name in VARIANTS:
         found[name] = partial(langgraph_system, name)
     found["durabletask"] = durabletask_system
@@ -44,7 +48,7 @@ WARM_UP_BELOW = 200
 
 #: Rounds per workload in the full run (quick mode runs 2 of each).
 ROUNDS = {"linear-10": 20, "loop-50": 10, "loop-200": 5, "loop-800": 3, "fanout-50": 10,
-          "loop-50-10KB": 5}  # fmt: skip
+          "loop-50-10KB": 5, "agent-20": 10}  # fmt: skip
 
 
 def measure(
@@ -149,8 +153,25 @@ def main(argv: list[str] | None = None) -> int:
 
         progress("import time of a generated function_app.py")
         imports = import_time.measure(2 if args.quick else 9)
+    costs = None
+    if not args.only or "durable-graph http sqlite" in args.only:
+        from bench import cost
+
+        progress("Azure cost per step (one untimed run of each workload, counted in the store)")
+        costs = cost.measure(
+            [wl for wl in plan if wl.name in COST_WORKLOADS], (10, 50) if args.quick else (10, 200)
+        )
     elapsed = time.perf_counter() - started
-    print(render(results, quick=args.quick, elapsed=elapsed, imports=imports, period=period()))
+    print(
+        render(
+            results,
+            quick=args.quick,
+            elapsed=elapsed,
+            imports=imports,
+            period=period(),
+            costs=costs,
+        )
+    )
     failed = [r for r in results if r.error is not None]
     return 2 if failed else 0
 

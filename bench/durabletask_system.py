@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bench.systems import RunFacts, System
-from bench.workloads import LINEAR_NODES, Workload, WrongResult
+from bench.workloads import AGENT_TOOL_CALLS, LINEAR_NODES, Workload, WrongResult
 
 RUN_TIMEOUT = 600.0
 
@@ -59,7 +59,32 @@ def _split(ctx: Any, state: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
-ORCHESTRATORS = {"linear": linear, "loop": loop, "fanout": fanout}
+def _model(ctx: Any, messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """bench/agent_graph.py's scripted model, on plain message dicts."""
+    done = sum(1 for m in messages if m["role"] == "tool")
+    if done < AGENT_TOOL_CALLS:
+        call = {"name": "add_one", "args": {"x": done}, "id": f"call-{done}"}
+        return {"role": "assistant", "content": "", "tool_calls": [call], "id": f"ai-{done}"}
+    return {"role": "assistant", "content": f"done after {done} tool calls", "id": f"ai-{done}"}
+
+
+def _tool(ctx: Any, call: dict[str, Any]) -> dict[str, Any]:
+    return {"role": "tool", "content": str(call["args"]["x"] + 1), "tool_call_id": call["id"]}
+
+
+def agent(ctx: Any, state: dict[str, Any]) -> Generator[Any, Any, dict[str, Any]]:
+    """The hand-written agent loop: a model activity, then one activity per tool call."""
+    messages = list(state["messages"])
+    while True:
+        reply = yield ctx.call_activity(_model, input=messages)
+        messages.append(reply)
+        if not reply.get("tool_calls"):
+            return {"messages": messages}
+        for call in reply["tool_calls"]:
+            messages.append((yield ctx.call_activity(_tool, input=call)))
+
+
+ORCHESTRATORS = {"linear": linear, "loop": loop, "fanout": fanout, "agent": agent}
 
 
 def _free_port() -> int:
@@ -85,7 +110,7 @@ class DurableTaskSystem(System):
         self._worker = TaskHubGrpcWorker(host_address=address, logger=quiet)
         for orchestrator in ORCHESTRATORS.values():
             self._worker.add_orchestrator(orchestrator)
-        for activity in (_increment, _work, _join, _split):
+        for activity in (_increment, _work, _join, _split, _model, _tool):
             self._worker.add_activity(activity)
         self._worker.start()
         self._client = TaskHubGrpcClient(host_address=address, logger=quiet)

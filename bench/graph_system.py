@@ -37,10 +37,11 @@ NEEDS_ENGINE_V2 = (
 
 
 class GraphSystem(System):
-    def __init__(self, path: str, store: str, host: LocalHost) -> None:
-        self.name = f"durable-graph {path} {store}"
+    def __init__(self, path: str, store: str, host: LocalHost, *, step_log: bool = True) -> None:
+        self.name = f"durable-graph {path} {store}" + ("" if step_log else " no-steplog")
+        self._step_log = step_log
         self._path = path
-        self._host = host
+        self._host = self.host = host
         self._registry = host_registry(host)
         self._written: dict[str, list[Any]] = {}
         self._record_history(host.engine.store)
@@ -48,7 +49,7 @@ class GraphSystem(System):
     def run(self, workload: Workload) -> RunFacts:
         graph = workload.kind
         if graph not in self._registry.names():
-            raise WorkloadUnavailable(NEEDS_ENGINE_V2 if graph == "fanout" else graph)
+            raise WorkloadUnavailable(_unavailable(graph))
         state = workload.initial_state()
         if self._path == "engine":
             instance_id, final = self._run_engine(graph, state)
@@ -83,7 +84,14 @@ class GraphSystem(System):
         return instance_id, final if isinstance(final, dict) else {}
 
     def _run_http(self, graph: str, state: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        response = self._host.post(f"/api/graphs/{graph}/runs", json={"input": state})
+        # The API reads its step_log flag when it starts a run; the app module is shared by
+        # every host in this process, so the flag is set for this POST only.
+        api = app_module().runtime._api
+        api.step_log = self._step_log
+        try:
+            response = self._host.post(f"/api/graphs/{graph}/runs", json={"input": state})
+        finally:
+            api.step_log = True
         if response.status != 202:
             raise WrongResult(f"starting {graph} answered {response.status}: {response.text}")
         links = response.json()
@@ -122,18 +130,34 @@ class GraphSystem(System):
         store.append_history = recording
 
 
-def host_registry(host: LocalHost) -> Any:
-    """The graph registry of the app the host loaded (its module-level `runtime`)."""
+def _unavailable(graph: str) -> str:
+    if graph == "fanout":
+        return NEEDS_ENGINE_V2
+    if graph == "agent":
+        return str(getattr(app_module(), "AGENT_UNAVAILABLE", None) or graph)
+    return graph
+
+
+def app_module() -> Any:
+    """The bench app module the hosts loaded (one per process, shared by every host)."""
     import sys
 
-    module = sys.modules["function_app"]
-    return module.runtime.registry
+    return sys.modules["function_app"]
+
+
+def host_registry(host: LocalHost) -> Any:
+    """The graph registry of the app the host loaded (its module-level `runtime`)."""
+    return app_module().runtime.registry
 
 
 @contextmanager
-def graph_system(path: str, store: str) -> Iterator[GraphSystem]:
-    """The bench app on a LocalHost with a fresh store ("memory" or a "sqlite" file)."""
+def graph_system(path: str, store: str, *, step_log: bool = True) -> Iterator[GraphSystem]:
+    """The bench app on a LocalHost with a fresh store ("memory" or a "sqlite" file).
+
+    `step_log=False` starts HTTP runs as an app built with ``DurableGraphApp(step_log=False)``
+    would: the difference to the same system with the log on is what the step log costs.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-graph-") as folder:
         location = ":memory:" if store == "memory" else str(Path(folder) / "hub.sqlite3")
         with LocalHost(APP_DIR, store=location, max_activity_concurrency=8) as host:
-            yield GraphSystem(path, store, host)
+            yield GraphSystem(path, store, host, step_log=step_log)

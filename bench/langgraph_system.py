@@ -72,6 +72,12 @@ def _graphs() -> dict[str, Any]:
     return {"linear": linear, "loop": loop, "fanout": fanout}
 
 
+def _agent(saver: Any) -> Any:
+    from bench.agent_graph import agent_graph
+
+    return agent_graph(checkpointer=saver)
+
+
 class LangGraphSystem(System):
     """One compiled graph per workload kind, all sharing one checkpointer (or none)."""
 
@@ -90,6 +96,7 @@ class LangGraphSystem(System):
             for pragma in pragmas:
                 self._conn.execute(pragma)
         self._compiled = {k: g.compile(checkpointer=saver) for k, g in _graphs().items()}
+        self._compiled["agent"] = _agent(saver)
 
     def run(self, workload: Workload) -> RunFacts:
         thread = uuid.uuid4().hex

@@ -10,9 +10,10 @@ from importlib import metadata
 from typing import TYPE_CHECKING
 
 from bench.report import _table
-from bench.results import REFERENCE, Result
+from bench.results import NO_STEP_LOG, REFERENCE, Result
 
 if TYPE_CHECKING:
+    from bench.cost import CostRow
     from bench.import_time import ImportTime
 
 PACKAGES = ("azure-functions", "azure-functions-durable", "pydantic", "langgraph",
@@ -68,16 +69,13 @@ def workload_table(results: Sequence[Result], reference: str) -> str:
 
 
 def targets_table(results: Sequence[Result], reference: str) -> str:
+    """Issue 18's targets: per-step ratios to the reference, growth, bytes, durabletask."""
     cell = {(r.system, r.workload.name): r for r in results if r.seconds}
-    systems = list(dict.fromkeys(r.system for r in results))
+    systems = [s for s in dict.fromkeys(r.system for r in results) if s.startswith("durable")]
 
-    def ratio(system: str, workload: str, other: str, *, per_step: bool = True) -> str:
+    def ratio(system: str, workload: str, other: str) -> str:
         a, b = cell.get((system, workload)), cell.get((other, workload))
-        if a is None or b is None:
-            return "-"
-        if per_step:
-            return f"{a.per_step / b.per_step:.2f}x"
-        return f"{a.median / b.median:.2f}x"
+        return "-" if a is None or b is None else f"{a.per_step / b.per_step:.2f}x"
 
     def growth(system: str) -> str:
         long, short = cell.get((system, "loop-800")), cell.get((system, "loop-50"))
@@ -91,22 +89,42 @@ def targets_table(results: Sequence[Result], reference: str) -> str:
             return "-"
         return f"{mine.facts.history_bytes / base.facts.history_bytes:.2f}x"
 
+    workloads = ("linear-10", "loop-200", "fanout-50", "agent-20")
     rows = [
-        [
-            system,
-            growth(system),
-            ratio(system, "linear-10", reference),
-            ratio(system, "loop-200", reference),
-            ratio(system, "fanout-50", reference, per_step=False),
-            bytes_ratio(system),
-            ratio("durabletask", "linear-10", system),
-            ratio("durabletask", "loop-200", system),
-        ]
+        [system, *(ratio(system, wl, reference) for wl in workloads), growth(system),
+         bytes_ratio(system), ratio("durabletask", "loop-200", system)]
         for system in systems
-    ]
-    headers = ["system", "loop-800/loop-50 per step", "linear-10 per step vs ref",
-               "loop-200 per step vs ref", "fanout-50 run vs ref", "10KB history bytes vs ref",
-               "durabletask/this linear-10", "durabletask/this loop-200"]  # fmt: skip
+    ]  # fmt: skip
+    headers = ["system", *(f"{wl} per step vs ref" for wl in workloads),
+               "loop-800/loop-50 per step", "10KB history bytes vs ref",
+               "durabletask/this loop-200"]  # fmt: skip
+    return _table(headers, rows)
+
+
+def step_log_share(results: Sequence[Result], with_log: str, without_log: str) -> str:
+    """What the step log costs: (with - without) / with, per step, on the same path and store."""
+    cell = {(r.system, r.workload.name): r for r in results if r.seconds}
+    shares = []
+    for name in dict.fromkeys(r.workload.name for r in results):
+        on, off = cell.get((with_log, name)), cell.get((without_log, name))
+        if on is not None and off is not None:
+            shares.append(f"{name} {(on.per_step - off.per_step) / on.per_step:+.0%}")
+    return "Step log share of a step (" + with_log + " vs no-steplog): " + ", ".join(shares)
+
+
+def cost_table(costs: Sequence[CostRow]) -> str:
+    rows = []
+    for row in costs:
+        per = row.per_step()
+        rows.append([
+            row.workload, row.system, str(row.steps), f"{per['episodes']:.2f}",
+            f"{per['activities']:.2f}", f"{per['entity_operations']:.2f}",
+            f"{per['history_rows']:.2f}", f"{per['history_bytes']:.0f}",
+            f"{per['queue_messages']:.2f}", f"{per['replayed_per_episode']:.1f}",
+        ])  # fmt: skip
+    headers = ["workload", "system", "node steps", "episodes", "activities", "entity ops",
+               "history rows", "history bytes", "queue messages",
+               "events replayed / episode"]  # fmt: skip
     return _table(headers, rows)
 
 
@@ -117,6 +135,7 @@ def render(
     elapsed: float,
     imports: ImportTime | None,
     period: str,
+    costs: Sequence[CostRow] | None = None,
 ) -> str:
 
     mode = "quick (smoke) mode: figures are not meaningful" if quick else "full run"
@@ -129,10 +148,15 @@ def render(
         "",
         workload_table(results, REFERENCE),
         "",
-        "Targets of issue 13 (ratios from the table above; ref = " + REFERENCE + ")",
+        "Targets of issue 18 (ratios from the table above; ref = " + REFERENCE + ")",
         "",
         targets_table(results, REFERENCE),
+        "",
+        step_log_share(results, "durable-graph http sqlite", NO_STEP_LOG),
     ]
+    if costs is not None:
+        parts += ["", "Azure cost per node step (one run each, counted in the local host's store)"]
+        parts += ["", cost_table(costs)]
     if imports is not None:
         parts += [
             "",

@@ -14,6 +14,8 @@ from bench.systems import RunFacts
 
 #: The reference every ratio is taken against.
 REFERENCE = "langgraph+sqlite-wal-normal"
+#: The HTTP path with the step log off: what the step log costs, by difference.
+NO_STEP_LOG = "durable-graph http sqlite no-steplog"
 
 
 @dataclass

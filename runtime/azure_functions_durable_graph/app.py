@@ -2,8 +2,13 @@
 
 No ``from __future__ import annotations`` here: the Functions worker reads the
 registered functions' annotations at indexing time, so they stay real objects.
+
+The engines (durable/orchestrator.py, durable/activities.py, compat/engine_v1) are
+imported when an orchestration or activity first runs, not with the app: a deployed
+function_app.py imports this module at every cold start (bench/import_time.py).
 """
 
+import importlib
 from collections.abc import Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -18,10 +23,6 @@ from .agent_server.stores.serving import serving
 from .api.handlers import GraphApi
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.route_table import HttpRoute, apply_decorators, graph_api_routes, register_http_routes
-from .compat.engine_v1 import activities as engine_v1
-from .compat.engine_v1.loop import run_legacy
-from .durable import activities as engine_v2
-from .durable.orchestrator import run_graph, step_limit
 from .durable.protocol import (
     APPLY_ACTIVITY,
     ENGINE_V2,
@@ -57,8 +58,9 @@ class DurableGraphApp:
         http_auth_level: auth level of the graph HTTP routes. FUNCTION (keys required
             on Azure) by default; ANONYMOUS must be chosen explicitly.
         step_log: record every superstep in a Durable entity (GET /api/runs/{id}/steps,
-            the running state, forks). Costs one entity signal per superstep; turn it
-            off for throughput. Pinned in each run's input when it starts.
+            the running state, forks). Costs one entity operation per batch of up to
+            10 supersteps (durable/steplog.py); turn it off for throughput. Pinned in
+            each run's input when it starts.
         max_request_bytes: largest request body the graph routes accept (a JSON 413
             beyond it); 1 MiB by default, since a run's state travels through every
             step's history.
@@ -153,14 +155,15 @@ class DurableGraphApp:
             )
         )
 
+        engine_v2, engine_v1 = ".durable.activities", ".compat.engine_v1.activities"
         activities: list[tuple[str, Callable[[GraphRegistry, dict[str, Any]], Any]]] = [
-            (STEP_ACTIVITY, engine_v2.run_step),
-            (TASK_ACTIVITY, engine_v2.run_task),
-            (APPLY_ACTIVITY, engine_v2.apply_updates),
-            (EVENT_HANDLER_ACTIVITY, engine_v2.apply_event),
+            (STEP_ACTIVITY, _lazy(engine_v2, "run_step")),
+            (TASK_ACTIVITY, _lazy(engine_v2, "run_task")),
+            (APPLY_ACTIVITY, _lazy(engine_v2, "apply_updates")),
+            (EVENT_HANDLER_ACTIVITY, _lazy(engine_v2, "apply_event")),
             # Engine 1's activities, for runs started by 0.1.0.
-            (V1_NODE_ACTIVITY, engine_v1.run_node_step),
-            (V1_EVENT_ACTIVITY, engine_v1.apply_event),
+            (V1_NODE_ACTIVITY, _lazy(engine_v1, "run_node_step")),
+            (V1_EVENT_ACTIVITY, _lazy(engine_v1, "apply_event")),
         ]
         for name, body in activities:
             apply_decorators(
@@ -189,11 +192,29 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
         run = RunInput.parse(context.get_input(expected_type=object))
         registration = registry.get(run.graph_name, run.graph_hash)
         manifest = registration.manifest
+        engine: Callable[..., Generator[Any, Any, dict[str, Any] | None]]
         if run.engine < ENGINE_V2:
-            return (yield from run_legacy(context, manifest, run))
-        return (yield from run_graph(context, manifest, run, step_limit(registration, run)))
+            engine = _engine(".compat.engine_v1.loop", "run_legacy")
+            return (yield from engine(context, manifest, run))
+        limit = _engine(".durable.orchestrator", "step_limit")(registration, run)
+        engine = _engine(".durable.orchestrator", "run_graph")
+        return (yield from engine(context, manifest, run, limit))
 
     return orchestrator
+
+
+def _engine(module: str, name: str) -> Any:
+    """`name` from `module` (relative to this package): imported by the first call only."""
+    return getattr(importlib.import_module(module, __package__), name)
+
+
+def _lazy(module: str, name: str) -> Callable[[GraphRegistry, dict[str, Any]], Any]:
+    """An activity body that imports `module` when the activity first runs."""
+
+    async def body(registry: GraphRegistry, request: dict[str, Any]) -> Any:
+        return await _engine(module, name)(registry, request)
+
+    return body
 
 
 def _activity(

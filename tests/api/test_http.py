@@ -112,6 +112,7 @@ def test_start_returns_202_with_links_and_pins_the_hash(runtime, fns, client):
                 "graph_hash": reg.graph_hash,
                 "state": {"title": "printer", "priority": 1, "approved": None},
                 "engine": 2,
+                "step_log_batched": True,
                 "steps_per_execution": reg.manifest.steps_per_execution,
                 "record_steps": True,
                 "log_id": log_id,

@@ -85,3 +85,16 @@ if Send is not None:  # engine v2
     fanout.add_node("work", work, next_node="join", input_model=Item)
     fanout.add_node("join", join, terminal=True)
     runtime.register_registration(fanout.build())
+
+
+# The agent-loop workload: LangGraph's prebuilt ReAct agent through from_langgraph. Where
+# it cannot be registered (no LangGraph in this venv, or from_langgraph refuses it), the
+# reason is kept and the bench reports the workload as failed on this system.
+AGENT_UNAVAILABLE: str | None = None
+try:
+    from azure_functions_durable_graph.langgraph import from_langgraph
+    from bench.agent_graph import agent_graph
+
+    runtime.register_registration(from_langgraph(agent_graph(), graph_name="agent"))
+except Exception as exc:  # ImportError, or from_langgraph's UnsupportedFeature
+    AGENT_UNAVAILABLE = f"the agent graph could not be registered: {type(exc).__name__}: {exc}"

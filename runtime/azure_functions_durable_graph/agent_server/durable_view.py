@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..api.status import FINISHED, runtime_status_name
-from ..api.steps import log_id, read_records, step_count
+from ..api.steps import log_batched, log_id, read_records, step_count
 from ..durable.wire import decode_json_text
 
 #: How long a reader waits for the step log to catch up with a finished run (signals lag).
@@ -28,6 +28,7 @@ class InstanceView:
     output: Any
     executions: int = 1
     log: str | None = None  # the step log's id, pinned in the run's input
+    batched: bool = False  # the log is written in batches (durable/steplog.py)
     records: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -80,6 +81,7 @@ async def read_instance(client: Any, instance_id: str, *, with_log: bool) -> Ins
         decode_json_text(getattr(status, "output", None)),
         executions=step_count(status),
         log=log_id(status),
+        batched=log_batched(status),
     )
     if with_log:
         view.records = await _records(client, view)
@@ -102,11 +104,14 @@ async def _records(client: Any, view: InstanceView) -> list[dict[str, Any]]:
 
 def _complete(view: InstanceView, records: list[dict[str, Any]]) -> bool:
     """Whether the log holds what the status promises: a completed run's every step, a
-    running one's steps before the one in flight (signals lag the status a little); a
-    failed or terminated run's log is read as far as it ever got."""
+    running one's steps before the one in flight (signals lag the status a little; a
+    batched log is only complete while the run waits); a failed or terminated run's log
+    is read as far as it ever got."""
     started = bool(records) and records[0].get("kind") == "start"
     last = max((int(r.get("superstep") or 0) for r in records), default=0)
     if view.status == "Running":
+        if view.batched and not (view.interrupts or view.custom.get("waiting")):
+            return True  # a working run's batched log lags it; it is written before waits
         return view.superstep < 1 or (started and last >= view.superstep - 1)
     if view.status != "Completed" or not isinstance(view.output, dict):
         return True

@@ -1,6 +1,6 @@
 """A run's steps, its running state, and forks, read from the step log entities.
 
-The orchestrator signals one record per superstep to
+The orchestrator signals its step records, in batches, to
 ``durable_graph_steps@<instance id>|<log id>|<execution>`` (durable/steplog.py); this module
 reads them back through the Durable client, so it works on Azure as on the local
 host, across continue-as-new boundaries.
@@ -119,6 +119,15 @@ def log_id(status: Any) -> str | None:
         return None
 
 
+def log_batched(status: Any) -> bool:
+    """Whether the run writes its step log in batches (durable/steplog.py): such a log lags
+    a working run by up to `STEP_LOG_BATCH` supersteps, and catches up when it waits."""
+    try:
+        return RunInput.parse(getattr(status, "input_", None)).step_log_batched
+    except Exception:
+        return False
+
+
 async def read_records(
     client: Any, instance_id: str, execution: int, log: str | None
 ) -> list[dict[str, Any]]:
@@ -162,8 +171,9 @@ async def all_steps(
 async def running_state(client: Any, status: Any, executions: int) -> dict[str, Any] | None:
     """The state now: where the current execution started, plus its recorded steps.
 
-    Steps are recorded asynchronously (an entity signal), so this may lag the run
-    by the step in flight.
+    Steps are recorded asynchronously and in batches (durable/steplog.py), so while
+    the run works this may lag it by up to `STEP_LOG_BATCH` supersteps (or to where
+    its execution started); while it waits for an event or a resume, it does not.
     """
     try:
         run = RunInput.parse(getattr(status, "input_", None))

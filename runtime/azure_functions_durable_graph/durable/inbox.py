@@ -39,10 +39,12 @@ class Inbox:
         context: OrchestrationContext,
         messages: list[Message],
         on_change: Callable[[], None],
+        on_idle: Callable[[], None] = lambda: None,
     ) -> None:
         self._context = context
         self.messages = messages
         self._on_change = on_change
+        self._on_idle = on_idle  # the run is about to wait for the outside world
         self._received = 0  # standing waits completed in this execution
         self._wait = self._new_wait()
 
@@ -63,6 +65,7 @@ class Inbox:
 
     def next_message(self, timer: TimerTask | None = None) -> Generator[DurableTask, object, bool]:
         """Wait for one more message (True), or for `timer` to fire first (False)."""
+        self._on_idle()
         if timer is None:
             yield self._wait
             self._collect()

@@ -30,6 +30,9 @@ from .progress import Progress
 from .protocol import (
     ENGINE_V2,
     EVENT_HANDLER_ACTIVITY,
+    STEP_LOG_BATCH,
+    STEPS_ADD,
+    STEPS_ADD_BATCH,
     STEPS_ENTITY,
     Applied,
     CustomStatus,
@@ -105,29 +108,39 @@ class _Run:
         self.waiting: Waiting | None = None
         self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
         self.failure: str | None = None  # the class name of the error the run ends with
-        self.inbox = Inbox(context, self.progress.inbox, self.publish)
+        self.unlogged: list[StepRecord] = []  # step records not written yet (batched log)
+        self.inbox = Inbox(context, self.progress.inbox, self.publish, on_idle=self._write_log)
 
     def execute(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
         """Run supersteps. A failure's class name goes to the custom status (`error_type`)
         before it ends the orchestration (whose output keeps only the message), so the
-        run's resource can show both."""
+        run's resource can show both; the step records kept so far are written with it."""
         try:
             return (yield from self._supersteps())
         except DurableGraphError as exc:
             error_type = exc.error_type if isinstance(exc, GraphRunFailed) else type(exc).__name__
             self.failure = error_type
             self.publish()
+            self._write_log()  # the steps before the failure stay listed
+            raise
+        except Exception:
+            self._write_log()
             raise
 
     def _supersteps(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
         progress = self.progress
         done_here = 0
         if not progress.log_started:
-            self._log({"kind": "start", "superstep": progress.superstep, "state": progress.state})
+            # A copy: the run changes its state before a batched log is sent (and the SDK
+            # serialises a signal's input only when the episode ends). Values are replaced,
+            # never changed in place, so the other records need no copy.
+            start = dict(progress.state)
+            self._log({"kind": "start", "superstep": progress.superstep, "state": start})
             progress.log_started = True
         while progress.active:
             if done_here >= self.per_execution:
                 yield from self.inbox.drain_history()
+                self._write_log()
                 progress.executions += 1
                 self.publish()
                 self.context.continue_as_new(self.run.continued(progress.to_dict()))
@@ -176,6 +189,7 @@ class _Run:
                 targets, progress.deferred, self.manifest
             )
             self._log({**record, "next": progress.active, "deferred": progress.deferred})
+        self._write_log()
         self.publish()
         return {
             "graph": self.manifest.graph_name,
@@ -192,11 +206,29 @@ class _Run:
         return utc_now(self.context).isoformat()
 
     def _log(self, record: StepRecord) -> None:
-        """Signal the step log entity of this execution (fire and forget; see steplog.py)."""
+        """Keep a step record for the step log of this execution (see steplog.py)."""
         if not self.run.record_steps:
             return
+        if not self.run.step_log_batched:  # a run started before batching: as it recorded
+            self._signal_log(STEPS_ADD, record)
+            return
+        self.unlogged.append(record)
+        if sum(1 for r in self.unlogged if r["kind"] == "step") >= STEP_LOG_BATCH:
+            self._write_log()
+
+    def _write_log(self) -> None:
+        """Signal the records kept so far in one operation (fire and forget; see steplog.py).
+
+        Called when the run goes idle (a wait for an event, a resume or a timer), before
+        it continues as new, when it ends or fails, and every `STEP_LOG_BATCH` supersteps.
+        """
+        if self.unlogged:
+            self._signal_log(STEPS_ADD_BATCH, self.unlogged)
+            self.unlogged = []
+
+    def _signal_log(self, operation: str, value: object) -> None:
         key = entity_key(self.context.instance_id, self.progress.executions, self.run.log_id)
-        self.context.signal_entity(EntityId(STEPS_ENTITY, key), "add", record)
+        self.context.signal_entity(EntityId(STEPS_ENTITY, key), operation, value)
 
     def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
         state = self.progress.state

@@ -49,6 +49,10 @@ V1_EVENT_ACTIVITY = "durable_graph_apply_event"
 
 #: The step-log entity, keyed ``<instance id>|<log id>|<execution>`` (see steplog.py).
 STEPS_ENTITY = "durable_graph_steps"
+#: Its operations: one record ("add", runs started before issue 18), or a list of them.
+STEPS_ADD, STEPS_ADD_BATCH = "add", "add_batch"
+#: A batched step log is written at least every this many supersteps (see steplog.py).
+STEP_LOG_BATCH = 10
 
 #: The one Durable event name engine-2 runs listen to (see inbox.py).
 INBOX_EVENT = "durable_graph_inbox"
@@ -78,6 +82,9 @@ class RunInput:
     graph_hash: str
     state: dict[str, Any]
     engine: int = ENGINE_V2
+    #: The step log is written in batches; False in runs started before issue 18, which
+    #: signal once per superstep and must keep doing so on replay.
+    step_log_batched: bool = True
     steps_per_execution: int | None = None
     progress: dict[str, Any] | None = None
     record_steps: bool = False
@@ -104,6 +111,7 @@ class RunInput:
         }
         if self.engine >= ENGINE_V2:
             data["engine"] = self.engine
+            data["step_log_batched"] = self.step_log_batched
             data["steps_per_execution"] = self.steps_per_execution
             data["record_steps"] = self.record_steps
             if self.log_id is not None:
@@ -143,6 +151,7 @@ class RunInput:
             value["graph_hash"],
             dict(value["state"]),
             engine=engine if isinstance(engine, int) else ENGINE_V1,
+            step_log_batched=value.get("step_log_batched") is True,
             steps_per_execution=per_execution if isinstance(per_execution, int) else None,
             progress=dict(progress) if isinstance(progress, Mapping) else None,
             record_steps=value.get("record_steps") is True,

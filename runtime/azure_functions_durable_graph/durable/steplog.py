@@ -1,10 +1,17 @@
 """The run's step log: one record per superstep, kept in Durable entities, not in history.
 
 A run's own history is cut at every continue-as-new (bounded history), so the
-orchestrator signals each superstep's record to an entity,
+orchestrator signals its supersteps' records to an entity,
 ``durable_graph_steps@<instance id>|<log id>|<execution>``: one entity per execution, so
 no entity grows past `steps_per_execution` records, and the log survives
-continue-as-new. Records carry changes, not whole states; the first execution's
+continue-as-new. The records are written in batches ("add_batch"): one entity
+operation when the run goes idle (waits for an event or for an interrupt's
+resume), continues as new, ends or fails, and at least every `STEP_LOG_BATCH`
+supersteps; so a step log costs at most one entity operation per 10 supersteps
+instead of one per superstep, and a running run's log may lag it by up to that
+many supersteps (never while it waits). Runs started before batching (no
+``"step_log_batched"`` in their input) keep signalling each record ("add"), as
+their recorded histories do. Records carry changes, not whole states; the first execution's
 first record (``"kind": "start"``) carries the state the run started from, and
 `fold` rebuilds the state after any step. The API reads these entities for
 ``GET /api/runs/{id}/steps``, the running state and forks.
@@ -20,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import uuid4
+
+from .protocol import STEPS_ADD, STEPS_ADD_BATCH
 
 
 def new_log_id() -> str:
@@ -68,8 +77,11 @@ def replay_changes(state: dict[str, Any], records: Iterable[Mapping[str, Any]]) 
 
 
 def record_step(context: Any) -> None:
-    """The entity: appends what the orchestrator signals ("add"); nothing else."""
+    """The entity: appends what the orchestrator signals: one record ("add", runs started
+    before issue 18) or several ("add_batch"); nothing else."""
     records = context.get_state(lambda: [])
-    if context.operation_name == "add":
+    if context.operation_name == STEPS_ADD:
         records.append(context.get_input())
+    elif context.operation_name == STEPS_ADD_BATCH:
+        records.extend(context.get_input())
     context.set_state(records)
