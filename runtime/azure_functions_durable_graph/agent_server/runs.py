@@ -19,6 +19,7 @@ from .routes import Router
 from .run_events import encode, interrupt_items, run_events
 from .run_request import parse_run_request
 from .run_start import create_run
+from .stream_channel import channel_modes, streamed_events
 from .thread_records import check_uuid, mutate, read_thread
 from .thread_state import FINAL, ThreadNow, run_status, runs_of, unanswered
 
@@ -103,7 +104,11 @@ async def _events_body(call: Call, entry: dict[str, Any]) -> str:
     registration = registered(call, str(entry["graph_id"]))
     reducers = set(registration.manifest.reducers)
     modes = list((entry.get("kwargs") or {}).get("stream_mode") or ["values"])
-    return encode(run_events(entry, view, modes, reducers))
+    streamed = {}
+    if channel_modes(modes):  # only then does the run publish (and the store open)
+        run_id = str(entry["run_id"])
+        streamed = await asyncio.to_thread(streamed_events, call.server.stores, run_id)
+    return encode(run_events(entry, view, modes, reducers, streamed))
 
 
 def _sse(body: str, headers: dict[str, str]) -> func.HttpResponse:

@@ -40,6 +40,7 @@ from ._private import (
 from .codec import PUSH_MARK, LangGraphCodec, LoadedState, ran_key
 from .config import managed_values, node_config, route_config, scratchpad, state_reader
 from .serde import revive
+from .streaming import call_node
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
 
@@ -116,7 +117,7 @@ class NodeRunner:
         # get_config() (which interrupt() calls) reads this context variable, as under Pregel.
         token = var_child_runnable_config.set(config)
         try:
-            result = await self._runnable.ainvoke(node_input, config)
+            result = await call_node(self._runnable, self.name, node_input, config)
         except GraphInterrupt as pause:
             interrupts = pause.args[0] if pause.args else ()
             value_shown = interrupts[0].value if interrupts else None
