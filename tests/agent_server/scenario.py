@@ -75,14 +75,21 @@ MESSAGE_METADATA_KEYS = (
 
 
 def tuples_kept(events: list[Any]) -> list[Any]:
-    """`messages` events with their metadata cut to MESSAGE_METADATA_KEYS."""
+    """Message events with their metadata cut to MESSAGE_METADATA_KEYS (and without the
+    message ids `messages/metadata` is keyed by)."""
     out = []
     for name, data in events:
         if name == "messages":
             message, meta = data
-            data = [message, {k: meta[k] for k in MESSAGE_METADATA_KEYS if k in meta}]
+            data = [message, _kept(meta)]
+        elif name == "messages/metadata":
+            data = [_kept(m["metadata"]) for m in data.values()]
         out.append([name, data])
     return out
+
+
+def _kept(meta: dict[str, Any]) -> dict[str, Any]:
+    return {k: meta[k] for k in MESSAGE_METADATA_KEYS if k in meta}
 
 
 def status_of(http: httpx.Client, method: str, path: str, body: Any = None) -> list[Any]:
@@ -189,6 +196,11 @@ def run_scenario(client: SyncLangGraphClient, http: httpx.Client) -> dict[str, A
                     stream_mode=["messages-tuple", "custom", "updates", "values"],
                 )
             )
+        )
+    )
+    out["messages_mode"] = normalised(
+        tuples_kept(
+            streamed(client.runs.stream(None, "streamer", input=say("a b"), stream_mode="messages"))
         )
     )
     # Bad requests: status codes and a LangGraph error body.

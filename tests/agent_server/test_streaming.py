@@ -157,3 +157,31 @@ def test_modes_the_run_did_not_ask_for_send_nothing(client: SyncLangGraphClient)
     )
 
     assert [name for name, _ in streamed] == ["metadata", "updates", "updates"]
+
+
+def test_messages_mode_sends_each_message_so_far_as_langgraph_does(
+    client: SyncLangGraphClient,
+) -> None:
+    streamed = events(
+        client.runs.stream(
+            None,
+            "streamer",
+            input={"messages": [{"role": "user", "content": "hello there"}]},
+            stream_mode="messages",
+        )
+    )
+
+    names = [name for name, _ in streamed]
+    assert names == [
+        "metadata",
+        "messages/metadata",
+        "messages/partial",
+        "messages/partial",
+        "messages/partial",
+        "messages/metadata",
+        "messages/complete",
+    ]
+    so_far = [data[0]["content"] for name, data in streamed if name == "messages/partial"]
+    assert so_far == ["hello ", "hello there ", "hello there "]
+    assert streamed[-1][1][0]["content"] == "hello there"
+    assert streamed[-1][1][0]["id"] == "answer"

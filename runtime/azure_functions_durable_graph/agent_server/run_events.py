@@ -4,7 +4,8 @@ Superstep-level modes come from durable state: ``values`` (the state the run sta
 from, then after each superstep), ``updates`` (each task's update per superstep, and
 ``__interrupt__`` when the run pauses); ``metadata`` opens the stream and ``error``
 reports a failed run, as LangGraph's server does. What the nodes streamed (``custom``,
-``messages-tuple``: stream_channel.py) comes before its superstep's updates.
+``messages``, ``messages-tuple``: stream_channel.py) comes before its superstep's
+updates.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from ..durable.steplog import apply_changes
 from .checkpoints import node_result, shown
 from .durable_view import InstanceView
+from .message_events import MessageEvents
 from .thread_state import run_status, unanswered
 
 Event = tuple[str, Any]
@@ -36,6 +38,7 @@ def run_events(
     `streamed`: the events the run's nodes published, by superstep.
     """
     pending = dict(streamed or {})
+    messages = MessageEvents()
     events: list[Event] = [("metadata", {"run_id": entry["run_id"], "attempt": 1})]
     status = run_status(entry, view)
     if view is None or view.status is None:
@@ -66,7 +69,7 @@ def run_events(
         if not started:
             continue
         if kind == "step":
-            events.extend(_published(pending.pop(superstep, []), modes))
+            events.extend(_published(pending.pop(superstep, []), modes, messages))
         if kind == "step" and "updates" in modes:
             tasks = record.get("tasks") or []
             for task in tasks:
@@ -79,7 +82,7 @@ def run_events(
     if not started and "values" in modes:
         events.append(("values", shown(state)))
     for superstep in sorted(pending):  # the step that failed or paused
-        events.extend(_published(pending[superstep], modes))
+        events.extend(_published(pending[superstep], modes, messages))
     if status == "error":
         events.append(("error", entry.get("error") or view.error()))
     elif not view.finished and unanswered(entry, view):
@@ -97,7 +100,7 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return shown(before) != shown(after)
 
 
-def _published(items: list[Event], modes: list[str]) -> list[Event]:
+def _published(items: list[Event], modes: list[str], messages: MessageEvents) -> list[Event]:
     """Published events of the run's modes, as LangGraph names them on the wire."""
     out: list[Event] = []
     for mode, data in items:
@@ -105,6 +108,8 @@ def _published(items: list[Event], modes: list[str]) -> list[Event]:
             out.append(("custom", data))
         elif mode == "messages" and "messages-tuple" in modes:
             out.append(("messages", data))
+        elif mode == "messages" and "messages" in modes:
+            out.extend(messages.events(data))
     return out
 
 
