@@ -185,3 +185,25 @@ def test_messages_mode_sends_each_message_so_far_as_langgraph_does(
     assert so_far == ["hello ", "hello there ", "hello there "]
     assert streamed[-1][1][0]["content"] == "hello there"
     assert streamed[-1][1][0]["id"] == "answer"
+
+
+def test_a_resumed_run_streams_what_its_nodes_write_after_the_resume(
+    client: SyncLangGraphClient,
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    paused = events(
+        client.runs.stream(thread_id, "reviewer", input={"topic": "x"}, stream_mode="custom")
+    )
+
+    resumed = events(
+        client.runs.stream(
+            thread_id, "reviewer", command={"resume": "ok"}, stream_mode=["custom", "updates"]
+        )
+    )
+
+    assert [name for name, _ in paused] == ["metadata"]
+    assert resumed[1:] == [
+        ("updates", {"review": {"verdict": "reviewer said ok"}}),
+        ("custom", {"publishing": "reviewer said ok"}),
+        ("updates", {"publish": {"draft": "a draft about x [reviewer said ok]"}}),
+    ]

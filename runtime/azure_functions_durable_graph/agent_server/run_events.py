@@ -37,7 +37,8 @@ def run_events(
 
     `streamed`: the events the run's nodes published, by superstep.
     """
-    pending = dict(streamed or {})
+    from_step = int(entry.get("from_step") or 0)
+    pending = {s: items for s, items in (streamed or {}).items() if s >= from_step}
     messages = MessageEvents()
     events: list[Event] = [("metadata", {"run_id": entry["run_id"], "attempt": 1})]
     status = run_status(entry, view)
@@ -45,7 +46,6 @@ def run_events(
         if entry.get("error"):
             events.append(("error", entry["error"]))
         return events
-    from_step = int(entry.get("from_step") or 0)
     state: dict[str, Any] = {}
     started = False
     for record in view.records:

@@ -8,6 +8,7 @@ and sent at once, in LangGraph's order and shapes (docs/agent-server-api.md).
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
@@ -106,8 +107,11 @@ async def _events_body(call: Call, entry: dict[str, Any]) -> str:
     modes = list((entry.get("kwargs") or {}).get("stream_mode") or ["values"])
     streamed = {}
     if channel_modes(modes):  # only then does the run publish (and the store open)
-        run_id = str(entry["run_id"])
-        streamed = await asyncio.to_thread(streamed_events, call.server.stores, run_id)
+        instance_id = str(entry["instance_id"])
+        since = datetime.fromisoformat(str(entry["created_at"]))
+        streamed = await asyncio.to_thread(
+            streamed_events, call.server.stores, instance_id, since
+        )
     return encode(run_events(entry, view, modes, reducers, streamed))
 
 

@@ -17,6 +17,7 @@ import itertools
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from .stores.selection import StoreProvider
@@ -57,14 +58,23 @@ def stream_publisher(run_id: str | None, superstep: int) -> Callable[[str, Any],
     return publish
 
 
-def streamed_events(provider: StoreProvider | None, run_id: str) -> dict[int, list[Any]]:
-    """The run's published events by superstep, each ``(mode, data)``, in order."""
+def streamed_events(
+    provider: StoreProvider | None, run_id: str, since: datetime | None = None
+) -> dict[int, list[Any]]:
+    """The run's published events by superstep, each ``(mode, data)``, in order.
+
+    `run_id` is the durable instance's (a resume continues its paused run's instance);
+    `since` leaves out what was published before (by the run a resume continues).
+    """
     if provider is None:
         return {}
     store = provider.companion(STREAM_NAMESPACE).get()
     items = store.search((STREAM_NAMESPACE, run_id), limit=MAX_EVENTS)
     out: dict[int, list[Any]] = {}
+    after = 0 if since is None else int(since.timestamp() * 1e9)
     for item in sorted(items, key=lambda i: i.key):
-        step = int(item.key.split(".", 1)[0])
+        step, written = (int(part) for part in item.key.split(".", 2)[:2])
+        if written < after:
+            continue
         out.setdefault(step, []).append((item.value["mode"], item.value["data"]))
     return out

@@ -60,6 +60,7 @@ def review(state: ReviewState) -> dict[str, Any]:
 
 
 def publish(state: ReviewState) -> dict[str, Any]:
+    get_stream_writer()({"publishing": state.get("verdict")})
     return {"draft": f"{state.get('draft')} [{state.get('verdict')}]"}
 
 
