@@ -109,9 +109,7 @@ async def _events_body(call: Call, entry: dict[str, Any]) -> str:
     if channel_modes(modes):  # only then does the run publish (and the store open)
         instance_id = str(entry["instance_id"])
         since = datetime.fromisoformat(str(entry["created_at"]))
-        streamed = await asyncio.to_thread(
-            streamed_events, call.server.stores, instance_id, since
-        )
+        streamed = await asyncio.to_thread(streamed_events, call.server.stores, instance_id, since)
     return encode(run_events(entry, view, modes, reducers, streamed))
 
 
