@@ -69,7 +69,7 @@ def streamed_events(
     if provider is None:
         return {}
     store = provider.companion(STREAM_NAMESPACE).get()
-    items = store.search((STREAM_NAMESPACE, run_id), limit=MAX_EVENTS)
+    items = store.search((STREAM_NAMESPACE, run_id), limit=MAX_EVENTS, refresh_ttl=False)
     out: dict[int, list[Any]] = {}
     after = 0 if since is None else int(since.timestamp() * 1e9)
     for item in sorted(items, key=lambda i: i.key):
