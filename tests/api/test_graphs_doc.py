@@ -64,6 +64,7 @@ def test_the_python_examples_run_in_order(capsys):
         "map_reduce",
         "my_graph",
         "payments",
+        "review",
         "signup",
         "timed_expenses",
         "trip",
@@ -209,3 +210,22 @@ def test_the_superstep_examples_give_the_documented_results(tmp_path):
             assert resumed.status == 202
         host.wait_for_status(links["instance_id"])
         assert host.get(links["status_url"]).json()["output"] == {"name": "Ada", "plan": "pro"}
+
+        links = host.post("/api/graphs/review/runs", json={"input": {}}).json()
+        eventually(lambda: host.get(links["status_url"]).json()["interrupts"])
+        refused = host.post(f"{links['status_url']}/resume", json={"resume": True})
+        assert (refused.status, refused.json()["error"]["code"]) == (422, "validation_error")
+        answer = {"resume": {"approved": True}}
+        assert host.post(f"{links['status_url']}/resume", json=answer).status == 202
+        host.wait_for_status(links["instance_id"])
+        assert host.get(links["status_url"]).json()["output"] == {"approved": True}
+
+
+def test_the_instance_id_rule_is_the_servers() -> None:
+    from azure_functions_durable_graph.api.inputs import INSTANCE_ID_RULE, valid_instance_id
+
+    characters = INSTANCE_ID_RULE.split(" from ", 1)[1].split(",", 1)[0]
+    assert f"characters from `{characters}`" in " ".join(DOC.read_text().split())
+    reliability = " ".join((DOC.parent / "reliability.md").read_text().split())
+    assert f"characters from `{characters}`" in reliability
+    assert valid_instance_id("order-7@eu:2025.1~a_b")

@@ -185,6 +185,12 @@ def test_start_pins_the_run_config_in_the_run_input(fns, client):
     assert run_input["context"] is None
 
 
+def test_an_integral_float_recursion_limit_is_an_integer(fns, client):
+    body = {"input": {"title": "x"}, "config": {"recursion_limit": 7.0}}
+    assert start(fns, client, body)[0] == 202
+    assert client.started[-1][2]["config"] == {"recursion_limit": 7}
+
+
 def test_start_validates_input_against_the_state_model(fns, client):
     err = assert_error(
         start(fns, client, {"input": {"title": "", "priority": "high"}}), 422, "validation_error"
@@ -192,9 +198,25 @@ def test_start_validates_input_against_the_state_model(fns, client):
     assert err["message"] == "input is not a valid Ticket for graph 'tickets'"
     assert [(d["loc"], d["type"]) for d in err["details"]] == [
         (["title"], "string_too_short"),
-        (["priority"], "int_parsing"),
+        (["priority"], "int_type"),
     ]
     assert client.started == []
+
+
+@pytest.mark.parametrize("priority", [True, "3", 3.5])
+def test_start_holds_input_to_the_schema_without_lax_conversions(fns, client, priority):
+    # The OpenAPI document says integer: pydantic's lax mode would take true or "3".
+    body = {"input": {"title": "t", "priority": priority}}
+    err = assert_error(start(fns, client, body), 422, "validation_error")
+    assert [d["loc"] for d in err["details"]] == [["priority"]]
+    assert client.started == []
+
+
+def test_an_integral_float_is_an_integer_as_json_schema_says(fns, client):
+    body = {"input": {"title": "t", "priority": 3.0}}
+    status, reply, _ = start(fns, client, body)
+    assert status == 202, reply
+    assert client.started[-1][2]["state"]["priority"] == 3
 
 
 @pytest.mark.parametrize("bad_id", ["", "a/b", "x" * 101, "line\nbreak", " padded", "q?", 5])
@@ -268,6 +290,7 @@ def test_status_of_a_pending_run_comes_from_its_input(runtime, fns, client):
         "output": None,
         "path": None,
         "error": None,
+        "error_type": None,
         "created_at": "2026-01-01T00:00:00+00:00",
         "updated_at": "2026-01-01T00:00:00+00:00",
         "superstep": None,

@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder
+from azure_functions_durable_graph.api.runs_list import RUN_STATUSES
 from tests.api.fakes import BASE, request, user_functions
 
 
@@ -168,3 +169,24 @@ def test_every_post_documents_403_and_413(document):
     for path, operations in document["paths"].items():
         if "post" in operations:
             assert {"400", "403", "413"} <= set(operations["post"]["responses"]), path
+
+
+def test_fixed_sets_are_enums_so_the_schema_refuses_what_the_server_refuses(document):
+    (status,) = [
+        p for p in document["paths"]["/runs"]["get"]["parameters"] if p["name"] == "status"
+    ]
+    assert status["schema"]["items"]["enum"] == list(RUN_STATUSES)
+    assert (status["style"], status["explode"]) == ("form", False)
+    event = document["paths"]["/runs/{instance_id}/events/{event_name}"]["post"]["parameters"][1]
+    assert event["schema"] == {"type": "string", "not": {}}  # no graph here takes events
+
+
+def test_event_names_are_the_registered_handlers():
+    runtime = build()
+    b = ManifestBuilder(graph_name="waits", state_model=Point)
+    b.set_entrypoint("only").add_node("only", lambda s: None, terminal=True)
+    b.add_event_handler("go", lambda s, p: None).add_event_handler("stop", lambda s, p: None)
+    runtime.register_registration(b.build())
+    resp = user_functions(runtime)["durable_graph_http_openapi"](request("GET", "openapi.json"))
+    path = json.loads(resp.get_body())["paths"]["/runs/{instance_id}/events/{event_name}"]
+    assert path["post"]["parameters"][1]["schema"] == {"type": "string", "enum": ["go", "stop"]}

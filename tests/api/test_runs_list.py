@@ -65,7 +65,7 @@ def test_lists_graph_runs_with_their_graph_status_and_current_node(
 
 def test_filters_by_graph_and_status(host: Any, runs: dict[str, list[str]]) -> None:
     assert _ids(_list(host, "?graph=approvals")) == set(runs["waiting"])
-    assert _ids(_list(host, "?status=running")) == set(runs["waiting"])
+    assert _ids(_list(host, "?status=Running")) == set(runs["waiting"])
     assert _ids(_list(host, "?graph=my_graph&status=Completed")) == set(runs["done"])
     assert _ids(_list(host, "?graph=no_such_graph")) == set()
 
@@ -105,8 +105,13 @@ def test_pages_follow_the_continuation_token_to_every_run_once(
         ("?page_size=abc", "page_size"),
         ("?created_from=yesterday", "ISO 8601"),
         ("?colour=red", "unknown query parameters"),
-        ("?continuation_token=not-a-token", "continuation_token"),
         ("?continuation_token=a%0Db", "printable token"),
+        # The schema's enum and formats: what it forbids, the server refuses.
+        ("?status=running", "not a run status"),
+        ("?status=Running,%20Failed", "not a run status"),
+        ("?status=", "empty"),
+        ("?created_from=", "empty"),
+        ("?graph=", "empty"),
     ],
 )
 def test_bad_queries_are_400_with_the_error_body(host: Any, query: str, fragment: str) -> None:
@@ -115,3 +120,18 @@ def test_bad_queries_are_400_with_the_error_body(host: Any, query: str, fragment
     error = response.json()["error"]
     assert error["code"] == "invalid_query"
     assert fragment in error["message"]
+
+
+def test_a_token_no_page_has_is_404_page_not_found(host: Any) -> None:
+    response = host.get("/api/runs?continuation_token=not-a-token")
+    assert response.status == 404, response.text
+    assert response.json()["error"]["code"] == "page_not_found"
+
+
+@pytest.mark.parametrize(
+    "time",
+    ["0143-07-17T11:54:53%2B05:25", "0001-01-01T00:00:00%2B05:00", "9999-12-31T23:59:59-05:00"],
+)
+def test_times_at_the_ends_of_the_calendar_are_served(host: Any, time: str) -> None:
+    assert host.get(f"/api/runs?created_from={time}").status == 200
+    assert host.get(f"/api/runs?created_to={time}").status == 200

@@ -175,3 +175,27 @@ def test_run_answers_the_interrupts_of_parallel_branches_and_shows_each_branch()
     assert sorted(json.loads(result.stdout)["answers"]) == ["finance=no", "legal=yes"]
     for line in ("step 2  legal", "step 2  finance", "step 2  ops", "step 3  decide"):
         assert line in result.stderr.splitlines()
+
+
+STEPS_APPS = Path(__file__).parent / "apps"
+CHAIN = [*(f"n{n}" for n in range(1, 13)), "fork"]
+
+
+def test_every_step_line_appears_once_in_order() -> None:
+    # Twelve quick steps, then a parallel one: polling the status used to miss steps that
+    # ran between two polls and print late ones out of place (step 1, step 4, step 2, ...).
+    for _ in range(3):
+        result = durable_graph("run", "chain", str(STEPS_APPS / "steps"), "--input", "{}")
+        assert result.returncode == 0, result.stderr
+        lines = result.stderr.splitlines()[1:-1]
+        expected = [f"step {n}  {node}" for n, node in enumerate(CHAIN, 1)]
+        expected += ["step 14  left", "step 14  right", "step 15  join"]
+        assert lines == expected
+
+
+def test_an_app_without_a_step_log_shows_the_path_and_says_so() -> None:
+    result = durable_graph("run", "chain", str(STEPS_APPS / "no_step_log"), "--input", "{}")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()[1:-1]
+    assert lines[0] == "this app records no step log (step_log=False): the run's path"
+    assert lines[1:] == [f"step ?  {n}" for n in [*CHAIN, "left", "right", "join"]]

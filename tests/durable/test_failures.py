@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from azure_functions_durable_graph.testing import LocalHost, VirtualClock
 from tests.api.local_apps import start_run, wait_for_run
@@ -108,3 +111,29 @@ def test_an_error_the_policy_does_not_retry_goes_straight_to_on_error(host: Loca
     assert run["output"]["log"] == ["recovered from risky: TypeError after 1"]
     timers = [e for e in host.history(links["instance_id"]) if e["EventType"] == TIMER_CREATED]
     assert timers == []
+
+
+def test_a_retried_attempt_logs_one_line_and_a_final_failure_its_traceback(
+    host: LocalHost, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    caplog.set_level(logging.WARNING, logger="azure_functions_durable_graph")
+    path, open_gate = gate(tmp_path)
+    open_gate()
+    links = start_run(host, "ledger", {"gate": path, "fail_first": 5})
+    until(host, links, lambda run: (run["retry"] or {}).get("attempt") == 2)
+    host.advance(timedelta(seconds=10))
+    until(host, links, lambda run: (run["retry"] or {}).get("attempt") == 3)
+    host.advance(timedelta(seconds=20))
+    assert wait_for_run(host, links)["status"] == "Failed"
+
+    records = [r for r in caplog.records if "node 'work'" in r.getMessage()]
+    retried = [r for r in records if r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in retried] == [
+        f"Graph 'ledger', node 'work' raised ConnectionError: attempt {n} failed "
+        f"(attempt {n}; retried)"
+        for n in (1, 2)
+    ]
+    assert all(r.exc_info is None for r in retried)  # no traceback while it is retried
+    (final,) = [r for r in records if r.levelno == logging.ERROR]
+    assert final.getMessage() == "Graph 'ledger', node 'work' raised (attempt 3)"
+    assert final.exc_info is not None and final.exc_info[0] is ConnectionError

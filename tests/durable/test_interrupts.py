@@ -7,7 +7,7 @@ from pathlib import Path
 from azure_functions_durable_graph.durable.protocol import INBOX_EVENT
 from azure_functions_durable_graph.durable.wire import wrap_resume
 from azure_functions_durable_graph.testing import LocalHost
-from tests.api.local_apps import start_run, wait_for_run
+from tests.api.local_apps import run_status, start_run, wait_for_run
 from tests.durable.reliability import gate, host, post, until
 
 __all__ = ["host"]
@@ -140,3 +140,31 @@ def test_an_answer_that_arrives_while_another_branch_reruns_is_not_lost(
 
     assert run["status"] == "Completed", run["error"]
     assert run["output"]["answers"] == ["legal=yes", "finance=no"]
+
+
+def test_an_answer_model_refuses_bad_answers_with_422_and_the_run_keeps_waiting(
+    host: LocalHost,
+):
+    links = start_run(host, "approval_form", {})
+    (question,) = until(host, links, lambda run: run["interrupts"])["interrupts"]
+
+    # The inspector used to pre-fill `true`; a key that is no interrupt id is no answer either.
+    for bad in (True, {"wrong-id": 1}, {question["id"]: {"approved": "maybe"}}):
+        status, body = post(host, links, "resume", {"resume": bad})
+        assert (status, body["error"]["code"]) == (422, "validation_error"), bad
+        assert question["id"] in body["error"]["message"]
+        assert body["error"]["details"][0]["loc"] in (["approved"], [])
+    still = run_status(host, links)
+    assert (still["status"], still["interrupts"]) == ("Running", [question])
+
+    assert post(host, links, "resume", {"resume": {"approved": True, "note": "ok"}})[0] == 202
+    run = wait_for_run(host, links)
+    assert run["status"] == "Completed", run["error"]
+    assert run["output"]["answers"] == ["approved=True note=ok"]
+
+
+def test_the_manifest_publishes_the_answer_schema(host: LocalHost):
+    manifest = host.get("/api/graphs/approval_form").json()
+    assert manifest["nodes"]["ask"]["answer_model"] == "Approval"
+    schema = manifest["answer_schemas"]["ask"]
+    assert schema["required"] == ["approved"]

@@ -49,7 +49,10 @@ def test_retries_events_and_the_running_state_show_in_the_steps(host: LocalHost,
     path, open_gate = gate(tmp_path)
     open_gate()
     links = start_run(host, "ledger", {"gate": path, "fail_first": 1})
-    until(host, links, lambda run: run["retry"])
+    retry = until(host, links, lambda run: run["retry"])["retry"]
+    assert (retry["node"], retry["attempt"]) == ("work", 2)
+    assert set(retry["last_error"]) == {"type", "message", "node"}  # as docs/graphs.md shows
+    assert retry["last_error"]["type"] == "ConnectionError"
     host.advance(timedelta(seconds=11))
     waiting = until(host, links, lambda run: run["waiting_for"] and run["state"]["log"])
 
@@ -58,6 +61,10 @@ def test_retries_events_and_the_running_state_show_in_the_steps(host: LocalHost,
     wait_for_run(host, links)
     first, second = all_recorded(host, links, 2)
 
+    # The fields docs/graphs.md lists ("Steps, state and forks").
+    documented = {"kind", "superstep", "execution", "nodes", "tasks", "started_at", "ended_at"}
+    documented |= {"set", "unset", "wait", "event", "next", "deferred", "state"}
+    assert set(first) <= documented
     assert first["tasks"][0]["attempts"] == 2
     assert first["event"]["name"] == "deposit"
     assert first["event"]["payload"] == {"amount": 3}
@@ -77,6 +84,7 @@ def test_steps_span_continue_as_new_and_page(host: LocalHost):
     assert {s["execution"] for s in recorded} == {1, 2, 3}
     assert [s["state"]["count"] for s in recorded[:20]] == list(range(1, 21))
     first_page = steps(host, links, "?page_size=8")
+    assert first_page["step_log"] is True
     assert [s["superstep"] for s in first_page["steps"]] == list(range(1, 9))
     assert first_page["next_from_step"] == 9
     last_page = steps(host, links, "?from_step=17&page_size=8")
@@ -94,7 +102,8 @@ def test_a_fork_starts_a_new_run_after_a_step_with_a_patched_state():
 
         again = {"from_run": links["instance_id"], "from_step": 1, "state_patch": {"left": "x"}}
         rerun = wait_for_run(host, host.post("/api/graphs/fan/runs", json=again).json())
-        patched = {"from_run": links["instance_id"], "from_step": 2, "state_patch": {"left": "x"}}
+        # 2.0 is the integer 2 to JSON Schema (the OpenAPI document), so to the server too.
+        patched = {"from_run": links["instance_id"], "from_step": 2.0, "state_patch": {"left": "x"}}
         forked = host.post("/api/graphs/fan/runs", json=patched)
         assert forked.status == 202, forked.text
         run = wait_for_run(host, forked.json())
@@ -123,6 +132,7 @@ def test_fork_errors_are_4xx():
         assert fork({"from_run": run_id, "from_step": 9}) == (404, "step_not_found")
         assert fork({"from_run": run_id, "from_step": 3}) == (409, "nothing_after_step")
         assert fork({"from_run": run_id}) == (400, "invalid_body")
+        assert fork({"from_run": run_id, "from_step": 1.5}) == (400, "invalid_body")
         assert fork({"from_run": run_id, "from_step": 1, "input": {}}) == (400, "invalid_body")
         assert fork({"from_run": "nope", "from_step": 1}) == (404, "instance_not_found")
         mapped = start_run(host, "map_reduce", {"docs": []})

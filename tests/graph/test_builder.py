@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pydantic.v1
 import pytest
 from pydantic import BaseModel
@@ -234,3 +236,20 @@ def test_rejects_route_targets_without_a_route():
 def test_max_steps_defaults_to_1000():
     b = graph().set_entrypoint("a").add_node("a", increment, terminal=True)
     assert b.build().manifest.max_steps == 1000
+
+
+def test_error_forms_name_node_timeouts_and_leave_the_hash_alone():
+    form = {"type": "NodeTimeoutError", "message": "node a timed out"}
+
+    def build(**kwargs) -> object:
+        builder = graph(**kwargs).add_node(
+            "a", increment, terminal=True, timeout=timedelta(seconds=5)
+        )
+        return builder.set_entrypoint("a").build()
+
+    named = build(error_forms={"timeout:a": form})
+
+    assert named.manifest.error_forms == {"timeout:a": form}
+    assert named.graph_hash == build().graph_hash
+    with pytest.raises(ManifestError, match="names node timeouts only"):
+        graph(error_forms={"step_limit": form})

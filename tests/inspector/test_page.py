@@ -118,6 +118,27 @@ def test_resume_form_answers_the_pending_interrupt(page: Any) -> None:
         assert '"ada"' in page.locator("#state").inner_text()
 
 
+def test_a_wrong_answer_is_refused_on_the_page_and_the_run_keeps_waiting(page: Any) -> None:
+    with LocalHost(RELIABILITY_APP, store=":memory:") as other:
+        links = start_run(other, "approval_form", {})
+        run_id = links["instance_id"]
+        eventually(lambda: other.get(f"/api/runs/{run_id}").json()["interrupts"])
+        page.goto(f"{other.base_url}/_inspector/#/runs/{run_id}")
+        page.locator("#resume-form").wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert page.input_value("#resume-form [name=value]") == ""  # nothing guessed for you
+        page.fill("#resume-form [name=value]", "true")
+        page.click("#resume-form button")
+        message = page.locator("#message:not(.ok)")
+        message.wait_for(timeout=TIMEOUT_MS)
+        assert "not a valid Approval" in message.inner_text()
+        assert other.get(f"/api/runs/{run_id}").json()["status"] == "Running"
+
+        page.fill("#resume-form [name=value]", '{"approved": true}')
+        page.click("#resume-form button")
+        page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+        assert "Answered" in page.locator("#message.ok").inner_text()
+
+
 SHAPES_APP = Path(__file__).parent / "apps" / "shapes"
 
 

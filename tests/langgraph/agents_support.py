@@ -106,6 +106,6 @@ def durable_run(host: LocalHost, name: str) -> tuple[list[Any], Any]:
         assert resumed.status == 202, resumed.text
         eventually(lambda: not host.get(url).json()["interrupts"])
     run = eventually(lambda: (r := host.get(url).json())["status"] in FINISHED and r, timeout=60)
-    if run["status"] != "Completed":
-        return shown, {"error": run["error"]}
+    if run["status"] != "Completed":  # LangGraph's class (error_type) and message (error)
+        return shown, {"error": f"{run['error_type']}: {run['error']}"}
     return shown, conversation(run["output"])

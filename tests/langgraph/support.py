@@ -13,13 +13,18 @@ from langgraph.store.memory import InMemoryStore
 from langgraph.types import Command
 from pydantic_core import to_jsonable_python
 
-from tests.langgraph.apps.langgraph_app import lg_features, lg_flow
+from tests.langgraph.apps.langgraph_app import lg_features, lg_flow, lg_gaps, lg_joins
 
 #: The app serving every conformance graph over HTTP.
 APP = Path(__file__).parent / "apps" / "langgraph_app"
 
 #: graph name -> (builder factory, an input as given to `compiled.invoke`)
-GRAPHS: dict[str, tuple[Any, Any]] = {**lg_flow.GRAPHS, **lg_features.GRAPHS}
+GRAPHS: dict[str, tuple[Any, Any]] = {
+    **lg_flow.GRAPHS,
+    **lg_features.GRAPHS,
+    **lg_gaps.GRAPHS,
+    **lg_joins.GRAPHS,
+}
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -53,7 +58,7 @@ def langgraph_invoke(name: str, graph_input: Any = None) -> Any:
     # A store, as LangGraph's server gives every graph (and the durable app its nodes).
     compiled = factory().compile(store=InMemoryStore())
     value = default_input if graph_input is None else graph_input
-    if name in lg_flow.ASYNC_GRAPHS:
+    if name in lg_flow.ASYNC_GRAPHS | lg_gaps.ASYNC_GRAPHS:
         return as_json(asyncio.run(compiled.ainvoke(value)))
     return as_json(compiled.invoke(value))
 

@@ -163,25 +163,26 @@ def joined(extra: Any) -> StateGraph:
 @pytest.mark.parametrize(
     ("extra", "why"),
     [
-        (lambda b: b.add_edge("b", "c"), "'c' is also reached from ['b']"),
-        (lambda b: b.add_edge(["b", "a"], "c"), "'c' has several joins"),
-        (lambda b: b.add_conditional_edges("a", lambda s: "c", ["c"]), "reached from ['a']"),
+        (lambda b: b.add_edge(["b", "a"], "c"), "'c' is the target of several joins"),
+        (lambda b: b.add_conditional_edges("a", lambda s: "c", ["c"]), "destination of ['a']"),
     ],
 )
-def test_a_join_target_reached_otherwise_is_rejected(extra: Any, why: str) -> None:
+def test_a_join_target_a_path_function_may_choose_or_of_two_joins_is_rejected(
+    extra: Any, why: str
+) -> None:
     with pytest.raises(UnsupportedFeature, match="the join add_edge") as caught:
         from_langgraph(joined(extra), graph_name="g")
 
     assert why in str(caught.value)
 
 
-def test_a_join_into_a_deferred_node_is_rejected() -> None:
-    builder = two_nodes()
-    builder.add_node("c", add("c"), defer=True)
-    builder.add_edge(["a", "b"], "c")
+def test_a_plain_edge_into_a_join_target_sets_its_trigger_flag() -> None:
+    registration = from_langgraph(joined(lambda b: b.add_edge("b", "c")), graph_name="g")
 
-    with pytest.raises(UnsupportedFeature, match=r"its target is deferred \(defer=True\)"):
-        from_langgraph(builder, graph_name="g")
+    command = asyncio.run(registration.node_handlers["b"](registration.codec.load({"items": []})))
+
+    assert command.update["__trigger__:c"] is True
+    assert command.update["__join__:a+b:c"] == "b"
 
 
 def test_node_cache_policy_and_several_retry_policies_are_rejected() -> None:
@@ -277,7 +278,8 @@ def test_writes_a_node_sends_through_its_config_become_its_update_and_gotos() ->
 
     command = asyncio.run(handler(registration.codec.load({"items": []})))
 
-    assert command.update == {"items": ["returned", "sent"]}
+    state = registration.codec.apply({"items": []}, [("a", command.update)])
+    assert state == {"items": ["sent", "returned"]}  # LangGraph's order
     assert command.goto == ["b", EngineSend("c", {"x": 1})]
 
 
@@ -347,7 +349,7 @@ def test_a_command_may_send_outside_the_path_map_as_in_langgraph() -> None:
     assert targets == [{"node": "c", "arg": {"items": []}}]
 
 
-def test_a_join_target_triggered_before_any_source_finished_fails_loudly() -> None:
+def test_a_join_target_active_with_no_source_finished_and_no_trigger_fails_loudly() -> None:
     registration = from_langgraph(joined(lambda b: None), graph_name="g")
     handler = registration.node_handlers["c"]
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
+from tests.helpers import eventually
 from tests.langgraph.agents_support import APP, durable_run, langgraph_run
 
 
@@ -22,6 +23,7 @@ def host() -> Iterator[LocalHost]:
     "graph",
     [
         "channel_topic",
+        "channel_topic_written_twice",
         "channel_ephemeral",
         "channel_any_value",
         "channel_untracked",
@@ -40,12 +42,24 @@ def test_a_channel_or_managed_value_behaves_as_in_langgraph(host: LocalHost, gra
 
 
 def test_the_recursion_limit_fails_the_run_with_langgraphs_error(host: LocalHost) -> None:
-    _, (expected) = langgraph_run("recursion_limit")
+    _, expected = langgraph_run("recursion_limit")
     _, failed = durable_run(host, "recursion_limit")
 
     assert expected["error"].startswith("GraphRecursionError: Recursion limit of 5 reached")
-    assert expected["error"].split(": ", 1)[1] in failed["error"]
-    assert "GraphRecursionError" in failed["error"]
+    assert failed == expected  # error_type GraphRecursionError, error LangGraph's message
+
+
+def test_a_run_past_its_recursion_limit_shows_the_class_apart_from_the_message(
+    host: LocalHost,
+) -> None:
+    body = {"input": {"seen": []}, "config": {"recursion_limit": 5}}
+    started = host.post("/api/graphs/recursion_limit/runs", json=body)
+    url = started.json()["status_url"]
+
+    run = eventually(lambda: (r := host.get(url).json())["status"] == "Failed" and r)
+
+    assert run["error_type"] == "GraphRecursionError"
+    assert run["error"].startswith("Recursion limit of 5 reached without hitting a stop")
 
 
 def test_a_context_that_does_not_fit_the_context_schema_is_a_422(host: LocalHost) -> None:
@@ -83,6 +97,7 @@ def test_a_command_to_the_parent_from_the_top_level_graph_fails_as_in_langgraph(
     _, expected = langgraph_run("parent_command_at_top")
     _, failed = durable_run(host, "parent_command_at_top")
 
-    assert expected["error"].startswith("ParentCommand: ")
-    assert failed["error"].startswith("ParentCommand: Command(graph=Command.PARENT)")
+    assert expected["error"].startswith("ParentCommand: ")  # LangGraph's class
+    # error_type ParentCommand; the message says why (LangGraph's is the command itself).
+    assert failed["error"].startswith("ParentCommand: Command(graph=Command.PARENT) was")
     assert "there is no parent graph" in failed["error"]

@@ -95,6 +95,20 @@ def test_a_72_hour_approval_times_out_in_milliseconds(host: LocalHost) -> None:
     assert host.wait_for_status(links["id"])["output"] == "timed out"
 
 
+def test_waiting_on_a_pending_timer_says_to_advance_the_clock(host: LocalHost) -> None:
+    links = host.post("/api/orders", json={"id": 3}).json()
+    host.wait_for_status(links["id"], "Running")
+    host.wait_until_idle()
+
+    with pytest.raises(TimeoutError) as waited:
+        host.wait_for_status(links["id"], timeout=0.2)
+
+    assert "last status: Running; a durable timer" in str(waited.value)
+    assert "host.advance(timedelta(...))" in str(waited.value)
+    host.advance(timedelta(hours=72))
+    assert host.timer_note() == ""  # nothing left to wait for
+
+
 def test_an_approval_in_time_wins(host: LocalHost) -> None:
     links = host.post("/api/orders", json={"id": 2}).json()
     host.advance(timedelta(hours=71))

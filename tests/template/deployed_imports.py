@@ -98,6 +98,8 @@ def main() -> None:
 
     missing = {}
     for name in sorted(set(sys.modules) - before):
+        if sys.modules[name] is sys.modules["__main__"]:
+            continue  # this script, aliased as __mp_main__ when multiprocessing is imported
         file = getattr(sys.modules[name], "__file__", None)
         if not file:
             continue  # built-in or namespace package

@@ -35,6 +35,7 @@ VARIANTS: dict[str, dict[str, object]] = {
     "pip": {"runtime_install": "pip"},
     "anonymous": {"auth_level": "anonymous"},
     "no-examples": {"include_examples": False},
+    "langgraph-example": {"include_langgraph_example": True},
     "python-3.13": {"python_version": "3.13"},
     "no-workflows-no-infra": {"include_github_workflows": False, "include_infra": False},
     "durable-task-scheduler": {"durable_backend": "durable_task_scheduler"},
@@ -61,6 +62,7 @@ def answers_of(variant: str) -> dict[str, Any]:
         "auth_level": "function",
         "runtime_install": "vendored",
         "include_examples": True,
+        "include_langgraph_example": False,
         "include_github_workflows": True,
         "include_infra": True,
         "durable_backend": "azure_storage",
@@ -116,8 +118,9 @@ def python_for(answers: dict[str, Any]) -> str:
 def test_generated_test_suite_passes(service: Service) -> None:
     result = run([service.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], service.project)
 
-    expected = "11 passed" if service.answers["include_examples"] else "3 passed"
-    assert expected in result.stdout, result.stdout
+    passed = 3 + (8 if service.answers["include_examples"] else 0)
+    passed += 2 if service.answers["include_langgraph_example"] else 0
+    assert f"{passed} passed" in result.stdout, result.stdout
 
 
 @pytest.mark.slow
@@ -234,6 +237,14 @@ def test_examples_follow_the_answer(generated: tuple[Path, dict[str, Any]]) -> N
     assert (project / "graphs" / "__init__.py").is_file()
     assert (project / "tests" / "conftest.py").is_file()
     assert [path.is_file() for path in example_files] == [answers["include_examples"]] * 2
+    langgraph_files = [
+        project / "graphs" / "essay_review.py",
+        project / "tests" / "test_essay_review.py",
+    ]
+    wanted = answers["include_langgraph_example"]
+    assert [path.is_file() for path in langgraph_files] == [wanted] * 2
+    requirements = (project / "requirements.txt").read_text()
+    assert ("langgraph" in requirements) is wanted
 
 
 def test_workflows_parse_and_use_the_chosen_python(

@@ -60,6 +60,10 @@ class InstanceView:
             name, _, rest = raised.partition(": ")
             if name.isidentifier():
                 kind, message = name, rest
+        # The class the engine named (LangGraph's, for from_langgraph graphs) wins.
+        named = self.custom.get("error_type")
+        if isinstance(named, str) and named:
+            kind = named
         return {"error": kind, "message": message}
 
 

@@ -39,6 +39,7 @@ from .steps import (
     log_id,
     page,
     purge_step_log,
+    records_steps,
     running_state,
     step_count,
 )
@@ -284,7 +285,8 @@ class GraphApi:
         instance_id = req.route_params.get("instance_id", "")
         status = await self._graph_run_status(client, instance_id)
         steps = await all_steps(client, instance_id, step_count(status), log_id(status))
-        return json_response({"instance_id": instance_id, **page(steps, dict(req.params))})
+        body = {"instance_id": instance_id, "step_log": records_steps(status)}
+        return json_response({**body, **page(steps, dict(req.params))})
 
     async def _resume_run(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
         instance_id = req.route_params.get("instance_id", "")
@@ -292,7 +294,11 @@ class GraphApi:
         status = await self._graph_run_status(client, instance_id)
         _require_running(status, instance_id)
         run = describe_run(status, instance_id, self.registry)
-        answers = answers_for(body, run["interrupts"], instance_id)
+        try:
+            models = self.registry.get(str(run["graph_name"]), str(run["graph_hash"])).answer_models
+        except LookupError:  # a removed version: its runs are answered unchecked
+            models = {}
+        answers = answers_for(body, run["interrupts"], instance_id, models)
         await calls.raise_event(client, instance_id, INBOX_EVENT, wrap_resume(answers))
         base = api_base(req, segments_after_base=3)
         return json_response(
@@ -371,6 +377,11 @@ def _require_running(status: Any, instance_id: str) -> None:
 
 def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) -> dict[str, Any]:
     try:
+        if registration.state_model is not None:
+            # The OpenAPI document shows the model's JSON schema: hold the input to it, with
+            # none of pydantic's lax conversions (true -> 1, "5" -> 5) the schema forbids.
+            as_schema_reads_it = json.dumps(_integral_floats_as_ints(raw_input))
+            registration.state_model.model_validate_json(as_schema_reads_it, strict=True)
         return registration.codec.validate_input(raw_input)
     except ValidationError as exc:
         raise ApiError(
@@ -380,6 +391,17 @@ def _validate_input(registration: GraphRegistration, raw_input: dict[str, Any]) 
             f"for graph {registration.graph_name!r}",
             json.loads(exc.json(include_url=False)),
         ) from exc
+
+
+def _integral_floats_as_ints(value: Any) -> Any:
+    """422.0 is an integer to JSON Schema (not to pydantic's strict mode): make it 422."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _integral_floats_as_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integral_floats_as_ints(v) for v in value]
+    return value
 
 
 async def _guard_async(

@@ -165,6 +165,9 @@ def run_options(body: Mapping[str, Any], codec: Any, graph_name: str) -> tuple[A
             {"allowed": list(RUN_CONFIG_KEYS)},
         )
     limit = config.get("recursion_limit")
+    if isinstance(limit, float) and limit.is_integer():  # JSON Schema's integer: 25.0 is 25
+        config = {**config, "recursion_limit": int(limit)}
+        limit = config["recursion_limit"]
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ApiError(
             400,

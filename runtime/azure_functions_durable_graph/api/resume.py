@@ -6,18 +6,54 @@ branches) or one by id. Answers are checked against the interrupts the run
 shows right now (409 when nothing is pending or an id is unknown); the
 orchestrator checks again when the answer arrives, so an answer that raced
 another one is recorded as rejected and never applied to a newer question.
+
+An interrupt id is 16 lowercase hex digits, new for every question (the status
+lists them). A JSON object whose keys are all shaped like ids, or that names a
+pending id, is read as answers by id; any other value is the answer itself, as
+LangGraph reads ``Command(resume=...)``. When the interrupt's node declares an
+``answer_model``, each answer must validate against it (422 with pydantic's
+errors), so a wrong answer is refused here instead of failing the run.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from .errors import ApiError
 
 
-def answers_for(body: Any, pending: list[Mapping[str, Any]], instance_id: str) -> dict[str, Any]:
-    """The ``{interrupt id: value}`` map a resume body means, or an ApiError."""
+def answers_for(
+    body: Any,
+    pending: list[Mapping[str, Any]],
+    instance_id: str,
+    answer_models: Mapping[str, type[BaseModel]] | None = None,
+) -> dict[str, Any]:
+    """The ``{interrupt id: value}`` map a resume body means (validated), or an ApiError."""
+    answers = _answers(body, pending, instance_id)
+    models = answer_models or {}
+    nodes = {str(i["id"]): str(i.get("node")) for i in pending}
+    for interrupt_id, value in answers.items():
+        model = models.get(nodes[interrupt_id])
+        if model is None:
+            continue
+        try:
+            model.model_validate(value)
+        except ValidationError as exc:
+            raise ApiError(
+                422,
+                "validation_error",
+                f"the answer to interrupt {interrupt_id!r} (node {nodes[interrupt_id]!r}) "
+                f"is not a valid {model.__name__}",
+                json.loads(exc.json(include_url=False)),
+            ) from exc
+    return answers
+
+
+def _answers(body: Any, pending: list[Mapping[str, Any]], instance_id: str) -> dict[str, Any]:
     if not isinstance(body, dict) or set(body) != {"resume"}:
         raise ApiError(
             400,

@@ -46,6 +46,13 @@ class RunQuery:
                 "invalid_query",
                 f"unknown query parameters {unknown}; allowed: {sorted(_PARAMS)}",
             )
+        empty = sorted(name for name, value in params.items() if not value)
+        if empty:
+            raise ApiError(
+                400,
+                "invalid_query",
+                f"query parameters {empty} are empty; leave a parameter out to not filter by it",
+            )
         self.graph = params.get("graph") or None
         self.statuses = _statuses(params.get("status"))
         self.created_from = _time(params, "created_from")
@@ -146,12 +153,14 @@ async def _query_page(
 ) -> tuple[list[dict[str, Any]], str | None]:
     headers = {CONTINUATION_HEADER: token} if token else {}
     async with session.get(url, headers=headers) as response:
-        if response.status == 400:
+        if response.status == 400 and token:
+            # A well-formed token no query issued (stale, foreign, mistyped) names no page:
+            # 404, since no schema can tell an issued token from another printable string.
             raise ApiError(
-                400,
-                "invalid_query",
-                "the Durable instance query refused this request (a stale or foreign "
-                "continuation_token?)",
+                404,
+                "page_not_found",
+                "the Durable instance query knows no page for this continuation_token "
+                "(stale, foreign or mistyped); list again without it",
                 {"durable_status": response.status, "durable_body": await response.text()},
             )
         if response.status != 200:
@@ -182,20 +191,19 @@ def _rpc_base_url(client: Any) -> str:
 
 
 def _statuses(raw: str | None) -> list[str]:
+    """``Running,Completed``: run statuses exactly as named, comma-separated (the schema's enum)."""
     if not raw:
         return []
-    canonical = {s.lower(): s for s in RUN_STATUSES}
     result = []
     for part in raw.split(","):
-        name = canonical.get(part.strip().lower())
-        if name is None:
+        if part not in RUN_STATUSES:
             raise ApiError(
                 400,
                 "invalid_query",
-                f"status {part.strip()!r} is not a run status; use any of "
-                f"{', '.join(RUN_STATUSES)} (comma-separated)",
+                f"status {part!r} is not a run status; use any of "
+                f"{', '.join(RUN_STATUSES)} (comma-separated, no spaces)",
             )
-        result.append(name)
+        result.append(part)
     return result
 
 
@@ -218,7 +226,12 @@ def _time(params: dict[str, str], name: str) -> datetime | None:
 
 
 def _wire_time(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """UTC with a four-digit year (strftime's %Y gives '143' for year 143)."""
+    try:
+        utc = value.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it: the ends of time
+        utc = datetime.min if value.year == 1 else datetime.max
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _page_size(raw: str | None) -> int:

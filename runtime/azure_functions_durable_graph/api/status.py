@@ -80,6 +80,7 @@ def describe_run(status: Any, instance_id: str, registry: GraphRegistry) -> dict
         "output": final_state,
         "path": path,
         "error": error,
+        "error_type": custom.get("error_type") if name == "Failed" else None,
         "created_at": _iso(getattr(status, "created_time", None)),
         "updated_at": _iso(getattr(status, "last_updated_time", None)),
     }

@@ -39,6 +39,15 @@ def step_count(status: Any) -> int:
     return executions if isinstance(executions, int) and executions > 0 else 1
 
 
+def records_steps(status: Any) -> bool:
+    """Whether the run keeps a step log (engine v2, started by an app with step_log on)."""
+    try:
+        run = RunInput.parse(getattr(status, "input_", None))
+    except Exception:
+        return False
+    return run.engine >= 2 and run.record_steps
+
+
 async def fork_input(
     client: Any,
     registry: GraphRegistry,
@@ -56,6 +65,8 @@ async def fork_input(
     if "input" in body:
         raise ApiError(400, "invalid_body", "a fork takes 'from_run' and 'from_step', not 'input'")
     from_step = body.get("from_step")
+    if isinstance(from_step, float) and from_step.is_integer():
+        from_step = int(from_step)  # JSON Schema's integer: 2.0 is 2
     if isinstance(from_step, bool) or not isinstance(from_step, int):
         raise ApiError(
             400,

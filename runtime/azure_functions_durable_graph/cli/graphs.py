@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..extras import install_hint
 from ._common import EXIT_OK, CliError, dumps, quoted
 from ._local import local_app, require_graph
 
@@ -31,7 +32,7 @@ def add_parsers(commands: Any) -> None:
         help="draw a graph as Mermaid text, SVG or PNG",
         description="Print a graph's Mermaid flowchart, or render it to SVG/PNG offline with "
         "the Mermaid bundle shipped in this package and a local Chromium (the `inspector` "
-        "extra: pip install 'azure-functions-durable-graph[inspector]').",
+        f"extra: {install_hint('inspector')}).",
         epilog="examples:\n  durable-graph draw approval\n"
         "  durable-graph draw approval --format svg -o approval.svg\n"
         "  durable-graph draw approval . --format png -o approval.png",

@@ -45,10 +45,9 @@ def render(text: str, fmt: str) -> bytes:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise CliError(
-            "rendering SVG/PNG needs Playwright: pip install "
-            "'azure-functions-durable-graph[inspector]'"
-        ) from None
+        from ..extras import install_hint
+
+        raise CliError(f"rendering SVG/PNG needs Playwright: {install_hint('inspector')}") from None
     from ..inspector.assets import mermaid_js
 
     executable = chromium_path()

@@ -33,6 +33,8 @@ from .progress import ProgressDisplay, make_progress
 
 FINISHED = frozenset({"Completed", "Failed", "Terminated", "Canceled"})
 POLL_SECONDS = 0.05
+#: How long `run` waits for the step log to catch up with the status (an entity signal).
+STEP_LOG_WAIT_SECONDS = 5.0
 
 
 def add_parser(commands: Any) -> None:
@@ -162,31 +164,28 @@ def _drive(
     path = f"runs/{quoted(run_id)}"
     progress.started(run_id, args.graph)
     began = time.monotonic()
-    shown: set[tuple[Any, str]] = set()
+    steps = _StepLines(client, path, progress)
     answered: set[tuple[Any, ...]] = set()
     while True:
         run: dict[str, Any] = client.get(path)
-        step = _step(run)
-        nodes = run.get("active") or ([run["current_node"]] if run.get("current_node") else [])
-        for node in nodes:
-            if (step, node) not in shown:
-                shown.add((step, node))
-                progress.node(step, node)
+        steps.show()
         if run.get("status") in FINISHED:
-            for missed in _missed_steps(run, shown):
-                progress.node(*missed)
+            steps.show_until(_step(run))
+            steps.show_unrecorded(run)
             progress.finished(run, time.monotonic() - began)
             return run
         waiting = run.get("waiting_for") or {}
         name = waiting.get("event_name")
-        if name and (step, name) not in answered:
-            answered.add((step, name))
+        if name and (_step(run), name) not in answered:
+            steps.show_until(_step(run))  # the step that waits comes before what answers it
+            answered.add((_step(run), name))
             payload = answers.event(name)
             client.post(f"{path}/events/{quoted(name)}", payload)
             progress.note(f"sent {name} {json.dumps(payload)}")
         for interrupt in run.get("interrupts") or []:
             key = ("interrupt", interrupt.get("id"))
             if key not in answered:
+                steps.show_until(_step(run) - 1)  # the interrupted step is not recorded yet
                 answered.add(key)
                 value = answers.resume(interrupt)
                 client.post(f"{path}/resume", {"resume": {str(interrupt.get("id")): value}})
@@ -198,12 +197,52 @@ def _drive(
         time.sleep(POLL_SECONDS)
 
 
-def _missed_steps(run: dict[str, Any], shown: set[tuple[Any, str]]) -> list[tuple[int, str]]:
-    """Steps that ran between two polls, from the completed run's path (step n ran path[n-1])."""
-    path = run.get("path") or []
-    if _step(run) != len(path):
-        return []  # several nodes ran in one superstep: the path does not number them
-    return [(n, node) for n, node in enumerate(path, 1) if (n, node) not in shown]
+class _StepLines:
+    """One line per node of each recorded step, read from the run's step log in order.
+
+    The step log (GET /api/runs/{id}/steps) holds every superstep once, in order, so no
+    step is missed between two polls or shown out of place. It is written by an entity
+    signal and may lag the run's status a little: `show_until` waits for it, briefly.
+    """
+
+    def __init__(self, client: ApiClient, path: str, progress: ProgressDisplay) -> None:
+        self._client = client
+        self._path = path
+        self._progress = progress
+        self.next = 1  # the first superstep not shown yet
+        self.recorded = True  # until the API says this run keeps no step log
+
+    def show(self) -> None:
+        while self.recorded:
+            page = self._client.get(f"{self._path}/steps", from_step=str(self.next))
+            self.recorded = page.get("step_log") is not False
+            for step in page.get("steps") or []:
+                for node in step.get("nodes") or []:
+                    self._progress.node(int(step["superstep"]), str(node))
+                self.next = int(step["superstep"]) + 1
+            if page.get("next_from_step") is None:
+                return
+
+    def show_until(self, superstep: Any, seconds: float = STEP_LOG_WAIT_SECONDS) -> None:
+        """Show steps up to `superstep`, waiting up to `seconds` for the log to catch up."""
+        deadline = time.monotonic() + seconds
+        while True:
+            self.show()
+            if not self.recorded or not isinstance(superstep, int) or self.next > superstep:
+                return
+            if time.monotonic() > deadline:
+                return  # the log is late: the rest shows on the next poll
+            time.sleep(POLL_SECONDS)
+
+    def show_unrecorded(self, run: dict[str, Any]) -> None:
+        """A finished run whose steps were not recorded: its path, numbered when it can be."""
+        if self.recorded:
+            return
+        self._progress.note("this app records no step log (step_log=False): the run's path")
+        path = run.get("path") or []
+        numbered = _step(run) == len(path)  # one node per superstep: step n ran path[n-1]
+        for n, node in enumerate(path, 1):
+            self._progress.node(n if numbered else None, str(node))
 
 
 def _step(run: dict[str, Any]) -> Any:

@@ -103,7 +103,7 @@ def list_runs(args: argparse.Namespace, out: TextIO) -> int:
         key: value
         for key, value in {
             "graph": args.graph,
-            "status": args.status,
+            "status": _statuses(args.status),
             "created_from": args.since,
             "created_to": args.until,
         }.items()
@@ -217,3 +217,13 @@ def cancel_run(args: argparse.Namespace, out: TextIO) -> int:
     _client(args).post(f"runs/{quoted(args.run_id)}/cancel", body)
     print(f"cancelled {args.run_id}", file=out)
     return EXIT_OK
+
+
+def _statuses(raw: str | None) -> str | None:
+    """``running, failed`` -> ``Running,Failed``: the API takes the exact names."""
+    if not raw:
+        return None
+    from ..api.runs_list import RUN_STATUSES
+
+    canonical = {s.lower(): s for s in RUN_STATUSES}
+    return ",".join(canonical.get(p.strip().lower(), p.strip()) for p in raw.split(","))

@@ -167,9 +167,9 @@ def serve_command(args: argparse.Namespace, out: TextIO) -> int:
         try:
             import watchfiles
         except ImportError:
-            raise CliError(
-                "--reload needs watchfiles: pip install 'azure-functions-durable-graph[cli]'"
-            ) from None
+            from ..extras import install_hint
+
+            raise CliError(f"--reload needs watchfiles: {install_hint('cli')}") from None
         watch = watchfiles
 
     stop = threading.Event()

@@ -27,7 +27,7 @@ from ..graph.interrupts import GraphInterrupt, NodeErrorInfo, node_call
 from ..graph.manifest import GraphRegistration
 from ..graph.registry import GraphRegistry
 from ..graph.routing import RouteDecision
-from ..graph.types import Command
+from ..graph.types import Command, RetryPolicy
 from .protocol import (
     ActivityError,
     AppliedResult,
@@ -39,7 +39,7 @@ from .protocol import (
     WaitDecision,
 )
 from .targets import describe_task, goto_targets, route_targets
-from .user_code import user_call
+from .user_code import log_failure, user_call
 
 
 @dataclass
@@ -60,7 +60,7 @@ async def run_step(
     except GraphInterrupt as pause:
         return _interrupted(pause)
     except DurableGraphError as exc:
-        return _failed(registration, task, exc)
+        return _failed(registration, task, exc, attempt=int(request.get("attempt") or 1))
     try:
         entry = {"task": task, "update": result.update, "goto": result.goto}
         return await _apply(registration, state, [entry], allow_wait=True)
@@ -79,7 +79,7 @@ async def run_task(
     except GraphInterrupt as pause:
         return _interrupted(pause)
     except DurableGraphError as exc:
-        return _failed(registration, task, exc)
+        return _failed(registration, task, exc, attempt=int(request.get("attempt") or 1))
     return TaskResult(ok=True, update=result.update, goto=result.goto)
 
 
@@ -146,7 +146,7 @@ async def _run_node(
             raise StateMergeError(manifest.graph_name, source, "was called without a state")
         loaded = argument = registration.codec.load(state)
     with node_call(node, request.get("resume") or (), info):
-        result = await user_call(manifest.graph_name, source, handler, argument)
+        result = await user_call(manifest.graph_name, source, handler, argument, log=False)
     update, goto = (result.update, result.goto) if isinstance(result, Command) else (result, None)
     update = _update_from(registration, source, update, state, loaded)
     return _NodeResult(update, goto_targets(goto, manifest, node))
@@ -297,18 +297,31 @@ def _failed(
     exc: DurableGraphError,
     *,
     retryable: bool | None = None,
+    attempt: int = 1,
 ) -> FailedResult:
+    policy = registration.retry_policies.get(str(task["node"]))
     if retryable is None:
-        policy = registration.retry_policies.get(str(task["node"]))
         cause = exc.__cause__ if isinstance(exc, NodeExecutionError) else None
         retryable = bool(policy is not None and cause is not None and policy.should_retry(cause))
+    if isinstance(exc, NodeExecutionError) and exc.source == describe_task(task):
+        # The node's own handler raised (user_call left the logging to us).
+        log_failure(exc, attempt, retried=retryable and attempt < _max_attempts(policy))
     return FailedResult(ok=False, error=_error(exc, task), retryable=retryable)
+
+
+def _max_attempts(policy: RetryPolicy | None) -> int:
+    return policy.max_attempts if policy is not None else 1
 
 
 def _error(exc: DurableGraphError, task: Mapping[str, Any] | None) -> ActivityError:
     cause = exc.__cause__ if isinstance(exc, NodeExecutionError) else None
+    named = getattr(exc, "error_type", None)  # a codec naming the error as its library does
     return {
-        "type": type(cause).__name__ if cause is not None else type(exc).__name__,
+        "type": named
+        if isinstance(named, str)
+        else type(cause).__name__
+        if cause is not None
+        else type(exc).__name__,
         "message": str(exc),
         "node": str(task["node"]) if task is not None else None,
     }

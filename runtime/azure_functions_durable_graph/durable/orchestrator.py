@@ -21,7 +21,7 @@ from typing import Any
 
 from azure.durable_functions import EntityId
 
-from ..errors import GraphRunFailed, StepLimitExceeded
+from ..errors import DurableGraphError, GraphRunFailed, StepLimitExceeded
 from ..graph.handoff import NO_PARENT, PARENT_COMMAND
 from ..graph.manifest import GraphManifest, GraphRegistration
 from ..graph.routing import COMPLETE
@@ -104,9 +104,22 @@ class _Run:
         self.step: Superstep | None = None
         self.waiting: Waiting | None = None
         self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
+        self.failure: str | None = None  # the class name of the error the run ends with
         self.inbox = Inbox(context, self.progress.inbox, self.publish)
 
     def execute(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
+        """Run supersteps. A failure's class name goes to the custom status (`error_type`)
+        before it ends the orchestration (whose output keeps only the message), so the
+        run's resource can show both."""
+        try:
+            return (yield from self._supersteps())
+        except DurableGraphError as exc:
+            error_type = exc.error_type if isinstance(exc, GraphRunFailed) else type(exc).__name__
+            self.failure = error_type
+            self.publish()
+            raise
+
+    def _supersteps(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
         progress = self.progress
         done_here = 0
         if not progress.log_started:
@@ -140,7 +153,7 @@ class _Run:
             targets = outcome.targets
             if PARENT_COMMAND in progress.state:  # a node handed a command to the parent graph
                 if not self.run.subgraph:
-                    raise GraphRunFailed("ParentCommand", f"ParentCommand: {NO_PARENT}")
+                    raise GraphRunFailed("ParentCommand", NO_PARENT)
                 targets, outcome.wait, progress.deferred = [], None, []
             record: StepRecord = {
                 "kind": "step",
@@ -270,23 +283,22 @@ class _Run:
             if message["kind"] == "event":
                 pending[message["name"]] = pending.get(message["name"], 0) + 1
         active = [task["node"] for task in progress.active]
-        self.context.set_custom_status(
-            bounded_status(
-                CustomStatus(
-                    graph=self.manifest.graph_name,
-                    version=self.manifest.version,
-                    hash=self.manifest.graph_hash,
-                    engine=ENGINE_V2,
-                    node=active[0] if active else progress.last_node,
-                    step=progress.superstep,
-                    active=active,
-                    waiting=self.waiting,
-                    interrupts=step.interrupts if step is not None else [],
-                    retry=step.retrying if step is not None else None,
-                    children=step.children if step is not None else [],
-                    pending_events=[{"name": n, "count": c} for n, c in pending.items()],
-                    rejected=progress.rejected[-5:],
-                    executions=progress.executions,
-                )
-            )
+        status = CustomStatus(
+            graph=self.manifest.graph_name,
+            version=self.manifest.version,
+            hash=self.manifest.graph_hash,
+            engine=ENGINE_V2,
+            node=active[0] if active else progress.last_node,
+            step=progress.superstep,
+            active=active,
+            waiting=self.waiting,
+            interrupts=step.interrupts if step is not None else [],
+            retry=step.retrying if step is not None else None,
+            children=step.children if step is not None else [],
+            pending_events=[{"name": n, "count": c} for n, c in pending.items()],
+            rejected=progress.rejected[-5:],
+            executions=progress.executions,
         )
+        if self.failure is not None:
+            status["error_type"] = self.failure
+        self.context.set_custom_status(bounded_status(status))

@@ -271,6 +271,8 @@ class CustomStatus(TypedDict):
     executions: int
     truncated: NotRequired[bool]  # a list was cut to its first items (status_size.py)
     counts: NotRequired[dict[str, int]]  # how many items the cut lists really have
+    #: The class name of the error the run fails with, set just before it fails.
+    error_type: NotRequired[str]
 
 
 class StepRecord(TypedDict, total=False):

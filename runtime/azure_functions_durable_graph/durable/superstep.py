@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from ..errors import GraphRunFailed, NodeTimeoutError
+from ..graph.codec import PRIOR_STATE_KEY
 from ..graph.handoff import parent_result
 from ..graph.manifest import GraphManifest, NodeDefinition
 from .inbox import Inbox
@@ -173,6 +174,8 @@ class Superstep:
             arg = task.get("arg")
             if isinstance(arg, dict):  # a Send's argument is the child's input
                 shared = dict(arg)
+            elif sub.get("state_key") in self.progress.state:  # a stateful subgraph
+                shared[PRIOR_STATE_KEY] = self.progress.state[sub["state_key"]]
             child_id = (
                 f"{context.instance_id}:{task['node']}:{self.progress.executions}."
                 f"{self.progress.superstep}.{task.get('index', 0)}.{slot.attempt}"
@@ -218,8 +221,13 @@ class Superstep:
             winner = call.result
             if winner is timer:
                 seconds = node.timeout_seconds or 0.0
-                error = ActivityError(
-                    type="NodeTimeout", message=str(NodeTimeoutError(node.name, seconds))
+                form = self.manifest.error_forms.get(f"timeout:{node.name}")
+                error = (
+                    ActivityError(type=form["type"], message=form["message"])
+                    if form is not None
+                    else ActivityError(
+                        type="NodeTimeout", message=str(NodeTimeoutError(node.name, seconds))
+                    )
                 )
                 retry = node.retry is not None and bool(node.retry.get("retry_timeouts"))
                 return self._failed(slot, error, retryable=retry)
@@ -238,7 +246,11 @@ class Superstep:
             if handed is not None:
                 slot.result = TaskDone(*handed)
                 return None
-            update = {k: child_state[k] for k in node.subgraph["shared"] if k in child_state}
+            returned = node.subgraph.get("returns", node.subgraph["shared"])
+            update = {k: child_state[k] for k in returned if k in child_state}
+            update.update(node.subgraph.get("update") or {})
+            if node.subgraph.get("state_key") and "arg" not in slot.task:
+                update[node.subgraph["state_key"]] = child_state
             slot.result = TaskDone(update, [])
             return None
         try:

@@ -25,11 +25,33 @@ async def call_handler(handler: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-async def user_call(graph_name: str, source: str, handler: Callable[..., Any], *args: Any) -> Any:
-    """Call user code; any exception becomes a NodeExecutionError naming `source`."""
+async def user_call(
+    graph_name: str, source: str, handler: Callable[..., Any], *args: Any, log: bool = True
+) -> Any:
+    """Call user code; any exception becomes a NodeExecutionError naming `source`.
+
+    With `log` False the caller logs the failure (a node's: one line per attempt that is
+    retried, the traceback once it fails for good; see `log_failure`).
+    """
     try:
         return await call_handler(handler, *args)
     except Exception as exc:
         # The run shows the message only; the traceback is for the function logs.
-        logger.exception("Graph %r, %s raised", graph_name, source)
+        if log:
+            logger.exception("Graph %r, %s raised", graph_name, source)
         raise NodeExecutionError(graph_name, source, exc) from exc
+
+
+def log_failure(exc: NodeExecutionError, attempt: int, retried: bool) -> None:
+    """A failed node attempt: a warning line when it is retried, else the traceback."""
+    cause = exc.__cause__ or exc
+    if retried:
+        logger.warning("%s (attempt %d; retried)", exc, attempt)
+        return
+    logger.error(
+        "Graph %r, %s raised (attempt %d)",
+        exc.graph_name,
+        exc.source,
+        attempt,
+        exc_info=(type(cause), cause, cause.__traceback__),
+    )

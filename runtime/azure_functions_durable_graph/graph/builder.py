@@ -36,6 +36,7 @@ from .node_options import (
     check_next_nodes,
     check_on_error,
     check_retry,
+    check_subgraph_update,
     check_timeout,
     one_of,
     retry_manifest,
@@ -74,6 +75,9 @@ class ManifestBuilder:
         steps_per_execution: supersteps per Durable execution; past it the run
             continues as new, invisibly, so its history stays bounded.
         codec: a `StateCodec` to use instead of a Pydantic `state_model` (adapters).
+        error_forms: the class name and message a run fails with when node ``n`` times
+            out (key ``"timeout:n"``), as ``{"type": ..., "message": ...}``; adapters name
+            them as their library does. Not part of the hash (see `_registration`).
     """
 
     def __init__(
@@ -88,6 +92,7 @@ class ManifestBuilder:
         steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION,
         codec: StateCodec | None = None,
         retry_policy: RetryPolicy | None = None,
+        error_forms: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         retry = one_of("retry", retry, "retry_policy", retry_policy)
         self.graph_name = graph_name
@@ -98,6 +103,10 @@ class ManifestBuilder:
         self.retry = retry
         self.steps_per_execution = steps_per_execution
         self.codec = codec
+        self.error_forms = {k: dict(v) for k, v in (error_forms or {}).items()}
+        unknown = sorted(k for k in self.error_forms if not k.startswith("timeout:"))
+        if unknown:  # the step limit's error is the run's (a codec's step_limit), not named here
+            self._fail(f"error_forms names node timeouts only ('timeout:<node>'); got {unknown}")
         self._entrypoint: str | None = None
         self._nodes: list[_NodeSpec] = []
         self._events: list[tuple[str, EventHandler, object, str | None]] = []
@@ -131,6 +140,9 @@ class ManifestBuilder:
         input_schema: type[BaseModel] | None = None,
         destinations: Iterable[str] | None = None,
         send_reads_state: bool = False,
+        subgraph_update: Mapping[str, Any] | None = None,
+        subgraph_state_key: str | None = None,
+        answer_model: type[BaseModel] | None = None,
     ) -> ManifestBuilder:
         """Add a node; give it a static `next_node` (or a list: fan-out), a `route`, or
         mark it `terminal`.
@@ -146,10 +158,27 @@ class ManifestBuilder:
         marked terminal. LangGraph's `retry_policy` and `input_schema` are accepted
         for `retry` and `input_model`. `send_reads_state` hands a task started by a `Send`
         the run's state too (a LangGraph node may read it through its config).
+        `subgraph_update` (a subgraph node only) is JSON added to the update its
+        subgraph's result makes (adapters keep their own bookkeeping in it); with
+        `subgraph_state_key`, the subgraph's final state is kept under that key and
+        handed to its next call as `PRIOR_STATE_KEY` of its input (a stateful subgraph,
+        whose codec folds the input into it).
+        `answer_model` validates every answer to the node's `interrupt()` calls before
+        the run takes it (422 otherwise).
         """
         retry = one_of("retry", retry, "retry_policy", retry_policy)
         input_model = one_of("input_model", input_model, "input_schema", input_schema)
-        options = NodeOptions(defer, retry, timeout, on_error, input_model, send_reads_state)
+        options = NodeOptions(
+            defer,
+            retry,
+            timeout,
+            on_error,
+            input_model,
+            send_reads_state,
+            subgraph_update,
+            subgraph_state_key,
+            answer_model,
+        )
         self._nodes.append(
             _NodeSpec(
                 name,
@@ -321,6 +350,7 @@ class ManifestBuilder:
             opts = spec.options
             child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
             input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
+            answer_model = check_model(f"node {name!r} answer_model", opts.answer_model, fail)
             definitions[name] = NodeDefinition(
                 name=name,
                 next_node=check_next_nodes(name, spec.next_node, names, fail),
@@ -333,11 +363,15 @@ class ManifestBuilder:
                 on_error=check_on_error(name, opts.on_error, names, fail),
                 subgraph=(
                     subgraph_manifest(name, child, self.graph_name, parent_fields, fail)
+                    | check_subgraph_update(
+                        name, opts.subgraph_update, opts.subgraph_state_key, fail
+                    )
                     if child is not None
                     else None
                 ),
                 input_model=input_model.__name__ if input_model is not None else None,
                 send_reads_state=opts.send_reads_state,
+                answer_model=answer_model.__name__ if answer_model is not None else None,
             )
         return definitions
 
@@ -408,14 +442,30 @@ class ManifestBuilder:
         event_payloads = {e: m.model_json_schema() for e, m in sorted(payload_models.items())}
         if event_payloads:
             content["event_payloads"] = event_payloads
+        answer_models: dict[str, type[BaseModel]] = {
+            n: m
+            for n, s in nodes.items()
+            if isinstance(m := s.options.answer_model, type) and issubclass(m, BaseModel)
+        }
+        if answer_models:
+            content["answer_schemas"] = {
+                n: m.model_json_schema() for n, m in sorted(answer_models.items())
+            }
         try:
             graph_hash = compute_graph_hash(content)
         except (TypeError, ValueError) as exc:
             self._fail(f"metadata must be JSON-serialisable: {exc}")
         content.pop("edges")
         content["nodes"] = definitions
+        # Neither is hashed. steps_per_execution only bounds histories; error_forms only
+        # names the error a timed-out node fails the run with (its class and message): no
+        # scheduling decision depends on it, so a graph gaining it (from_langgraph graphs
+        # with a node timeout) keeps the hash its runs in flight pinned.
         manifest = GraphManifest(
-            graph_hash=graph_hash, steps_per_execution=self.steps_per_execution, **content
+            graph_hash=graph_hash,
+            steps_per_execution=self.steps_per_execution,
+            error_forms=self.error_forms,
+            **content,
         )
         handlers = {n: s.handler for n, s in nodes.items()}
         subgraphs = {n: h for n, h in handlers.items() if isinstance(h, GraphRegistration)}
@@ -435,6 +485,7 @@ class ManifestBuilder:
                 if isinstance(s.options.input_model, type)
             },
             event_payload_models=payload_models,
+            answer_models=answer_models,
             retry_policies={
                 n: policy
                 for n, s in nodes.items()

@@ -18,6 +18,9 @@ from ..errors import StateMergeError
 from .types import qualified_name
 
 Reducer = Callable[[Any, Any], Any]
+#: Key of a stateful subgraph's start state holding its state from the previous call; its
+#: codec folds the rest of the start state (the input) into it (ManifestBuilder.add_node).
+PRIOR_STATE_KEY = "__prior_state__"
 #: One state update: (who wrote it, {field: value}).
 Update = tuple[str, Mapping[str, Any]]
 

@@ -53,6 +53,7 @@ class NodeDefinition(BaseModel):
     subgraph: dict[str, Any] | None = None
     input_model: str | None = None
     send_reads_state: bool = False
+    answer_model: str | None = None
 
     @property
     def next_nodes(self) -> tuple[str, ...]:
@@ -88,6 +89,7 @@ _OPTIONAL_NODE_FIELDS = (
     "on_error",
     "subgraph",
     "input_model",
+    "answer_model",
 )
 
 
@@ -108,7 +110,12 @@ class GraphManifest(BaseModel):
     max_steps: int = DEFAULT_MAX_STEPS
     reducers: dict[str, str] = Field(default_factory=dict)
     event_payloads: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: JSON schema of each node's `answer_model` (what a resume of its interrupts must be).
+    answer_schemas: dict[str, dict[str, Any]] = Field(default_factory=dict)
     steps_per_execution: int = DEFAULT_STEPS_PER_EXECUTION
+    #: How the engine's node timeouts are named, for graphs that mirror another library
+    #: (from_langgraph): "timeout:<node>" -> {"type", "message"}. Not hashed (builder.py).
+    error_forms: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @property
     def edges(self) -> list[tuple[str, str]]:
@@ -138,6 +145,8 @@ class GraphRegistration:
     codec: StateCodec = field(default=None)  # type: ignore[assignment]  # set in __post_init__
     input_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     event_payload_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
+    #: node -> the model every answer to that node's interrupts must validate against.
+    answer_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     retry_policies: Mapping[str, RetryPolicy] = field(default_factory=dict)
     subgraphs: Mapping[str, GraphRegistration] = field(default_factory=dict)
 

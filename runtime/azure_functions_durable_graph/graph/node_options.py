@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -34,6 +34,9 @@ class NodeOptions:
     on_error: object = None
     input_model: object = None
     send_reads_state: bool = False
+    subgraph_update: object = None
+    subgraph_state_key: object = None
+    answer_model: object = None
 
 
 def check_next_nodes(
@@ -139,7 +142,8 @@ def subgraph_manifest(
     parent_fields: Sequence[str],
     fail: Fail,
 ) -> dict[str, Any]:
-    """Shared keys by name, and no graph that contains its own parent."""
+    """Shared keys by name (`shared` in, `returns` out when the child's output keys differ
+    from its input keys), and no graph that contains its own parent."""
     chain = _graph_names(child)
     if parent_name in chain:
         fail(
@@ -147,14 +151,41 @@ def subgraph_manifest(
             f"{parent_name!r} itself; subgraphs cannot form a cycle"
         )
     child_fields = list(child.codec.json_schema().get("properties", {}))
+    output_fields = getattr(child.codec, "output_fields", None)
+    child_output = list(output_fields()) if output_fields is not None else child_fields
     shared = [f for f in parent_fields if f in child_fields]
-    if not shared:
+    returns = [f for f in parent_fields if f in child_output]
+    if not shared and not returns:
         fail(
             f"node {name!r} runs subgraph {child.graph_name!r}, whose state shares no field "
             f"with this graph's state (parent fields: {list(parent_fields)}; child fields: "
             f"{child_fields}); give both a field of the same name"
         )
-    return {"graph_name": child.graph_name, "graph_hash": child.graph_hash, "shared": shared}
+    manifest: dict[str, Any] = {
+        "graph_name": child.graph_name,
+        "graph_hash": child.graph_hash,
+        "shared": shared,
+    }
+    if returns != shared:  # only then: the manifests (and hashes) of other graphs keep their form
+        manifest["returns"] = returns
+    return manifest
+
+
+def check_subgraph_update(
+    name: str, update: object, state_key: object, fail: Fail
+) -> dict[str, Any]:
+    """The subgraph manifest's optional parts: a constant ``update`` added to what the
+    subgraph returns, and the ``state_key`` keeping its state between calls."""
+    extra: dict[str, Any] = {}
+    if update:
+        if not isinstance(update, Mapping) or not all(isinstance(k, str) for k in update):
+            fail(f"node {name!r} subgraph_update must be a mapping of state keys; got {update!r}")
+        extra["update"] = dict(update)
+    if state_key is not None:
+        if not isinstance(state_key, str) or not state_key:
+            fail(f"node {name!r} subgraph_state_key must be a state key; got {state_key!r}")
+        extra["state_key"] = state_key
+    return extra
 
 
 def _graph_names(registration: GraphRegistration) -> set[str]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 try:
     import langgraph.graph  # noqa: F401
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+    from ..extras import install_hint
+
     raise ImportError(
         "azure_functions_durable_graph.langgraph needs LangGraph: "
-        "pip install 'azure-functions-durable-graph[langgraph]'"
+        + install_hint("langgraph", deployed=True)
     ) from exc
 
 from .adapter import from_langgraph

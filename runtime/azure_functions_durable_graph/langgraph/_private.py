@@ -15,6 +15,7 @@ from langgraph._internal._constants import (
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
     CONFIG_KEY_SEND,
+    CONFIG_KEY_TASK_ID,
     RESUME,
     TASKS,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "CONFIG_KEY_RUNTIME",
     "CONFIG_KEY_SCRATCHPAD",
     "CONFIG_KEY_SEND",
+    "CONFIG_KEY_TASK_ID",
     "DEFAULT_RECURSION_LIMIT",
     "MISSING",
     "RESUME",

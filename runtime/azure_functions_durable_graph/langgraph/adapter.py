@@ -30,9 +30,12 @@ from ..graph.manifest import DEFAULT_MAX_STEPS, GraphRegistration
 from ..graph.routing import COMPLETE
 from ..graph.types import RetryPolicy
 from ._private import BranchSpec
-from .codec import LangGraphCodec, join_key
+from .codec import LangGraphCodec, kept_state_key
 from .errors import LangGraphAdapterError, UnsupportedFeature
+from .joins import plan_joins, start_triggers
+from .limits import default_limit, timeout_forms
 from .nodes import BranchRouter, NodeRunner
+from .retry import from_langgraph_policy
 
 #: The no-op node that plays LangGraph's START when the graph starts with a choice.
 START_NODE = START
@@ -44,7 +47,8 @@ def from_langgraph(
     graph_name: str,
     version: str = "1",
     metadata: Mapping[str, Any] | None = None,
-    max_steps: int = DEFAULT_MAX_STEPS,
+    recursion_limit: int | None = None,
+    max_steps: int | None = None,
 ) -> GraphRegistration:
     """Run a LangGraph `StateGraph` on Durable Functions: register the result on a
     `DurableGraphApp`, and ``POST /api/graphs/{graph_name}/runs`` with
@@ -57,7 +61,15 @@ def from_langgraph(
         graph_name: URL-safe name of the graph in the HTTP API.
         version: a label for people; the hash pins runs.
         metadata: JSON-serialisable data shown in the manifest.
-        max_steps: supersteps a run may take (LangGraph's `recursion_limit` plays this role).
+        recursion_limit: the `recursion_limit` of runs whose `config` sets none, counted
+            as LangGraph counts it (a run may take `recursion_limit - 1` supersteps of
+            nodes; the next fails it with LangGraph's GraphRecursionError). Default: the
+            installed LangGraph's default (``LANGGRAPH_DEFAULT_RECURSION_LIMIT``, else 10007
+            in LangGraph 1.2). Not part of the graph's hash: a run pins its limit in its
+            own input.
+        max_steps: the older form of that default (`recursion_limit = max_steps + 1`);
+            also the supersteps of runs started before run configs existed (part of the
+            hash, as it always was).
 
     Raises:
         UnsupportedFeature: the graph uses something that cannot be honoured durably.
@@ -68,31 +80,41 @@ def from_langgraph(
     builder = compiled.builder
     _reject_unsupported(builder, graph_name)
     codec = LangGraphCodec(graph_name, compiled)
+    codec.default_recursion_limit = default_limit(recursion_limit, max_steps)
+    joins = plan_joins(builder, graph_name)
+    starts = _static_targets(builder, START)
+    start_update = start_triggers(joins)
+    start_node = bool(start_update) or not (len(starts) == 1 and not builder.branches.get(START))
     manifest = ManifestBuilder(
         graph_name,
         codec=codec,
         version=version,
         metadata={**dict(metadata or {}), "source": "langgraph"},
-        max_steps=max_steps,
+        max_steps=DEFAULT_MAX_STEPS if max_steps is None else max_steps,
+        error_forms=timeout_forms(builder),
     )
-    starts = _static_targets(builder, START)
-    if len(starts) == 1 and not builder.branches.get(START):
+    if not start_node:
         manifest.set_entrypoint(starts[0])
     else:
         manifest.set_entrypoint(START_NODE)
         codec.start_offset = 1  # the no-op START node is LangGraph's input step
-        _add_edges(manifest, builder, START_NODE, START, _no_op, codec=codec)
-    joins = _joins(builder, graph_name)
+        _add_edges(manifest, builder, START_NODE, START, _StartNode(start_update), codec=codec)
     for name, spec in builder.nodes.items():
         runnable: Any = spec.runnable
-        join_in = next(((join_key(s, t), frozenset(s)) for s, t in joins if t == name), None)
+        join_in = joins.join_in(name)
+        options: dict[str, Any] = {}
         if isinstance(runnable, CompiledStateGraph):
+            stateful = runnable.checkpointer is True
             handler: Any = from_langgraph(
-                runnable,
+                # A stateful subgraph's state is kept by its parent (subgraph_state_key).
+                runnable.copy(update={"checkpointer": None}) if stateful else runnable,
                 graph_name=_child_name(graph_name, name),
                 version=version,
+                recursion_limit=recursion_limit,
                 max_steps=max_steps,
             )
+            options["subgraph_update"] = joins.source_update(name) or None
+            options["subgraph_state_key"] = kept_state_key(name) if stateful else None
         else:
             input_keys = list(builder.schemas[spec.input_schema])
             handler = NodeRunner(
@@ -102,8 +124,10 @@ def from_langgraph(
                 spec.input_schema,
                 builder.channels,
                 codec=codec,
-                joins_out=[join_key(s, t) for s, t in joins if name in s],
+                writes_out=joins.source_update(name),
                 join_in=join_in,
+                goto_triggers=joins.goto_triggers(),
+                routed=bool(builder.branches.get(name)),
             )
         _add_edges(
             manifest,
@@ -117,6 +141,7 @@ def from_langgraph(
             defer=spec.defer,
             retry=_retry(graph_name, name, spec.retry_policy),
             timeout=_timeout(graph_name, name, spec.timeout),
+            **options,
         )
     return manifest.build()
 
@@ -194,45 +219,6 @@ def _static_targets(builder: StateGraph[Any, Any, Any, Any], source: str) -> lis
     return sorted(ends - {END})
 
 
-def _joins(
-    builder: StateGraph[Any, Any, Any, Any], graph_name: str
-) -> list[tuple[tuple[str, ...], str]]:
-    """The graph's joins (`add_edge([a, b], c)`), checked to be ones the adapter can honour.
-
-    A join's target runs at the step after its last source finishes, as in LangGraph: each
-    source triggers it and it runs only once the join is complete (a step where it does not
-    shows in the run's path). So nothing else may trigger the target by name.
-    """
-    joins = sorted((starts, end) for starts, end in builder.waiting_edges if end != END)
-    why = "a join's target may be reached through that one join only"
-    for starts, end in joins:
-        label = f"the join add_edge({list(starts)}, {end!r})"
-        others = [s for s, e in builder.edges if e == end]
-        others += [
-            source
-            for source, branches in builder.branches.items()
-            for branch in branches.values()
-            if branch.ends and end in branch.ends.values()
-        ]
-        others += [n for n, spec in builder.nodes.items() if spec.ends and end in spec.ends]
-        if others:
-            raise UnsupportedFeature(
-                graph_name, label, f"{why}; {end!r} is also reached from {sorted(set(others))}"
-            )
-        if sum(1 for _, e in joins if e == end) > 1:
-            raise UnsupportedFeature(graph_name, label, f"{why}; {end!r} has several joins")
-        if builder.nodes[end].defer:
-            raise UnsupportedFeature(graph_name, label, "its target is deferred (defer=True)")
-        subgraphs = [
-            n for n in (*starts, end) if isinstance(builder.nodes[n].runnable, CompiledStateGraph)
-        ]
-        if subgraphs:
-            raise UnsupportedFeature(
-                graph_name, label, f"it joins subgraph nodes {subgraphs}; wrap them in a node"
-            )
-    return joins
-
-
 def _add_edges(
     manifest: ManifestBuilder,
     builder: StateGraph[Any, Any, Any, Any],
@@ -289,9 +275,17 @@ def _declared_targets(static: Sequence[str], branches: Any) -> list[str] | None:
     return list(dict.fromkeys(declared)) or [COMPLETE]
 
 
-def _no_op(state: Any) -> None:
-    """LangGraph's START: the input is the state; the route picks the first nodes."""
-    return None
+class _StartNode:
+    """LangGraph's START: the input is the state; the route picks the first nodes (and a
+    join target it reaches by a plain edge gets its trigger flag, see joins.py)."""
+
+    __name__ = START_NODE
+
+    def __init__(self, update: Mapping[str, Any]) -> None:
+        self._update = dict(update)
+
+    def __call__(self, state: Any) -> dict[str, Any] | None:
+        return dict(self._update) or None
 
 
 def _retry(graph_name: str, node: str, policy: Any) -> RetryPolicy | None:
@@ -306,14 +300,7 @@ def _retry(graph_name: str, node: str, policy: Any) -> RetryPolicy | None:
                 "a durable node has one retry policy; merge their retry_on into one",
             )
         policy = policies[0]
-    return RetryPolicy(
-        initial_interval=policy.initial_interval,
-        backoff_factor=policy.backoff_factor,
-        max_interval=policy.max_interval,
-        max_attempts=policy.max_attempts,
-        jitter=policy.jitter,
-        retry_on=policy.retry_on,
-    )
+    return from_langgraph_policy(policy)
 
 
 def _timeout(graph_name: str, node: str, policy: Any) -> timedelta | None:

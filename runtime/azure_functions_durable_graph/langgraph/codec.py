@@ -30,15 +30,22 @@ from pydantic import BaseModel, TypeAdapter, create_model
 from pydantic_core import PydanticSerializationError
 
 from ..errors import StateMergeError
+from ..graph.codec import PRIOR_STATE_KEY
 from ..graph.handoff import PARENT_COMMAND
 from . import channels
-from ._private import DEFAULT_RECURSION_LIMIT
 from .errors import UnsupportedFeature
-from .serde import revive, to_json
+from .limits import recursion_error, recursion_limit
+from .schemas import input_json_schema
+from .serde import COMMAND_TAG, revive, to_json
 
 #: Key a node wrapper adds to an update made by a `Send` task (LangGraph applies those last).
 PUSH_MARK = "__langgraph_push__"
 START_SOURCE = "__start__"
+#: Key of an update holding the keys one task wrote several times: {key: [writes in order]}.
+WRITES_MARK = "__langgraph_writes__"
+#: Key of an update (and of the state after it, until the next step) holding the keys a
+#: node returned that the state does not declare: LangGraph shows them to its path functions.
+EXTRA_KEY = "__langgraph_extra__"
 
 
 def join_key(sources: Sequence[str], target: str) -> str:
@@ -53,6 +60,17 @@ def ran_key(target: str) -> str:
     """Hidden state key a join target writes on each step: True if it ran, False if the
     join was not complete yet (so its route, which sees this write, sends nowhere)."""
     return f"__ran__:{target}"
+
+
+def trigger_key(target: str) -> str:
+    """Hidden state key of a join target's own trigger: True once a plain edge or a goto
+    reached it, until it runs (see joins.py)."""
+    return f"__trigger__:{target}"
+
+
+def kept_state_key(node: str) -> str:
+    """Hidden state key keeping a stateful subgraph node's state between its calls."""
+    return f"__subgraph_state__:{node}"
 
 
 class LoadedState(dict[str, Any]):
@@ -95,9 +113,18 @@ class LangGraphCodec:
         self.context_schema: Any = builder.context_schema
         #: Supersteps the engine runs before LangGraph's first step (the no-op START node).
         self.start_offset = 0
+        #: The recursion limit of runs whose config sets none (None: LangGraph's default).
+        self.default_recursion_limit: int | None = None
         self._channels: dict[str, BaseChannel[Any, Any, Any]] = dict(builder.channels)
         self._joins = [join_key(s, t) for s, t in sorted(builder.waiting_edges) if t != END]
-        self._flags = [ran_key(t) for t in sorted({t for _, t in builder.waiting_edges})]
+        targets = sorted({t for _, t in builder.waiting_edges if t != END})
+        self._flags = [ran_key(t) for t in targets]
+        self._triggers = [trigger_key(t) for t in targets]
+        self._kept = [
+            kept_state_key(name)
+            for name, spec in builder.nodes.items()
+            if isinstance(spec.runnable, CompiledStateGraph) and spec.runnable.checkpointer is True
+        ]
         self._input_keys = [k for k in builder.schemas[builder.input_schema] if k in self._channels]
         self._output_keys = [
             k for k in builder.schemas[builder.output_schema] if k in self._channels
@@ -118,7 +145,7 @@ class LangGraphCodec:
 
         A TypedDict's keys are all optional, as `validate_input` (and `invoke`) take them.
         """
-        schema: dict[str, Any] = self._compiled.get_input_jsonschema()
+        schema: dict[str, Any] = input_json_schema(self._compiled)
         input_schema = self._compiled.builder.input_schema
         if not (inspect.isclass(input_schema) and issubclass(input_schema, BaseModel)) and not (
             dataclasses.is_dataclass(input_schema)
@@ -172,22 +199,26 @@ class LangGraphCodec:
             return schema(**raw)  # type: ignore[operator]
         return raw
 
+    def recursion_limit(self, config: Mapping[str, Any]) -> int:
+        """The `recursion_limit` of a run with this config (limits.py)."""
+        return recursion_limit(config, self.default_recursion_limit)
+
     def step_limit(self, config: Mapping[str, Any]) -> tuple[int, str]:
-        """Supersteps a run with this config may take, and LangGraph's GraphRecursionError.
+        """Supersteps a run with this config may take, and the message of LangGraph's
+        GraphRecursionError past them (the orchestrator names it GraphRecursionError).
 
         With `recursion_limit` L, LangGraph runs nodes in its steps 1..L and fails when a
         step L+1 would start; a graph that needs L steps fails too (its loop checks the limit
         before it sees there is nothing left to do). So the engine may complete L-1 of
         LangGraph's steps, plus its no-op START node if the graph has one.
         """
-        limit = recursion_limit(config)
-        message = (
-            f"GraphRecursionError: Recursion limit of {limit} reached without hitting a stop "
-            "condition. You can increase the limit by setting the `recursion_limit` config key.\n"
-            "For troubleshooting, visit: https://docs.langchain.com/oss/python/langgraph/"
-            "errors/GRAPH_RECURSION_LIMIT"
-        )
-        return limit - 1 + self.start_offset, message
+        limit = self.recursion_limit(config)
+        return limit - 1 + self.start_offset, recursion_error(limit)
+
+    def output_fields(self) -> list[str]:
+        """The keys `compiled.invoke` returns (its output schema's): what a parent graph
+        gets back from this graph used as a subgraph node."""
+        return list(self._output_keys)
 
     # -- the run's state ------------------------------------------------------------------
 
@@ -203,13 +234,32 @@ class LangGraphCodec:
 
     def restore(self, data: Mapping[str, Any]) -> dict[str, BaseChannel[Any, Any, Any]]:
         """The state's channels, as LangGraph's channel objects."""
-        return channels.restore(self._channels, data)
+        return channels.restore(self._channels, self._folded(data))
 
     def load(self, data: Mapping[str, Any]) -> LoadedState:
         """The channel values (messages revived), as LangGraph's channels would hold them."""
+        source = data
+        data = self._folded(data)
         values = channels.values(channels.restore(self._channels, data))
-        values.update({k: data[k] for k in (*self._joins, *self._flags) if k in data})
-        return LoadedState(values, data)
+        hidden = (*self._joins, *self._flags, *self._triggers, *self._kept, EXTRA_KEY)
+        values.update({k: revive(data[k]) for k in hidden if k in data})
+        return LoadedState(values, source)
+
+    def _folded(self, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The first state of a stateful subgraph's call: its state from the previous call
+        with this call's input applied through the channels, as LangGraph applies an input
+        to a subgraph compiled with checkpointer=True."""
+        if COMMAND_TAG in data:  # a Send's Command argument, sent to this graph as a subgraph
+            raise StateMergeError(
+                self.graph_name,
+                "its start state",
+                "a Send whose argument is a Command cannot start a subgraph node here; send "
+                "the subgraph its input as a dict",
+            )
+        if PRIOR_STATE_KEY not in data:
+            return data
+        given = {k: v for k, v in data.items() if k in self._input_keys}
+        return self.apply(data[PRIOR_STATE_KEY], [(START_SOURCE, given)])
 
     def dump(self, loaded: Any) -> dict[str, Any]:
         """The JSON a loaded state came from, or the JSON of channel values."""
@@ -230,11 +280,12 @@ class LangGraphCodec:
         Raises:
             StateMergeError: two writers of a plain key in one step, or a reducer failed.
         """
+        data = self._folded(data)
         ordered = sorted(updates, key=lambda u: (bool(u[1].get(PUSH_MARK)), _pull_key(u)))
         writes: dict[str, list[Any]] = defaultdict(list)
         writers: dict[str, list[str]] = defaultdict(list)
         for source, update in ordered:
-            for key, value in update.items():
+            for key, value in _task_writes(update):
                 if key in self._channels:
                     writes[key].append(revive(value))
                     writers[key].append(source)
@@ -243,16 +294,22 @@ class LangGraphCodec:
             try:
                 restored[key].update(written)
             except InvalidUpdateError as exc:
-                raise StateMergeError(
-                    self.graph_name,
-                    f"key {key!r} written by {' and '.join(writers[key])}",
-                    str(exc),
+                raise _named(
+                    StateMergeError(
+                        self.graph_name,
+                        f"key {key!r} written by {' and '.join(writers[key])}",
+                        str(exc),
+                    ),
+                    exc,
                 ) from exc
             except Exception as exc:  # a user reducer raised
-                raise StateMergeError(
-                    self.graph_name,
-                    f"the reducer of key {key!r}",
-                    f"{type(exc).__name__}: {exc}",
+                raise _named(
+                    StateMergeError(
+                        self.graph_name,
+                        f"the reducer of key {key!r}",
+                        f"{type(exc).__name__}: {exc}",
+                    ),
+                    exc,
                 ) from exc
         channels.bump(restored, set(writes))
         values = channels.stored(restored)
@@ -260,13 +317,17 @@ class LangGraphCodec:
             if PARENT_COMMAND in update:
                 values[PARENT_COMMAND] = update[PARENT_COMMAND]
         values.update(self._hidden(data, [u for _, u in ordered]))
+        extra = {k: v for _, u in ordered for k, v in (u.get(EXTRA_KEY) or {}).items()}
+        if extra:
+            values[EXTRA_KEY] = extra
         return self._to_json(", ".join(dict.fromkeys(s for s, _ in updates)) or "state", values)
 
     def _hidden(
         self, data: Mapping[str, Any], updates: Sequence[Mapping[str, Any]]
     ) -> dict[str, Any]:
-        """Join barriers (consumed first, then this step's finished sources, as in LangGraph)
-        and the join targets' ran flags (true if any task of the target ran)."""
+        """Join barriers (consumed first, then this step's finished sources, as in LangGraph),
+        the join targets' ran flags (true if any task of the target ran) and their
+        trigger flags (joins.py)."""
         values: dict[str, Any] = {}
         for key in self._joins:
             written = [u[key] for u in updates if key in u]
@@ -282,12 +343,23 @@ class LangGraphCodec:
                 values[key] = any(flags)
             elif key in data:
                 values[key] = data[key]
+        for key in self._kept:  # stateful subgraphs' states: the last one returned
+            kept = [u[key] for u in updates if key in u]
+            if kept:
+                values[key] = kept[-1]
+            elif key in data:
+                values[key] = data[key]
+        for key in self._triggers:
+            # Set this step (for the next), else consumed by the target, else kept.
+            written = [bool(u[key]) for u in updates if key in u]
+            if any(written) or (not written and data.get(key)):
+                values[key] = True
         return values
 
     def output(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """What `compiled.invoke` returns: the output schema's keys that hold a value once the
         channels were told the run finished."""
-        restored = channels.restore(self._channels, data)
+        restored = channels.restore(self._channels, self._folded(data))
         channels.finish(restored)
         shown = channels.values({k: restored[k] for k in self._output_keys})
         dumped: dict[str, Any] = self._to_json("the output", shown)
@@ -305,10 +377,19 @@ class LangGraphCodec:
         return dumped
 
 
-def recursion_limit(config: Mapping[str, Any]) -> int:
-    """The run's `recursion_limit`, LangGraph's default when not given."""
-    limit = config.get("recursion_limit")
-    return int(limit) if isinstance(limit, int) else int(DEFAULT_RECURSION_LIMIT)
+def _named(error: StateMergeError, cause: BaseException) -> StateMergeError:
+    """The engine's error, named (in the run's `error_type`) as LangGraph's: the class
+    `compiled.invoke` raises here (InvalidUpdateError, or the reducer's own)."""
+    error.error_type = type(cause).__name__  # type: ignore[attr-defined]
+    return error
+
+
+def _task_writes(update: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """One task's writes in order: its update's keys, and each repeated key's writes."""
+    writes = [(k, v) for k, v in update.items() if k != WRITES_MARK]
+    for key, values in (update.get(WRITES_MARK) or {}).items():
+        writes.extend((key, value) for value in values)
+    return writes
 
 
 def _pull_key(update: tuple[str, Mapping[str, Any]]) -> str:
@@ -351,4 +432,4 @@ def _input_validator(schema: Any, channels: Mapping[str, BaseChannel[Any, Any, A
     return validate
 
 
-__all__ = ["PUSH_MARK", "LangGraphCodec", "LoadedState"]
+__all__ = ["EXTRA_KEY", "PUSH_MARK", "WRITES_MARK", "LangGraphCodec", "LoadedState"]

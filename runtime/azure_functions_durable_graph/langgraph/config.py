@@ -37,9 +37,10 @@ from ._private import (
     CONFIG_KEY_RUNTIME,
     CONFIG_KEY_SCRATCHPAD,
     CONFIG_KEY_SEND,
+    CONFIG_KEY_TASK_ID,
     PregelScratchpad,
 )
-from .codec import LangGraphCodec, recursion_limit
+from .codec import LangGraphCodec
 from .serde import revive
 from .streaming import stream_hooks
 
@@ -48,7 +49,7 @@ PUSH_TRIGGER = "__pregel_push"
 
 def step_and_stop(run: RunContext, codec: LangGraphCodec) -> tuple[int, int]:
     """LangGraph's step of the running superstep, and its `stop` (the recursion limit)."""
-    return run.superstep - codec.start_offset, recursion_limit(run.config)
+    return run.superstep - codec.start_offset, codec.recursion_limit(run.config)
 
 
 def scratchpad(
@@ -127,6 +128,9 @@ def node_config(
         CONFIG_KEY_SEND: send,
         CONFIG_KEY_SCRATCHPAD: pad,
         CONFIG_KEY_CHECKPOINT_NS: name,
+        # Marks a graph this node calls with .invoke() as nested, as under Pregel: its
+        # interrupt() pauses this node (and so the run) instead of ending that call.
+        CONFIG_KEY_TASK_ID: name,
         # runtime.store, a `store` argument and get_store(): the app's store.
         CONFIG_KEY_RUNTIME: with_app_store(runtime),
         CONFIG_KEY_READ_STATE: read_state,

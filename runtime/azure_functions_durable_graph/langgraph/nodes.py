@@ -18,7 +18,6 @@ from typing import Any
 from langchain_core.runnables import Runnable
 from langchain_core.runnables.config import var_child_runnable_config
 from langgraph.channels.base import BaseChannel
-from langgraph.channels.binop import BinaryOperatorAggregate
 from langgraph.constants import END
 from langgraph.errors import GraphInterrupt, InvalidUpdateError
 from langgraph.types import Command, Send
@@ -37,9 +36,10 @@ from ._private import (
     get_cached_annotated_keys,
     get_update_as_tuples,
 )
-from .codec import PUSH_MARK, LangGraphCodec, LoadedState, ran_key
+from .codec import EXTRA_KEY, PUSH_MARK, WRITES_MARK, LangGraphCodec, LoadedState, ran_key
 from .config import managed_values, node_config, route_config, scratchpad, state_reader
-from .serde import revive
+from .joins import JoinIn
+from .serde import revive, send_arg
 from .streaming import call_node
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
@@ -57,36 +57,48 @@ class NodeRunner:
         channels: Mapping[str, BaseChannel[Any, Any, Any]],
         *,
         codec: LangGraphCodec,
-        joins_out: Sequence[str] = (),
-        join_in: tuple[str, frozenset[str]] | None = None,
+        writes_out: Mapping[str, Any] | None = None,
+        join_in: JoinIn | None = None,
+        goto_triggers: Mapping[str, str] | None = None,
+        routed: bool = False,
     ) -> None:
         self.name = name
         self._codec = codec
+        self._routed = routed  # has path functions, which see undeclared keys it returns
         self._runnable = runnable
         self._input_keys = list(input_keys)
         self._mapper = _mapper(input_schema)
         self._channels = channels
-        self._joins_out = list(joins_out)  # joins this node is a source of
-        self._join_in = join_in  # the join this node is the target of, and its sources
+        self._writes_out = dict(writes_out or {})  # join bookkeeping it writes (joins.py)
+        self._join_in = join_in  # the join this node is the target of
+        self._goto_triggers = dict(goto_triggers or {})  # join target -> its trigger flag
         self.__name__ = name  # shown by the engine's error messages and logs
 
     async def __call__(self, value: Any) -> EngineCommand:
         pushed = not isinstance(value, LoadedState)
         joined: dict[str, Any] = {}
-        if self._join_in is not None:
-            key, sources = self._join_in
-            seen = set(value.get(key) or ()) if not pushed else sources
-            if not seen:
+        if self._join_in is not None and not pushed:  # a Send runs the node in any case
+            join = self._join_in
+            seen = set(value.get(join.key) or ())
+            triggered = bool(value.get(join.trigger))
+            complete = join.sources <= seen
+            if not triggered and not seen:
                 raise InvalidUpdateError(
-                    f"node {self.name!r} is the target of a join of {sorted(sources)} and was "
-                    "triggered by something else (a Command goto or a path function), which "
-                    "the durable runtime cannot tell from the join; reach it through the join only"
+                    f"node {self.name!r} is the target of a join of {sorted(join.sources)} "
+                    "and was reached by a path function, which the durable runtime cannot "
+                    "tell from the join; reach it through a plain edge or the join"
                 )
-            if not sources <= seen:
-                # Triggered by one source of a join the others have not reached yet:
+            if not triggered and not complete:
+                # Activated by one source of a join the others have not reached yet:
                 # LangGraph would not run the node this step, so nothing runs.
                 return EngineCommand(update={ran_key(self.name): False})
-            joined = {ran_key(self.name): True, **({} if pushed else {key: None})}
+            joined = {ran_key(self.name): True}
+            if complete:
+                joined[join.key] = None  # the barrier is consumed, as LangGraph's is
+            if triggered:
+                joined[join.trigger] = False
+        elif self._join_in is not None:
+            joined = {ran_key(self.name): True}
         run = current_run()
         scratchpad = _Scratchpad(run, self._codec)
         managed = managed_values(self._input_keys, self._codec, scratchpad.pad)
@@ -124,13 +136,21 @@ class NodeRunner:
             raise EngineInterrupt(value_shown, scratchpad.pending_index) from None
         finally:
             var_child_runnable_config.reset(token)
-        items = [*_as_items(result), *_sent_writes(sent)]
+        # Writes sent while the node ran come first, as in Pregel (its return is written last).
+        items = [*_sent_writes(sent), *_as_items(result)]
         handed = parent_command(items)
         if handed is not None:  # the node commands the parent graph: this run ends here
             return EngineCommand(update={PARENT_COMMAND: handed})
         update, goto = _split(items, self._channels)
         update.update(joined)
-        update.update({key: self.name for key in self._joins_out})
+        for target in goto:
+            if isinstance(target, str) and target in self._goto_triggers:
+                update[self._goto_triggers[target]] = True
+        if self._routed and isinstance(result, dict):
+            extra = {k: v for k, v in result.items() if k not in self._channels}
+            if extra:
+                update[EXTRA_KEY] = extra
+        update.update(self._writes_out)
         if pushed:
             update[PUSH_MARK] = True
         return EngineCommand(update=update, goto=goto or None)
@@ -252,21 +272,22 @@ def _parent_update(writes: Mapping[str, list[Any]]) -> dict[str, Any]:
 def _merge(
     writes: Sequence[tuple[str, Any]], channels: Mapping[str, BaseChannel[Any, Any, Any]]
 ) -> dict[str, Any]:
-    """Writes as one update dict: repeated reducer keys combined by their reducer, in order."""
+    """Writes as one update dict. A key written more than once goes, with all its writes in
+    order, under `WRITES_MARK`: the codec hands them to the channel as LangGraph's task
+    writes (so `Overwrite`, `RemoveMessage` and the one-value rule of plain keys apply)."""
     update: dict[str, Any] = {}
+    repeated: dict[str, list[Any]] = {}
     for key, value in writes:
         if key not in channels:
             continue  # LangGraph drops keys the state does not declare
-        if key not in update:
+        if key in repeated:
+            repeated[key].append(value)
+        elif key in update:
+            repeated[key] = [update.pop(key), value]
+        else:
             update[key] = value
-            continue
-        channel = channels[key]
-        if not isinstance(channel, BinaryOperatorAggregate):
-            raise InvalidUpdateError(
-                f"At key {key!r}: Can receive only one value per step. "
-                "Use an Annotated key to handle multiple values."
-            )
-        update[key] = channel.operator(update[key], value)
+    if repeated:
+        update[WRITES_MARK] = repeated
     return update
 
 
@@ -277,7 +298,7 @@ def _gotos(goto: Any) -> list[Any]:
 
 def _destination(target: Any) -> Any:
     if isinstance(target, Send):
-        return EngineSend(target.node, target.arg)
+        return EngineSend(target.node, send_arg(target.arg))
     return target
 
 
@@ -314,7 +335,13 @@ class BranchRouter:
             picked = {k: copy.deepcopy(state[k]) for k in keys if k in state}
             picked.update(managed_values(list(keys), self._codec, pad))
             mapper = _mapper(schema)
-            value = mapper(picked) if mapper is not None else picked
+            # LangGraph passes a dict state's path function the keys its node returned
+            # that the state does not declare, under the state's own values.
+            extra = copy.deepcopy(state.get(EXTRA_KEY) or {})
+            if mapper is not None:
+                value = mapper(picked)
+            else:
+                value = {**extra, **picked} if branch.input_schema is None else picked
             token = var_child_runnable_config.set(config)
             try:
                 result = await branch.path.ainvoke(value, config)
@@ -325,7 +352,7 @@ class BranchRouter:
                 if isinstance(item, Send):
                     if item.node == END:
                         raise InvalidUpdateError("Cannot send a packet to the END node")
-                    targets.append(EngineSend(item.node, item.arg))
+                    targets.append(EngineSend(item.node, send_arg(item.arg)))
                     continue
                 destination = branch.ends[item] if branch.ends else item
                 if destination is None or destination == "__start__":

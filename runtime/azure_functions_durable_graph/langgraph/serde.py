@@ -26,6 +26,7 @@ from langchain_core.messages import (
     ToolMessage,
     ToolMessageChunk,
 )
+from langgraph.types import Command
 from pydantic_core import to_jsonable_python
 
 _MESSAGE_TYPES: dict[str, type[BaseMessage]] = {
@@ -48,6 +49,21 @@ _MESSAGE_TYPES: dict[str, type[BaseMessage]] = {
 _MESSAGE_KEYS = frozenset({"type", "content", "additional_kwargs", "response_metadata"})
 
 
+#: The JSON form of a `Command` sent as a `Send`'s argument: {COMMAND_TAG: its fields}.
+COMMAND_TAG = "__langgraph_command__"
+
+
+def send_arg(arg: Any) -> Any:
+    """A `Send`'s argument as it travels: a `Command` tagged, so the node gets one back."""
+    if isinstance(arg, Command):
+        fields = {"graph": arg.graph, "update": arg.update, "resume": arg.resume}
+        goto: Any = arg.goto
+        if not isinstance(goto, str):
+            goto = list(goto) if isinstance(goto, (list, tuple)) else [goto]
+        return {COMMAND_TAG: {**fields, "goto": goto}}
+    return arg
+
+
 def to_json(value: Any, *, fallback: Callable[[Any], Any] | None = None) -> Any:
     """The JSON form of a value a node returned or a channel holds.
 
@@ -60,6 +76,11 @@ def to_json(value: Any, *, fallback: Callable[[Any], Any] | None = None) -> Any:
 def revive(value: Any) -> Any:
     """Turn dumped messages (at any depth) back into message objects; the rest is unchanged."""
     if isinstance(value, dict):
+        if value.keys() == {COMMAND_TAG}:
+            fields = revive(value[COMMAND_TAG])
+            if isinstance(fields["goto"], list):
+                fields["goto"] = tuple(fields["goto"])  # LangGraph's default is ()
+            return Command(**fields)
         kind = value.get("type")
         if isinstance(kind, str) and kind in _MESSAGE_TYPES and value.keys() >= _MESSAGE_KEYS:
             return _MESSAGE_TYPES[kind](**value)

@@ -66,10 +66,17 @@ def _is_inside(module: ModuleType, folder: Path) -> bool:
 
 
 def _modules_from(folder: Path, before: set[str]) -> list[str]:
+    # A package imported before the app (the runtime vendored in the app folder, which the
+    # tests imported first) stays whole: forgetting the submodules the app added would
+    # leave its cached names and its other modules pointing at classes a re-import replaces.
+    kept = {name.split(".")[0] for name in before}
     return [
         name
         for name, mod in list(sys.modules.items())
-        if name not in before and mod is not None and _is_inside(mod, folder)
+        if name not in before
+        and name.split(".")[0] not in kept
+        and mod is not None
+        and _is_inside(mod, folder)
     ]
 
 

@@ -27,6 +27,7 @@ from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
 from .engine import Engine
 from .errors import LocalHostError
+from .http.cross_site import read_cors
 from .http.durable_urls import DurableUrls
 from .http.functions import HttpFunction, index_http_functions
 from .http.management_api import ManagementApi
@@ -210,16 +211,19 @@ class LocalHost:
             self.clock,
             max_activity_concurrency=self._max_activity_concurrency,
         )
-        management = ManagementApi(self._engine, self._urls)
+        # Bound to this server, not to self._server: a request still in flight while
+        # stop() runs must get its answer, not a "not started" error.
+        management = ManagementApi(self._engine, lambda: self._urls_of(server))
         server = AppServer(
             self._http,
             route_prefix=self.settings.route_prefix,
             management=management,
-            starter=lambda: self._urls().starter_json(),
+            starter=lambda: self._urls_of(server).starter_json(),
             host=self._host,
             port=self._port,
             allowed_hosts=self._allowed_hosts,
             function_key=self.function_key,
+            cors=read_cors(self.app_dir),
         )
         run_sync(server.start())
         self._server = server
@@ -310,8 +314,9 @@ class LocalHost:
             raise LocalHostError("the LocalHost is not started; call start() or use `with`")
         return self._server
 
-    def _urls(self) -> DurableUrls:
-        return DurableUrls(self.base_url, self.settings.hub_name, self.function_key)
+    def _urls_of(self, server: AppServer) -> DurableUrls:
+        base_url = f"http://{_advertised(self._host)}:{server.port or self._port}"
+        return DurableUrls(base_url, self.settings.hub_name, self.function_key)
 
     def _describe(self, loaded: LoadedApp) -> list[FunctionInfo]:
         server = self._require_server()
@@ -414,9 +419,26 @@ class LocalHost:
                 seen = "no such instance" if last is None else last.get("runtimeStatus")
                 raise TimeoutError(
                     f"instance {instance_id!r} did not reach {' or '.join(wanted)} within "
-                    f"{timeout}s; last status: {seen}"
+                    f"{timeout}s; last status: {seen}" + self.timer_note()
                 )
             time.sleep(0.005)
+
+    def timer_note(self) -> str:
+        """Why a wait may never end by itself here: a durable timer on the virtual clock.
+
+        A retry backoff, a node timeout or an event deadline waits for `advance()`; a test
+        that only polls would time out. Empty when the clock is real or no timer is due.
+        """
+        if not isinstance(self.clock, VirtualClock) or self._store is None:
+            return ""
+        timer = self._store.next_timer()
+        if timer is None:
+            return ""
+        return (
+            f"; a durable timer of instance {timer.instance_id!r} is pending (it fires at "
+            f"{timer.fire_at}, the virtual clock reads {self.clock.now().isoformat()}): a "
+            "retry backoff, timeout or deadline waits for host.advance(timedelta(...)) past it"
+        )
 
     def advance(self, delta: timedelta) -> None:
         """Move a VirtualClock forward, then wait until the fired timers' work is done."""

@@ -29,6 +29,7 @@ def build_openapi(
 
     schemas: dict[str, Any] = dict(COMMON_SCHEMAS)
     paths = fixed_paths()
+    _event_names(paths, registrations)
     add_runs_list(paths, schemas)
     add_steps(paths, schemas, path_param("instance_id", "The run's instance id"))
     for registration in registrations:
@@ -47,3 +48,13 @@ def build_openapi(
         "paths": paths,
         "components": {"schemas": schemas},
     }
+
+
+def _event_names(paths: dict[str, Any], registrations: Sequence[GraphRegistration]) -> None:
+    """Event names are a fixed set (every graph's handlers): an enum, so others are invalid."""
+    names = sorted({e for r in registrations for e in r.manifest.event_handlers})
+    # No graph takes events: no name is valid (an empty enum is not allowed).
+    schema = {"type": "string", "enum": names} if names else {"type": "string", "not": {}}
+    for param in paths["/runs/{instance_id}/events/{event_name}"]["post"]["parameters"]:
+        if param["name"] == "event_name":
+            param["schema"] = schema

@@ -94,7 +94,19 @@ COMMON_SCHEMAS: dict[str, Any] = {
                 "description": "Nodes run, in order (repeats included), once the run "
                 "completed; null before that.",
             },
-            "error": _NULLABLE_STR,
+            "error": {
+                "type": ["string", "null"],
+                "description": "Why a Failed run failed (the error's message); "
+                "'terminated: <reason>' for a Terminated run.",
+            },
+            "error_type": {
+                "type": ["string", "null"],
+                "description": "The class name of the error a Failed run ended with: the "
+                "node's exception (e.g. ValueError), the engine's (e.g. StepLimitExceeded), "
+                "or, for graphs from from_langgraph, LangGraph's (e.g. GraphRecursionError, "
+                "NodeTimeoutError, InvalidUpdateError); null otherwise and for runs that "
+                "failed before this field existed.",
+            },
             "created_at": _NULLABLE_STR,
             "updated_at": _NULLABLE_STR,
             "superstep": {"type": ["integer", "null"]},

@@ -70,6 +70,7 @@ def fixed_paths() -> dict[str, Any]:
             "Answer a run's pending interrupt(s)",
             [path_param("instance_id", "The run's instance id")],
             request_body(ref("ResumeRequest"), required=True),
+            422,
         ),
         "/openapi.json": {
             "get": {

@@ -11,7 +11,8 @@ RUN_CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "LangGraph's run config, pinned for the run: nodes get it as their "
     "config (get_config()). Runs of LangGraph graphs count recursion_limit as LangGraph "
-    "does (its default when left out) and fail with GraphRecursionError past it.",
+    "does (when left out: the graph's from_langgraph(recursion_limit=...), else "
+    "LangGraph's default) and fail with error_type GraphRecursionError past it.",
     "properties": {
         "recursion_limit": {"type": "integer", "minimum": 1},
         "configurable": {"type": "object"},

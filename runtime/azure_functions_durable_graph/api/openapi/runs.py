@@ -34,12 +34,20 @@ def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
             "operationId": "listRuns",
             "summary": "Graph runs, newest first within a page, filtered and paged",
             "parameters": [
-                query_param("graph", "Only runs of this graph", {"type": "string"}),
-                query_param(
-                    "status",
-                    f"Comma-separated run statuses: {', '.join(RUN_STATUSES)}",
-                    {"type": "string"},
-                ),
+                query_param("graph", "Only runs of this graph", {"type": "string", "minLength": 1}),
+                {
+                    **query_param(
+                        "status",
+                        f"Run statuses, comma-separated: {', '.join(RUN_STATUSES)}",
+                        {
+                            "type": "array",
+                            "items": {"type": "string", "enum": list(RUN_STATUSES)},
+                            "minItems": 1,
+                        },
+                    ),
+                    "style": "form",
+                    "explode": False,
+                },
                 query_param("created_from", "Runs created at or after this time", time),
                 query_param("created_to", "Runs created at or before this time", time),
                 query_param(
@@ -49,13 +57,14 @@ def add_runs_list(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
                 ),
                 query_param(
                     "continuation_token",
-                    "The previous page's continuation_token",
-                    {"type": "string"},
+                    "The previous page's continuation_token (404 when no page has it)",
+                    {"type": "string", "pattern": "^[ -~]+$"},
                 ),
             ],
             "responses": {
                 "200": json_content(ref("RunPage"), "OK"),
-                "400": error_response("Bad query parameter or continuation token"),
+                "400": error_response("invalid_query: a query parameter breaks the rules above"),
+                "404": error_response("page_not_found: no page has this continuation_token"),
                 "500": error_response("Unexpected server error (details are in the logs)"),
                 "501": error_response("The Durable client binding cannot query instances"),
                 "502": error_response("The Durable instance query failed"),

@@ -19,7 +19,8 @@ _REASONS = {
     "also when it finished while this request was made)",
     413: "request_too_large: the body is over the app's max_request_bytes",
     422: "validation_error: the input does not validate against the graph's state model "
-    "(or an event payload against the event's payload model)",
+    "(an event payload against the event's payload_model, an interrupt's answer against "
+    "its node's answer_model)",
     500: "Unexpected server error (details are in the logs)",
 }
 

@@ -42,6 +42,11 @@ def add_steps(
         "required": ["instance_id", "steps", "next_from_step"],
         "properties": {
             "instance_id": {"type": "string"},
+            "step_log": {
+                "type": "boolean",
+                "description": "Whether the run records its steps (false: the app was "
+                "built with step_log=False, or the run predates engine v2)",
+            },
             "steps": {"type": "array", "items": ref("Step")},
             "next_from_step": {"type": ["integer", "null"]},
         },

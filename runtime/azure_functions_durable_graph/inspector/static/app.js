@@ -37,7 +37,7 @@ async function api(path, options = {}, retried = false) {
   if (functionKey) headers["x-functions-key"] = functionKey;
   const response = await fetch(`${API}/${path}`, { ...options, headers });
   const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
+  const body = parseJson(text);
   const code = body && body.error ? body.error.code : null;
   if (response.status === 401 && code === "key_required" && !retried) {
     if (await askForKey()) return api(path, options, true);
@@ -51,6 +51,17 @@ async function api(path, options = {}, retried = false) {
     throw error;
   }
   return body;
+}
+
+// A body that is not JSON (a proxy's page, a host shutting down) is no body: the
+// status code then says what went wrong.
+function parseJson(text) {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function say(text, ok = false) {
@@ -345,11 +356,13 @@ onSubmit("#event-form", async (form, run) => {
 });
 
 onSubmit("#resume-form", async (form, run) => {
-  const value = parsed(form.get("value"), "the value");
+  // No pre-filled answer: a guessed value would be taken as the answer and could fail the run.
+  if (!String(form.get("value")).trim()) throw new Error("Type the answer (JSON) first.");
+  const value = parsed(form.get("value"), "the answer");
   await api(`runs/${encodeURIComponent(run.instance_id)}/resume`, {
     method: "POST", body: JSON.stringify({ resume: { [form.get("interrupt")]: value } }),
   });
-  return "Resumed.";
+  return "Answered: the node runs again with this answer.";
 });
 
 onSubmit("#cancel-form", async (form, run) => {

@@ -4,8 +4,9 @@
 browser send requests to 127.0.0.1. DNS rebinding reaches the port under a
 foreign host name, and a cross-origin "simple" POST needs no preflight. So
 the app port answers only host names it listens on (loopback names by
-default), refuses state-changing requests whose `Origin` is another site,
-and, when started with keys, wants the function key like Azure does.
+default), refuses state-changing requests from another site (`Origin` or
+`Sec-Fetch-Site`, cross_site.py), and, when started with keys, wants the
+function key like Azure does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from .cross_site import Cors, is_foreign
 from .functions import HttpResult, error_result
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -53,6 +55,7 @@ class HttpGuard:
 
     allowed_hosts: frozenset[str]
     function_key: str | None = field(default=None, repr=False)
+    cors: Cors = field(default_factory=Cors)
 
     def check_origin(self, request: web.Request) -> HttpResult | None:
         host_header = request.headers.get("Host", "")
@@ -64,28 +67,20 @@ class HttpGuard:
                 f"host {host_header[:100]!r} is not one this server answers; allowed: "
                 + ", ".join(sorted(self.allowed_hosts)),
             )
-        origin = request.headers.get("Origin")
-        if origin is None or request.method.upper() in SAFE_METHODS:
+        if request.method.upper() in SAFE_METHODS or not self.is_foreign(request):
             return None
-        parsed = urlsplit(origin)
-        try:
-            origin_port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        except ValueError:
-            origin_port = -1
-        own_port = request.url.port
-        same_site = (
-            parsed.scheme in ("http", "https")
-            and (parsed.hostname or "") in self.allowed_hosts
-            and origin_port == own_port
+        origin = request.headers.get("Origin")
+        shown = f"origin {origin[:100]!r}" if origin is not None else "another site"
+        return error_result(
+            403,
+            "origin_not_allowed",
+            f"{request.method[:20]} from {shown} is refused: a page on another "
+            "site may not change state on this local server",
         )
-        if not same_site:
-            return error_result(
-                403,
-                "origin_not_allowed",
-                f"{request.method} from origin {origin[:100]!r} is refused: a page on another "
-                "site may not change state on this local server",
-            )
-        return None
+
+    def is_foreign(self, request: web.Request) -> bool:
+        """Sent by a page on another origin that local.settings.json Host.CORS does not list."""
+        return is_foreign(request, self.allowed_hosts, self.cors)
 
     def has_key(self, request: web.Request) -> bool:
         """Whether the request carries the function key (always, when keys are off)."""

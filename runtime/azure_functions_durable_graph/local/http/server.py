@@ -22,6 +22,7 @@ from multidict import CIMultiDict
 
 from ...inspector import server as inspector
 from ..errors import LocalHostError
+from .cross_site import Cors, answer_preflight, foreign_refused, is_preflight
 from .functions import HttpFunction, HttpResult, error_result, invoke
 from .guard import HttpGuard, default_allowed_hosts, key_required
 from .management_api import ManagementApi
@@ -117,6 +118,7 @@ class AppServer:
         port: int = 0,
         allowed_hosts: frozenset[str] | None = None,
         function_key: str | None = None,
+        cors: Cors | None = None,
     ) -> None:
         self._router: Router[HttpFunction] = Router()
         for fn in functions:
@@ -127,7 +129,7 @@ class AppServer:
         self._host = host
         self._requested_port = port
         hosts = allowed_hosts if allowed_hosts is not None else default_allowed_hosts(host)
-        self.guard = HttpGuard(frozenset(h.lower() for h in hosts), function_key)
+        self.guard = HttpGuard(frozenset(h.lower() for h in hosts), function_key, cors or Cors())
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -165,6 +167,14 @@ class AppServer:
         refused = self.guard.check_origin(request)
         if refused is not None:
             return _response(refused)
+        if is_preflight(request):  # answered here, as Core Tools does: never a function call
+            return _response(answer_preflight(request, self.guard.cors))
+        response = await self._route(request)
+        for name, value in self.guard.cors.headers(request.headers.get("Origin")):
+            response.headers.setdefault(name, value)
+        return response
+
+    async def _route(self, request: web.Request) -> web.StreamResponse:
         raw_path = request.rel_url.raw_path
         if self._management.owns(raw_path):
             return await self._management.handle(request, self.guard)
@@ -177,6 +187,9 @@ class AppServer:
             return _response(error_result(404, "not_found", f"no function serves {path}"))
         for fn, route_params in matches:
             if fn.allows(request.method):
+                if fn.methods is None and self.guard.is_foreign(request):
+                    what = f"function {fn.name!r} accepts every method (no methods=)"
+                    return _response(foreign_refused(request, what))
                 if fn.auth_level != "anonymous" and not self.guard.has_key(request):
                     return _response(key_required(path))
                 return await self._call(fn, route_params, request)

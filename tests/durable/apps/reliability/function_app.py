@@ -263,3 +263,22 @@ big = ManifestBuilder(graph_name="big_question", state_model=Interview)
 big.set_entrypoint("ask")
 big.add_node("ask", lambda s: {"answers": [str(interrupt("x" * 20_000))]}, terminal=True)
 runtime.register_registration(big.build())
+
+
+# -- "approval_form": an interrupt whose answers an answer_model validates -----------------
+
+
+class Approval(BaseModel):
+    approved: bool
+    note: str = ""
+
+
+def ask_approval(state: Interview) -> dict:
+    answer = Approval.model_validate(interrupt({"question": "approve?"}))
+    return {"answers": [f"approved={answer.approved} note={answer.note}"]}
+
+
+approval_form = ManifestBuilder(graph_name="approval_form", state_model=Interview)
+approval_form.set_entrypoint("ask")
+approval_form.add_node("ask", ask_approval, terminal=True, answer_model=Approval)
+runtime.register_registration(approval_form.build())

@@ -71,6 +71,26 @@ def topic_graph() -> Any:
     return builder.compile()
 
 
+def topic_written_twice_graph() -> Any:
+    """One node writes each topic several times in one step (a list of Commands)."""
+
+    def write(state: TopicState) -> list[Command[Any]]:
+        return [
+            Command(update={"events": "x", "latest": ["l1"]}),
+            Command(update={"events": ["y", "z"], "latest": "l2"}),
+        ]
+
+    def read(state: TopicState) -> dict[str, Any]:
+        return {"seen": [f"{state.get('events')}|{state.get('latest')}"]}
+
+    builder = StateGraph(TopicState)
+    builder.add_node("write", write)
+    builder.add_node("read", read)
+    builder.add_edge(START, "write")
+    builder.add_edge("write", "read")
+    return builder.compile()
+
+
 # -- EphemeralValue: a value for the next step only --------------------------------------
 
 
@@ -292,6 +312,7 @@ def top_level_handoff_graph() -> Any:
 #: graph name -> (factory of the compiled graph, invoke input, resume values in order)
 GRAPHS: dict[str, tuple[Any, Any, list[Any]]] = {
     "channel_topic": (topic_graph, {"seen": []}, []),
+    "channel_topic_written_twice": (topic_written_twice_graph, {"seen": []}, []),
     "channel_ephemeral": (ephemeral_graph, {"seen": []}, []),
     "channel_any_value": (any_value_graph, {"seen": []}, []),
     "channel_untracked": (untracked_graph, {"seen": []}, []),

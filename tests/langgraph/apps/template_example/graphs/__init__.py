@@ -1,1 +1,0 @@
-"""Graph modules: each public module defines `registration` (see function_app.py)."""
