@@ -107,6 +107,7 @@ class DurableGraphApp:
                 auth_level=http_auth_level,
                 orchestrator_name=ORCHESTRATOR_NAME,
                 max_request_bytes=max_request_bytes,
+                stores=self._stores,
             )
         app.register_functions(blueprint)
         self._http_auth_level = http_auth_level

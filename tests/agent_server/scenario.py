@@ -59,6 +59,39 @@ def streamed(parts: Any) -> list[Any]:
     return [[p.event, p.data] for p in parts]
 
 
+#: The metadata of a `messages` event both servers must agree on (the rest names the
+#: server, its versions, and the task's id).
+MESSAGE_METADATA_KEYS = (
+    "langgraph_node",
+    "langgraph_step",
+    "langgraph_triggers",
+    "langgraph_path",
+    "graph_id",
+    "created_by",
+    "run_attempt",
+    "ls_provider",
+    "ls_model_type",
+)
+
+
+def tuples_kept(events: list[Any]) -> list[Any]:
+    """Message events with their metadata cut to MESSAGE_METADATA_KEYS (and without the
+    message ids `messages/metadata` is keyed by)."""
+    out = []
+    for name, data in events:
+        if name == "messages":
+            message, meta = data
+            data = [message, _kept(meta)]
+        elif name == "messages/metadata":
+            data = [_kept(m["metadata"]) for m in data.values()]
+        out.append([name, data])
+    return out
+
+
+def _kept(meta: dict[str, Any]) -> dict[str, Any]:
+    return {k: meta[k] for k in MESSAGE_METADATA_KEYS if k in meta}
+
+
 def status_of(http: httpx.Client, method: str, path: str, body: Any = None) -> list[Any]:
     response = http.request(method, path, json=body)
     detail = response.json().get("detail") if response.status_code >= 400 else None
@@ -145,6 +178,31 @@ def run_scenario(client: SyncLangGraphClient, http: httpx.Client) -> dict[str, A
         failing, "failer", input={"topic": "y"}, raise_error=False
     )
     out["failed_thread"] = normalised(client.threads.get(failing))
+    # A run's context and configurable reach its node (runtime.context).
+    out["context_run"] = client.runs.wait(
+        None, "echoer", input={}, context={"user": "ada", "tier": "pro", "unnamed": 1}
+    )
+    out["configurable_run"] = client.runs.wait(
+        None, "echoer", input={}, config={"configurable": {"user": "grace"}}
+    )
+    # What nodes stream: get_stream_writer() writes and a chat model's tokens.
+    out["custom_and_tokens"] = normalised(
+        tuples_kept(
+            streamed(
+                client.runs.stream(
+                    None,
+                    "streamer",
+                    input=say("hello there"),
+                    stream_mode=["messages-tuple", "custom", "updates", "values"],
+                )
+            )
+        )
+    )
+    out["messages_mode"] = normalised(
+        tuples_kept(
+            streamed(client.runs.stream(None, "streamer", input=say("a b"), stream_mode="messages"))
+        )
+    )
     # Bad requests: status codes and a LangGraph error body.
     unknown = str(uuid.uuid4())
     out["errors"] = {
@@ -162,6 +220,17 @@ def run_scenario(client: SyncLangGraphClient, http: httpx.Client) -> dict[str, A
             "POST",
             f"/threads/{chat_id}/runs",
             {"assistant_id": "chatbot", "input": {}, "stream_mode": "bogus"},
+        ),
+        "configurable_and_context": status_of(
+            http,
+            "POST",
+            "/runs/wait",
+            {
+                "assistant_id": "echoer",
+                "input": {},
+                "context": {"user": "a"},
+                "config": {"configurable": {"user": "b"}},
+            },
         ),
         "deleted_twice": [
             status_of(http, "DELETE", f"/threads/{failing}"),

@@ -17,7 +17,14 @@ def test_search_lists_one_assistant_per_graph_with_langgraphs_ids(
 ) -> None:
     found = client.assistants.search(limit=100)
 
-    assert sorted(a["graph_id"] for a in found) == ["chatbot", "failer", "reviewer", "slow"]
+    assert sorted(a["graph_id"] for a in found) == [
+        "chatbot",
+        "echoer",
+        "failer",
+        "reviewer",
+        "slow",
+        "streamer",
+    ]
     chatbot = next(a for a in found if a["graph_id"] == "chatbot")
     assert chatbot["assistant_id"] == CHATBOT_ID
     assert chatbot["name"] == "chatbot"

@@ -95,3 +95,115 @@ def test_a_stateless_run_gets_a_thread_of_its_own(client: SyncLangGraphClient) -
 
     assert [m["content"] for m in answer["messages"]] == ["solo", "you said 'solo' (turn 1)"]
     assert client.runs.join(run["thread_id"], run["run_id"]) == {"seconds": 0, "slept": 0}
+
+
+def test_a_nodes_stream_writer_sends_custom_events_before_its_update(
+    client: SyncLangGraphClient,
+) -> None:
+    streamed = events(
+        client.runs.stream(
+            None,
+            "streamer",
+            input={"messages": [{"role": "user", "content": "hello there"}]},
+            stream_mode=["custom", "updates"],
+        )
+    )
+
+    assert [name for name, _ in streamed] == [
+        "metadata",
+        "custom",
+        "custom",
+        "custom",
+        "updates",
+        "updates",
+    ]
+    assert [data for name, data in streamed if name == "custom"] == [
+        {"done": 1, "of": 3},
+        {"done": 2, "of": 3},
+        {"done": 3, "of": 3},
+    ]
+    assert streamed[4][1] == {"progress": None}
+
+
+def test_a_chat_models_tokens_come_as_messages_tuples(client: SyncLangGraphClient) -> None:
+    streamed = events(
+        client.runs.stream(
+            None,
+            "streamer",
+            input={"messages": [{"role": "user", "content": "hello there"}]},
+            stream_mode="messages-tuple",
+        )
+    )
+
+    messages = [data for name, data in streamed if name == "messages"]
+    # As `langgraph dev` sends them: the tokens, the model's closing (empty) chunk, and
+    # the message the node returned.
+    assert [m["content"] for m, _ in messages] == ["hello ", "there ", "", "hello there"]
+    assert [m["type"] for m, _ in messages] == ["AIMessageChunk"] * 3 + ["ai"]
+    assert messages[2][0]["chunk_position"] == "last"
+    assert messages[3][0]["id"] == "answer"
+    assert {meta["langgraph_node"] for _, meta in messages} == {"speak"}
+    assert {meta["langgraph_step"] for _, meta in messages} == {2}
+
+
+def test_modes_the_run_did_not_ask_for_send_nothing(client: SyncLangGraphClient) -> None:
+    streamed = events(
+        client.runs.stream(
+            None,
+            "streamer",
+            input={"messages": [{"role": "user", "content": "hi"}]},
+            stream_mode="updates",
+        )
+    )
+
+    assert [name for name, _ in streamed] == ["metadata", "updates", "updates"]
+
+
+def test_messages_mode_sends_each_message_so_far_as_langgraph_does(
+    client: SyncLangGraphClient,
+) -> None:
+    streamed = events(
+        client.runs.stream(
+            None,
+            "streamer",
+            input={"messages": [{"role": "user", "content": "hello there"}]},
+            stream_mode="messages",
+        )
+    )
+
+    names = [name for name, _ in streamed]
+    assert names == [
+        "metadata",
+        "messages/metadata",
+        "messages/partial",
+        "messages/partial",
+        "messages/partial",
+        "messages/metadata",
+        "messages/complete",
+    ]
+    so_far = [data[0]["content"] for name, data in streamed if name == "messages/partial"]
+    assert so_far == ["hello ", "hello there ", "hello there "]
+    assert streamed[-1][1][0]["content"] == "hello there"
+    assert streamed[-1][1][0]["id"] == "answer"
+
+
+def test_a_resumed_run_streams_what_its_nodes_write_after_the_resume(
+    client: SyncLangGraphClient,
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    paused = events(
+        client.runs.stream(thread_id, "reviewer", input={"topic": "x"}, stream_mode="custom")
+    )
+
+    resumed = events(
+        client.runs.stream(
+            thread_id, "reviewer", command={"resume": "ok"}, stream_mode=["custom", "updates"]
+        )
+    )
+
+    assert [name for name, _ in paused] == ["metadata"]
+    assert resumed[1:] == [
+        ("updates", {"review": {"verdict": "reviewer said ok"}}),
+        ("custom", {"publishing": "reviewer said ok"}),
+        ("updates", {"publish": {"draft": "a draft about x [reviewer said ok]"}}),
+    ]

@@ -28,6 +28,7 @@ def register_agent_server(
     auth_level: func.AuthLevel | str,
     orchestrator_name: str,
     max_request_bytes: int,
+    stores: Any = None,
 ) -> None:
     """Add the Agent Server API of `registry`'s graphs to blueprint `bp`."""
     server: Any = None
@@ -45,6 +46,7 @@ def register_agent_server(
                 orchestrator_name=orchestrator_name,
                 max_request_bytes=max_request_bytes,
                 api_key=api_key,
+                stores=stores,
             )
         response: func.HttpResponse = await server.handle(req, client)
         return response

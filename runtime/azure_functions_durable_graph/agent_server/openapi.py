@@ -10,6 +10,17 @@ from typing import Any
 
 OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
 ARRAY: dict[str, Any] = {"type": "array", "items": OBJECT}
+#: A run's config as the server checks it (agent_server/run_config.py).
+RUN_CONFIG: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "recursion_limit": {"type": "integer", "minimum": 1},
+        "configurable": OBJECT,
+        "tags": {"type": "array"},
+        "metadata": OBJECT,
+        "run_name": {"type": "string"},
+    },
+}
 ERROR = "AgentServerError"
 RUN_CREATE = "AgentServerRunCreate"
 
@@ -242,8 +253,11 @@ def _schemas() -> dict[str, Any]:
                     "properties": {"resume": {}, "update": {}, "goto": {}},
                     "additionalProperties": False,
                 },
-                "config": OBJECT,
-                "context": OBJECT,
+                "config": RUN_CONFIG,
+                "context": {
+                    **OBJECT,
+                    "description": "The graph's context_schema; not with config.configurable",
+                },
                 "metadata": OBJECT,
                 "stream_mode": {
                     "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]

@@ -3,7 +3,9 @@
 Superstep-level modes come from durable state: ``values`` (the state the run starts
 from, then after each superstep), ``updates`` (each task's update per superstep, and
 ``__interrupt__`` when the run pauses); ``metadata`` opens the stream and ``error``
-reports a failed run, as LangGraph's server does.
+reports a failed run, as LangGraph's server does. What the nodes streamed (``custom``,
+``messages``, ``messages-tuple``: stream_channel.py) comes before its superstep's
+updates.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from ..durable.steplog import apply_changes
 from .checkpoints import node_result, shown
 from .durable_view import InstanceView
+from .message_events import MessageEvents
 from .thread_state import run_status, unanswered
 
 Event = tuple[str, Any]
@@ -24,16 +27,25 @@ def interrupt_items(pauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def run_events(
-    entry: dict[str, Any], view: InstanceView | None, modes: list[str], reducers: set[str]
+    entry: dict[str, Any],
+    view: InstanceView | None,
+    modes: list[str],
+    reducers: set[str],
+    streamed: dict[int, list[Event]] | None = None,
 ) -> list[Event]:
-    """Every event of the run, in LangGraph's order (the run must have ended)."""
+    """Every event of the run, in LangGraph's order (the run must have ended).
+
+    `streamed`: the events the run's nodes published, by superstep.
+    """
+    from_step = int(entry.get("from_step") or 0)
+    pending = {s: items for s, items in (streamed or {}).items() if s >= from_step}
+    messages = MessageEvents()
     events: list[Event] = [("metadata", {"run_id": entry["run_id"], "attempt": 1})]
     status = run_status(entry, view)
     if view is None or view.status is None:
         if entry.get("error"):
             events.append(("error", entry["error"]))
         return events
-    from_step = int(entry.get("from_step") or 0)
     state: dict[str, Any] = {}
     started = False
     for record in view.records:
@@ -56,6 +68,8 @@ def run_events(
         apply_changes(state, event.get("set") or {}, event.get("unset") or [])
         if not started:
             continue
+        if kind == "step":
+            events.extend(_published(pending.pop(superstep, []), modes, messages))
         if kind == "step" and "updates" in modes:
             tasks = record.get("tasks") or []
             for task in tasks:
@@ -63,10 +77,12 @@ def run_events(
                     update = dict(task["update"] or {})
                     result = node_result(before, update, reducers, len(tasks) == 1)
                     events.append(("updates", {task["node"]: result or None}))
-        if "next" in record and "values" in modes:
+        if "next" in record and "values" in modes and _changed(before, state):
             events.append(("values", shown(state)))
     if not started and "values" in modes:
         events.append(("values", shown(state)))
+    for superstep in sorted(pending):  # the step that failed or paused
+        events.extend(_published(pending[superstep], modes, messages))
     if status == "error":
         events.append(("error", entry.get("error") or view.error()))
     elif not view.finished and unanswered(entry, view):
@@ -76,6 +92,25 @@ def run_events(
         if "values" in modes:
             events.append(("values", {**shown(state), "__interrupt__": pauses}))
     return events
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a superstep wrote a visible key: LangGraph sends no `values` after a step
+    whose nodes wrote nothing."""
+    return shown(before) != shown(after)
+
+
+def _published(items: list[Event], modes: list[str], messages: MessageEvents) -> list[Event]:
+    """Published events of the run's modes, as LangGraph names them on the wire."""
+    out: list[Event] = []
+    for mode, data in items:
+        if mode == "custom" and "custom" in modes:
+            out.append(("custom", data))
+        elif mode == "messages" and "messages-tuple" in modes:
+            out.append(("messages", data))
+        elif mode == "messages" and "messages" in modes:
+            out.extend(messages.events(data))
+    return out
 
 
 def encode(events: list[Event]) -> str:

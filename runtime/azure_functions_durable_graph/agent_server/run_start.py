@@ -25,7 +25,9 @@ from ..graph.manifest import GraphRegistration
 from .assistants import assistant_id_of, resolve
 from .checkpoints import Checkpoint
 from .errors import AgentServerError, conflict, invalid, not_found
+from .run_config import run_config
 from .run_request import RunRequest
+from .stream_channel import STREAM_MODES_KEY, channel_modes
 from .thread_records import check_uuid, mutate, new_record, now_iso
 from .thread_state import ThreadNow, compact, load, settle, unanswered
 
@@ -237,6 +239,19 @@ async def _start(
         raise
     except Exception as exc:  # a reducer refused the input
         raise invalid(f"Invalid input: {type(exc).__name__}: {exc}") from exc
+    config, context = run_config(
+        registration,
+        request.config,
+        request.context,
+        {
+            "run_id": entry["run_id"],
+            "thread_id": entry["thread_id"],
+            "graph_id": entry["graph_id"],
+            "assistant_id": entry["assistant_id"],
+            **({STREAM_MODES_KEY: modes} if (modes := channel_modes(request.stream_mode)) else {}),
+        },
+        request.metadata,
+    )
     superseded = []
     for earlier in now.record.get("timeline") or []:  # a paused run gives way to new input
         view = now.view_of(earlier)
@@ -254,6 +269,8 @@ async def _start(
         else {"state": state, "active": [plain(n) for n in active]},
         record_steps=True,
         log_id=new_log_id(),
+        config=config,
+        context=context,
     )
     await calls.start(call.client, call.server.orchestrator_name, entry["run_id"], run.to_dict())
     entry["instance_id"] = entry["run_id"]

@@ -8,6 +8,7 @@ and sent at once, in LangGraph's order and shapes (docs/agent-server-api.md).
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
@@ -19,6 +20,7 @@ from .routes import Router
 from .run_events import encode, interrupt_items, run_events
 from .run_request import parse_run_request
 from .run_start import create_run
+from .stream_channel import channel_modes, streamed_events
 from .thread_records import check_uuid, mutate, read_thread
 from .thread_state import FINAL, ThreadNow, run_status, runs_of, unanswered
 
@@ -103,7 +105,12 @@ async def _events_body(call: Call, entry: dict[str, Any]) -> str:
     registration = registered(call, str(entry["graph_id"]))
     reducers = set(registration.manifest.reducers)
     modes = list((entry.get("kwargs") or {}).get("stream_mode") or ["values"])
-    return encode(run_events(entry, view, modes, reducers))
+    streamed = {}
+    if channel_modes(modes):  # only then does the run publish (and the store open)
+        instance_id = str(entry["instance_id"])
+        since = datetime.fromisoformat(str(entry["created_at"]))
+        streamed = await asyncio.to_thread(streamed_events, call.server.stores, instance_id, since)
+    return encode(run_events(entry, view, modes, reducers, streamed))
 
 
 def _sse(body: str, headers: dict[str, str]) -> func.HttpResponse:

@@ -13,6 +13,7 @@ import azure.functions as func
 from ..graph.registry import GraphRegistry
 from .errors import AgentServerError, error_response, invalid, json_response
 from .routes import build_router
+from .stores.selection import StoreProvider
 from .thread_entity import ThreadEntities
 
 logger = logging.getLogger("azure_functions_durable_graph")
@@ -64,11 +65,14 @@ class AgentServer:
         orchestrator_name: str,
         max_request_bytes: int,
         api_key: str | None = None,
+        stores: StoreProvider | None = None,
     ) -> None:
         self.registry = registry
         self.api_key = api_key
         self.orchestrator_name = orchestrator_name
         self.max_request_bytes = max_request_bytes
+        #: The app's store, which also carries the runs' stream channel (stream_channel.py).
+        self.stores = stores
         self.router = build_router()
 
     def _authorise(self, req: func.HttpRequest) -> None:

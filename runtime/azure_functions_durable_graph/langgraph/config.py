@@ -10,7 +10,8 @@ From the run (graph/run_context.py: the superstep, and the run's pinned `config`
   `push_message` needs the key);
 - a `Runtime` whose `context` is the run's context (built into the `context_schema`
   when that is a dataclass or Pydantic model, as `invoke(context=...)` does) and whose
-  stream writer drops what it is given (streaming is not served yet, docs/langgraph.md);
+  stream writer, with `callbacks`' messages handler, publishes to the run's stream
+  channel when an Agent Server run streams `custom` or `messages` (streaming.py);
 - the state reads LangGraph offers through the config: `CONFIG_KEY_READ` (channels of
   the state before the step, plus the task's own writes when asked `fresh`, as
   deepagents' file tools read them) and, for a task started by a `Send`,
@@ -41,6 +42,7 @@ from ._private import (
 )
 from .codec import LangGraphCodec
 from .serde import revive
+from .streaming import stream_hooks
 
 PUSH_TRIGGER = "__pregel_push"
 
@@ -119,6 +121,8 @@ def node_config(
         "langgraph_path": ("__pregel_push", 0) if pushed else ("__pregel_pull", name),
         "langgraph_checkpoint_ns": name,
     }
+    writer, callbacks = stream_hooks(dict(config.get("configurable") or {}), run.superstep)
+    runtime = Runtime(context=codec.runtime_context(run.context), stream_writer=writer)
     configurable: dict[str, Any] = {
         **dict(config.get("configurable") or {}),
         CONFIG_KEY_SEND: send,
@@ -128,7 +132,7 @@ def node_config(
         # interrupt() pauses this node (and so the run) instead of ending that call.
         CONFIG_KEY_TASK_ID: name,
         # runtime.store, a `store` argument and get_store(): the app's store.
-        CONFIG_KEY_RUNTIME: with_app_store(Runtime(context=codec.runtime_context(run.context))),
+        CONFIG_KEY_RUNTIME: with_app_store(runtime),
         CONFIG_KEY_READ_STATE: read_state,
     }
     if read is not None:
@@ -136,7 +140,7 @@ def node_config(
     result: RunnableConfig = {
         "metadata": metadata,
         "tags": list(config.get("tags") or []),
-        "callbacks": [],
+        "callbacks": callbacks,
         "recursion_limit": pad.stop,
         CONF: configurable,
     }

@@ -40,6 +40,7 @@ from .codec import EXTRA_KEY, PUSH_MARK, WRITES_MARK, LangGraphCodec, LoadedStat
 from .config import managed_values, node_config, route_config, scratchpad, state_reader
 from .joins import JoinIn
 from .serde import revive, send_arg
+from .streaming import call_node
 
 _BRANCH_TO = "branch:to:"  # LangGraph's trigger channel of a node
 
@@ -128,7 +129,7 @@ class NodeRunner:
         # get_config() (which interrupt() calls) reads this context variable, as under Pregel.
         token = var_child_runnable_config.set(config)
         try:
-            result = await self._runnable.ainvoke(node_input, config)
+            result = await call_node(self._runnable, self.name, node_input, config)
         except GraphInterrupt as pause:
             interrupts = pause.args[0] if pause.args else ()
             value_shown = interrupts[0].value if interrupts else None

@@ -58,6 +58,7 @@ class StoreProvider:
         self._lock = threading.Lock()
         self.kind, self._target = ("custom", "") if store is not None else _choose(env)
         self._environ = env
+        self._companions: dict[str, StoreProvider] = {}
 
     def get(self) -> BaseStore:
         """The store, opened now if this is the first use.
@@ -69,6 +70,29 @@ class StoreProvider:
             if self._store is None:
                 self._store = _open(self.kind, self._target, self._environ)
             return self._store
+
+    def companion(self, name: str) -> StoreProvider:
+        """A store of the same kind kept apart from this one (the table ``<table><name>``,
+        or the file ``<stem>.<name>.sqlite3``), for what the app keeps out of its clients'
+        items; a store given as an object is its own companion."""
+        with self._lock:
+            if name not in self._companions:
+                self._companions[name] = self._make_companion(name)
+            return self._companions[name]
+
+    def _make_companion(self, name: str) -> StoreProvider:
+        if self.kind == "custom":
+            return self
+        if self.kind == "memory":
+            return StoreProvider(environ={STORE_SETTING: "memory"})
+        if self.kind == "sqlite":
+            file = self._target
+            if file != MEMORY:
+                file = str(Path(file).with_name(f"{Path(file).stem}.{name}.sqlite3"))
+            return StoreProvider(environ={STORE_SETTING: f"sqlite:{file}"})
+        table = self._environ.get(TABLE_SETTING, "").strip() or "LangGraphStore"
+        settings = {STORE_SETTING: "azure-tables", TABLE_SETTING: f"{table}{name}"}
+        return StoreProvider(environ={**self._environ, **settings})
 
     def describe(self) -> str:
         """What was chosen, for logs and errors."""

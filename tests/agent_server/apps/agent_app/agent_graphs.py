@@ -8,11 +8,17 @@ fake: it answers from what it was told, so both servers give the same conversati
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from langchain_core.messages import AIMessage, AnyMessage
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, AnyMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
+from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 from typing_extensions import TypedDict
 
@@ -54,6 +60,7 @@ def review(state: ReviewState) -> dict[str, Any]:
 
 
 def publish(state: ReviewState) -> dict[str, Any]:
+    get_stream_writer()({"publishing": state.get("verdict")})
     return {"draft": f"{state.get('draft')} [{state.get('verdict')}]"}
 
 
@@ -100,15 +107,97 @@ def slow_builder() -> StateGraph[Any, Any, Any, Any]:
     return builder
 
 
+@dataclass
+class Caller:
+    user: str
+    tier: str = "free"
+
+
+class EchoState(TypedDict, total=False):
+    heard: str
+
+
+def echo(state: EchoState, runtime: Runtime[Caller]) -> dict[str, Any]:
+    """Says who called it: the run's context, as the node's runtime holds it."""
+    return {"heard": f"{runtime.context.user} ({runtime.context.tier})"}
+
+
+def echo_builder() -> StateGraph[Any, Any, Any, Any]:
+    builder = StateGraph(EchoState, context_schema=Caller)
+    builder.add_node("echo", echo)
+    builder.add_edge(START, "echo")
+    builder.add_edge("echo", END)
+    return builder
+
+
+class Spelling(BaseChatModel):
+    """A fake chat model that streams its answer (the last message, spelled out) word by word."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "spelling"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text = "".join(str(c.message.content) for c in self._stream(messages))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        for word in str(messages[-1].content).split():
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=f"{word} "))
+            if run_manager is not None:
+                run_manager.on_llm_new_token(str(chunk.message.content), chunk=chunk)
+            yield chunk
+
+
+def progress(state: ChatState) -> dict[str, Any]:
+    """Reports its progress through get_stream_writer() (the `custom` stream mode)."""
+    write = get_stream_writer()
+    for done in (1, 2, 3):
+        write({"done": done, "of": 3})
+    return {}
+
+
+def speak(state: ChatState) -> dict[str, Any]:
+    """Calls a chat model that streams tokens (the `messages` stream mode)."""
+    said = Spelling().invoke(state["messages"][-1:])
+    return {"messages": [AIMessage(content=str(said.content).strip(), id="answer")]}
+
+
+def streamer_builder() -> StateGraph[Any, Any, Any, Any]:
+    builder = StateGraph(ChatState)
+    builder.add_node("progress", progress)
+    builder.add_node("speak", speak)
+    builder.add_edge(START, "progress")
+    builder.add_edge("progress", "speak")
+    builder.add_edge("speak", END)
+    return builder
+
+
 # What langgraph.json points at (compiled graphs, as `langgraph dev` wants them).
 chatbot = chatbot_builder().compile()
 reviewer = review_builder().compile()
 failer = failing_builder().compile()
 slow = slow_builder().compile()
+echoer = echo_builder().compile()
+streamer = streamer_builder().compile()
 
 GRAPHS = {
     "chatbot": chatbot_builder,
     "reviewer": review_builder,
     "failer": failing_builder,
     "slow": slow_builder,
+    "echoer": echo_builder,
+    "streamer": streamer_builder,
 }
