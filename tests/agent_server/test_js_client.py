@@ -66,7 +66,14 @@ def texts(values: dict[str, Any]) -> list[Any]:
 def test_the_js_client_holds_a_conversation_across_runs_on_a_thread(
     here: dict[str, Any],
 ) -> None:
-    assert [a[0] for a in here["assistants"]] == ["chatbot", "failer", "reviewer", "slow"]
+    assert [a[0] for a in here["assistants"]] == [
+        "chatbot",
+        "echoer",
+        "failer",
+        "reviewer",
+        "slow",
+        "streamer",
+    ]
     assert texts(here["turn_1"]) == [("human", "hi"), ("ai", "you said 'hi' (turn 1)")]
     assert texts(here["turn_2"])[2:] == [("human", "again"), ("ai", "you said 'again' (turn 2)")]
     assert here["got"]["values"] == here["turn_2"]

@@ -80,7 +80,9 @@ def test_the_openapi_document_describes_the_run_config_and_the_graphs_context(
     schemas = document["components"]["schemas"]
 
     [start, _fork] = schemas["runtime_context.StartRequest"]["oneOf"]
-    assert start["properties"]["config"] == {"$ref": "#/components/schemas/RunConfig"}
+    assert start["properties"]["config"] == {
+        "anyOf": [{"$ref": "#/components/schemas/RunConfig"}, {"type": "null"}]
+    }
     assert start["properties"]["context"]["required"] == ["user"]
     assert set(schemas["RunConfig"]["properties"]) == {
         "recursion_limit",
