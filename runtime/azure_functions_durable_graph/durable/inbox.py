@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from .protocol import INBOX_EVENT, DurableTask, OrchestrationContext, TimerTask
+from .protocol import (
+    INBOX_EVENT,
+)
+from .sdk_surface import DurableTask, OrchestrationContext, TimerTask
 from .wire import EVENT_ENVELOPE_KEY, RESUME_ENVELOPE_KEY, decode_json_text
 
 Message = dict[str, Any]

@@ -36,22 +36,19 @@ from .protocol import (
     STEPS_ENTITY,
     Applied,
     CustomStatus,
-    DurableTask,
     EventRequest,
     Failed,
-    OrchestrationContext,
     Rejected,
     RunInput,
     StepRecord,
     Target,
-    TimerTask,
     WaitDecision,
     Waiting,
     entity_key,
     failure,
     parse_result,
-    utc_now,
 )
+from .sdk_surface import DurableTask, OrchestrationContext, TimerTask, utc_now
 from .status_size import bounded_status
 from .superstep import Superstep
 from .targets import plain, plan_next

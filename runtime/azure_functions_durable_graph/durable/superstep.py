@@ -32,22 +32,19 @@ from .protocol import (
     ActivityError,
     Applied,
     ApplyRequest,
-    DurableTask,
     Failed,
     Handoff,
     Interrupted,
-    OrchestrationContext,
     Rejected,
     Target,
     TaskDone,
     TaskRequest,
-    TimerTask,
     UpdateEntry,
     WaitDecision,
     failure,
     parse_result,
-    utc_now,
 )
+from .sdk_surface import DurableTask, OrchestrationContext, TimerTask, utc_now
 
 Result = Applied | TaskDone | Handoff
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NoReturn
 
@@ -42,23 +41,11 @@ from .node_options import (
     retry_manifest,
     subgraph_manifest,
 )
+from .node_spec import NodeSpec, route_targets_of
 from .routing import COMPLETE
 from .types import RetryPolicy
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-@dataclass(frozen=True)
-class _NodeSpec:
-    name: str
-    handler: NodeHandler | GraphRegistration
-    next_node: object  # checked in build(): a node name or a list of them
-    route: RouteHandler | None
-    terminal: bool
-    route_targets: object  # checked in build(): a list of node names and/or "__complete__"
-    options: NodeOptions
-    declared_at: str | None  # the user's file:line of add_node
-    destinations: object = None  # checked in build(): where its Command(goto=...) may go
 
 
 class ManifestBuilder:
@@ -108,7 +95,7 @@ class ManifestBuilder:
         if unknown:  # the step limit's error is the run's (a codec's step_limit), not named here
             self._fail(f"error_forms names node timeouts only ('timeout:<node>'); got {unknown}")
         self._entrypoint: str | None = None
-        self._nodes: list[_NodeSpec] = []
+        self._nodes: list[NodeSpec] = []
         self._events: list[tuple[str, EventHandler, object, str | None]] = []
         self._declared_at = caller_site()
         self._site: str | None = None  # what build() is checking: the user's file:line
@@ -180,7 +167,7 @@ class ManifestBuilder:
             answer_model,
         )
         self._nodes.append(
-            _NodeSpec(
+            NodeSpec(
                 name,
                 handler,
                 next_node,
@@ -245,7 +232,7 @@ class ManifestBuilder:
                 fail(f"{knob} must be an integer >= 1; got {value!r}")
         default_retry = check_retry("", self.retry, fail)
 
-        nodes: dict[str, _NodeSpec] = {}
+        nodes: dict[str, NodeSpec] = {}
         for spec in self._nodes:
             self._site = spec.declared_at
             if not isinstance(spec.name, str) or not spec.name or spec.name == COMPLETE:
@@ -298,7 +285,10 @@ class ManifestBuilder:
                     f"node {spec.name!r} is not terminal and has neither next_node nor route; "
                     "give it one, or mark it terminal=True"
                 )
-        targets = {name: self._route_targets(spec, nodes) for name, spec in nodes.items()}
+        targets = {}
+        for name, spec in nodes.items():
+            self._site = spec.declared_at
+            targets[name] = route_targets_of(spec, nodes, self._fail)
         self._site = build_site
         for problem in reducer_problems(self.state_model) if self.state_model else []:
             fail(problem)
@@ -335,7 +325,7 @@ class ManifestBuilder:
 
     def _definitions(
         self,
-        nodes: Mapping[str, _NodeSpec],
+        nodes: Mapping[str, NodeSpec],
         targets: Mapping[str, tuple[str, ...] | None],
         codec: StateCodec,
         default_retry: RetryPolicy | None,
@@ -375,38 +365,6 @@ class ManifestBuilder:
             )
         return definitions
 
-    def _route_targets(
-        self, spec: _NodeSpec, nodes: Mapping[str, _NodeSpec]
-    ) -> tuple[str, ...] | None:
-        """The node's declared route targets, checked against the graph's nodes."""
-        self._site = spec.declared_at
-        declared = spec.route_targets
-        where = f"node {spec.name!r} route_targets"
-        if spec.destinations is not None and declared is None:
-            declared, where = spec.destinations, f"node {spec.name!r} destinations"
-        if declared is None:
-            return None
-        if spec.route is None and spec.destinations is None:
-            self._fail(f"{where} needs a route; route_targets lists what the route may choose")
-        if isinstance(declared, (str, bytes)) or not isinstance(declared, Iterable):
-            self._fail(
-                f"{where} must be a list of node names and/or {COMPLETE!r}; got {declared!r}"
-            )
-        targets = tuple(declared)
-        if not targets:
-            self._fail(f"{where} is empty; list at least one node name or {COMPLETE!r}")
-        allowed = [*nodes, COMPLETE]
-        for target in targets:
-            if target not in allowed:
-                self._fail(
-                    f"{where} names {target!r}, which is not a node or {COMPLETE!r}; "
-                    f"nodes: {', '.join(repr(n) for n in nodes)}"
-                )
-        duplicates = sorted({t for t in targets if targets.count(t) > 1})
-        if duplicates:
-            self._fail(f"{where} lists {', '.join(repr(d) for d in duplicates)} more than once")
-        return targets
-
     def _schema(self, codec: StateCodec) -> dict[str, Any]:
         try:
             return codec.json_schema()
@@ -415,7 +373,7 @@ class ManifestBuilder:
 
     def _registration(
         self,
-        nodes: dict[str, _NodeSpec],
+        nodes: dict[str, NodeSpec],
         events: dict[str, EventHandler],
         payload_models: dict[str, type[BaseModel]],
         definitions: dict[str, NodeDefinition],
