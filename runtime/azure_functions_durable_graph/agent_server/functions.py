@@ -10,6 +10,7 @@ from typing import Any
 
 import azure.functions as func
 
+from ..api.http_streaming import Answer, http_endpoint
 from .thread_entity import THREAD_ENTITY, THREAD_INDEX_ENTITY, thread_entity, thread_index_entity
 
 #: Under the app's route prefix: ``/api/langgraph/...`` with the default prefix.
@@ -29,14 +30,16 @@ def register_agent_server(
     orchestrator_name: str,
     max_request_bytes: int,
     stores: Any = None,
+    http_streaming: bool = False,
 ) -> None:
-    """Add the Agent Server API of `registry`'s graphs to blueprint `bp`."""
+    """Add the Agent Server API of `registry`'s graphs to blueprint `bp`; with HTTP
+    streaming on, its SSE follows runs live (api/http_streaming.py)."""
     server: Any = None
     api_key = os.environ.get(API_KEY_SETTING) or None
     if api_key is not None:
         auth_level = func.AuthLevel.ANONYMOUS
 
-    async def langgraph_api(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+    async def langgraph_api(req: func.HttpRequest, client: Any) -> Answer:
         nonlocal server
         if server is None:  # built on the first request: not part of cold start
             from .server import AgentServer
@@ -47,12 +50,13 @@ def register_agent_server(
                 max_request_bytes=max_request_bytes,
                 api_key=api_key,
                 stores=stores,
+                live=http_streaming,
             )
-        response: func.HttpResponse = await server.handle(req, client)
-        return response
+        answer: Answer = await server.handle(req, client)
+        return answer
 
     _apply(
-        langgraph_api,
+        http_endpoint(HTTP_FUNCTION, langgraph_api, client=True, streaming=http_streaming),
         bp.function_name(HTTP_FUNCTION),
         bp.route(route=AGENT_SERVER_ROUTE, methods=METHODS, auth_level=auth_level),
         bp.durable_client_input(client_name="client"),

@@ -32,10 +32,15 @@ def run_events(
     modes: list[str],
     reducers: set[str],
     streamed: dict[int, list[Event]] | None = None,
+    *,
+    ended: bool = True,
 ) -> list[Event]:
-    """Every event of the run, in LangGraph's order (the run must have ended).
+    """Every event of the run, in LangGraph's order.
 
-    `streamed`: the events the run's nodes published, by superstep.
+    `streamed`: the events the run's nodes published, by superstep. With `ended` False
+    (a run followed live: live_stream.py), the events so far, each list a prefix of the
+    next: no terminal events, and what a superstep published only once the log holds
+    the steps before it (its records may lag the activity that publishes).
     """
     from_step = int(entry.get("from_step") or 0)
     pending = {s: items for s, items in (streamed or {}).items() if s >= from_step}
@@ -48,9 +53,11 @@ def run_events(
         return events
     state: dict[str, Any] = {}
     started = False
+    last = -1  # the last superstep the log holds
     for record in view.records:
         kind = record.get("kind")
         superstep = int(record.get("superstep") or 0)
+        last = max(last, superstep)
         if kind == "start":
             state = dict(record.get("state") or {})
             if from_step == 0:
@@ -79,6 +86,11 @@ def run_events(
                     events.append(("updates", {task["node"]: result or None}))
         if "next" in record and "values" in modes and _changed(before, state):
             events.append(("values", shown(state)))
+    if not ended:  # the superstep in flight: what it published so far
+        for superstep in sorted(pending):
+            if started and superstep <= last + 1:
+                events.extend(_published(pending[superstep], modes, messages))
+        return events
     if not started and "values" in modes:
         events.append(("values", shown(state)))
     for superstep in sorted(pending):  # the step that failed or paused

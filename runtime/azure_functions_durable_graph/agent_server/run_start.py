@@ -25,6 +25,7 @@ from ..graph.manifest import GraphRegistration
 from .assistants import assistant_id_of, resolve
 from .checkpoints import Checkpoint
 from .errors import AgentServerError, conflict, invalid, not_found
+from .live_stream import superstep_modes
 from .run_config import run_config
 from .run_request import RunRequest
 from .stream_channel import STREAM_MODES_KEY, channel_modes
@@ -268,6 +269,8 @@ async def _start(
         if active == [manifest.entrypoint]
         else {"state": state, "active": [plain(n) for n in active]},
         record_steps=True,
+        # A client may follow the run live: its step log then keeps up with each superstep.
+        step_log_live=call.server.live and superstep_modes(request.stream_mode),
         log_id=new_log_id(),
         config=config,
         context=context,
