@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from azure_functions_durable_graph.cli import main
 from azure_functions_durable_graph.local.http import server
 from azure_functions_durable_graph.local.worker_loop import run_sync
 from azure_functions_durable_graph.testing import LocalHost
+from tests.cli.test_serve import Served, free_port
+from tests.helpers import eventually
 
 APP = Path(__file__).resolve().parents[1] / "apps" / "http_streaming"
 READ_TIMEOUT = 10.0  # only ever reached when a chunk never comes
@@ -232,3 +235,32 @@ def test_cross_site_rules_apply_and_cors_headers_come_before_the_first_byte(
         assert streamed.text == "first\nsecond\n"
         assert streamed.headers["Access-Control-Allow-Origin"] == "http://app.example"
         assert streamed.headers["Vary"] == "Origin"
+
+
+@pytest.mark.slow
+def test_durable_graph_serve_streams_and_refuses_a_mismatched_app(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    served = Served(APP, port)
+    try:
+        eventually(lambda: "Press Ctrl+C to stop." in served.output or served.process.poll(), 30)
+        assert served.process.poll() is None, served.output
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=READ_TIMEOUT)
+        try:
+            connection.request("GET", "/api/stream/served")
+            reply = connection.getresponse()
+            assert reply.readline() == b"first\n"
+            gate = http.client.HTTPConnection("127.0.0.1", port, timeout=READ_TIMEOUT)
+            gate.request("POST", "/api/gates/served")
+            assert gate.getresponse().status == 200
+            gate.close()
+            assert reply.read() == b"second\n"
+        finally:
+            connection.close()
+    finally:
+        served.close()
+
+    app = copy_app(tmp_path, {"Values": {}})  # the extension, without init indexing
+    assert main(["serve", str(app), "--in-memory", "--port", "0"]) == 2
+    assert "PYTHON_ENABLE_INIT_INDEXING" in capsys.readouterr().err
