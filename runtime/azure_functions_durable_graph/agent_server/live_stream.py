@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .assistants import registered
 from .durable_view import InstanceView, read_instance, refresh
-from .run_events import Event, encode, run_events
+from .run_events import SUPERSTEP_MODES, Event, encode, run_events
 from .stream_channel import channel_modes, streamed_events
 from .thread_state import run_status
 
@@ -37,8 +37,6 @@ logger = logging.getLogger("azure_functions_durable_graph.agent_server")
 POLL_FIRST = 0.005
 POLL_MAX = 0.1
 HEARTBEAT_SECONDS = 15.0
-#: Stream modes whose events come from the step log, one superstep at a time.
-SUPERSTEP_MODES = frozenset({"values", "updates", "debug", "tasks", "checkpoints", "events"})
 
 
 def superstep_modes(modes: list[str]) -> bool:

@@ -20,6 +20,8 @@ from .message_events import MessageEvents
 from .thread_state import run_status, unanswered
 
 Event = tuple[str, Any]
+#: Stream modes whose events come from the step log, one superstep at a time.
+SUPERSTEP_MODES = frozenset({"values", "updates", "debug", "tasks", "checkpoints", "events"})
 
 
 def interrupt_items(pauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -39,8 +41,9 @@ def run_events(
 
     `streamed`: the events the run's nodes published, by superstep. With `ended` False
     (a run followed live: live_stream.py), the events so far, each list a prefix of the
-    next: no terminal events, and what a superstep published only once the log holds
-    the steps before it (its records may lag the activity that publishes).
+    next: no terminal events, and, next to superstep modes, what a superstep published
+    only once the log holds the steps before it (its records may lag the activity that
+    publishes).
     """
     from_step = int(entry.get("from_step") or 0)
     pending = {s: items for s, items in (streamed or {}).items() if s >= from_step}
@@ -87,8 +90,9 @@ def run_events(
         if "next" in record and "values" in modes and _changed(before, state):
             events.append(("values", shown(state)))
     if not ended:  # the superstep in flight: what it published so far
+        alone = not SUPERSTEP_MODES.intersection(modes)  # nothing to come before it
         for superstep in sorted(pending):
-            if started and superstep <= last + 1:
+            if alone or (started and superstep <= last + 1):
                 events.extend(_published(pending[superstep], modes, messages))
         return events
     if not started and "values" in modes:
