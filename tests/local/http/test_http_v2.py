@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from azure_functions_durable_graph.cli import main
 from azure_functions_durable_graph.local.http.http_v2 import HttpStreamingError
 from azure_functions_durable_graph.testing import LocalHost
 
@@ -122,6 +123,14 @@ def test_the_extension_without_init_indexing_is_refused_with_the_fix(tmp_path: P
     with pytest.raises(HttpStreamingError) as refused:
         LocalHost(app, store=":memory:").start()
     assert '"PYTHON_ENABLE_INIT_INDEXING": "1" in local.settings.json Values' in str(refused.value)
+
+
+def test_durable_graph_serve_exits_2_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = write_app(tmp_path / "a", HEADER + STREAMING, init_indexing=None)
+    assert main(["serve", str(app), "--in-memory", "--port", "0"]) == 2
+    assert "PYTHON_ENABLE_INIT_INDEXING" in capsys.readouterr().err
 
 
 def test_init_indexing_off_keeps_streaming_off(tmp_path: Path) -> None:

@@ -102,7 +102,10 @@ class AsgiExchange:
         if kind == "http.response.start":
             if self.status:
                 raise RuntimeError("the response was started twice")
-            self.status = int(message["status"])
+            status = int(message["status"])
+            if not 100 <= status <= 599:  # aiohttp would send it; no client could read it
+                raise ValueError(f"the response has status {status}; expected 100 to 599")
+            self.status = status
             for name, value in message.get("headers", ()):
                 if bytes(name).lower() not in _HOP_HEADERS:
                     self._headers.add(bytes(name).decode("latin-1"), bytes(value).decode("latin-1"))

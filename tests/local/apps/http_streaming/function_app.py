@@ -13,7 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import azure.durable_functions as df
 import azure.functions as func
-from azurefunctions.extensions.http.fastapi import JSONResponse, Request, StreamingResponse
+from azurefunctions.extensions.http.fastapi import (
+    JSONResponse,
+    PlainTextResponse,
+    Request,
+    StreamingResponse,
+)
 
 app = df.DFApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -117,6 +122,11 @@ def items(req: Request) -> list:
 @app.route(route="nothing", methods=["GET"])
 async def nothing(req: Request):
     return None
+
+
+@app.route(route="bad-status", methods=["GET"])
+def bad_status(req: Request) -> PlainTextResponse:
+    return PlainTextResponse("no client can read this", status_code=700)
 
 
 @app.route(route="fails-early", methods=["GET"])
