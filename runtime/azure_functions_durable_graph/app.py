@@ -21,8 +21,6 @@ from .agent_server.store_routes import register_store_routes
 from .agent_server.stores.selection import StoreProvider
 from .agent_server.stores.serving import serving
 from .api.handlers import GraphApi
-from .api.http_streaming import enable as enable_http_streaming
-from .api.http_streaming import streaming_on
 from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
 from .api.route_table import HttpRoute, apply_decorators, graph_api_routes, register_http_routes
 from .durable.protocol import (
@@ -43,6 +41,8 @@ from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.registry import GraphRegistry
 from .graph.run_context import running
+from .http_streaming import enable as enable_http_streaming
+from .http_streaming import streaming_on
 
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
@@ -73,7 +73,7 @@ class DurableGraphApp:
             settings (docs/agent-server-api.md#store).
         http_streaming: register every HTTP function with the
             ``azurefunctions-extensions-http-fastapi`` types, so the Agent Server's streams
-            follow their runs live (the ``http-streaming`` extra; api/http_streaming.py).
+            follow their runs live (the ``http-streaming`` extra; http_streaming.py).
             The extension turns HTTP v2 on for the whole app: other HTTP functions on it
             must take and return its types too. None reads the app setting
             ``DURABLE_GRAPH_HTTP_STREAMING``; off unless it says ``1``/``true``.

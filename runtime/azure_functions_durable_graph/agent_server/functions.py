@@ -10,7 +10,7 @@ from typing import Any
 
 import azure.functions as func
 
-from ..api.http_streaming import Answer, http_endpoint
+from ..http_streaming import Answer, http_endpoint
 from .thread_entity import THREAD_ENTITY, THREAD_INDEX_ENTITY, thread_entity, thread_index_entity
 
 #: Under the app's route prefix: ``/api/langgraph/...`` with the default prefix.
@@ -33,7 +33,7 @@ def register_agent_server(
     http_streaming: bool = False,
 ) -> None:
     """Add the Agent Server API of `registry`'s graphs to blueprint `bp`; with HTTP
-    streaming on, its SSE follows runs live (api/http_streaming.py)."""
+    streaming on, its SSE follows runs live (http_streaming.py)."""
     server: Any = None
     api_key = os.environ.get(API_KEY_SETTING) or None
     if api_key is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from ..api.http_streaming import Answer
+from ..http_streaming import Answer
 from .errors import AgentServerError
 
 if TYPE_CHECKING:

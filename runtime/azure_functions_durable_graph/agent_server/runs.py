@@ -1,6 +1,6 @@
 """Runs: create (background), wait, stream, join, join_stream, get, list, cancel, delete.
 
-With HTTP streaming on (api/http_streaming.py), a stream follows its run live
+With HTTP streaming on (http_streaming.py), a stream follows its run live
 (live_stream.py); without it the Python worker hands the host a whole response, so
 the events are rebuilt from the step log when the run has ended (or paused at an
 interrupt) and sent at once. Either way in LangGraph's order and shapes, with the
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
-from ..api.http_streaming import STREAM_HEADER, Answer, LiveStream
+from ..http_streaming import STREAM_HEADER, Answer, LiveStream
 from .durable_view import read_instance
 from .errors import conflict, invalid, json_response, not_found
 from .live_stream import follow, whole

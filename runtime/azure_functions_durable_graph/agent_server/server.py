@@ -10,8 +10,8 @@ from typing import Any
 
 import azure.functions as func
 
-from ..api.http_streaming import Answer
 from ..graph.registry import GraphRegistry
+from ..http_streaming import Answer
 from .errors import AgentServerError, error_response, invalid, json_response
 from .routes import build_router
 from .stores.selection import StoreProvider

@@ -22,7 +22,7 @@ from typing import Any
 
 import azure.functions as func
 
-from ..api.http_streaming import http_endpoint
+from ..http_streaming import http_endpoint
 from .store_requests import (
     StoreRequestError,
     check_index,
@@ -204,7 +204,7 @@ def register_store_routes(
     streaming: bool = False,
 ) -> StoreRoutes:
     """Register the store routes on a (df.)Blueprint or FunctionApp; return their handlers.
-    With HTTP `streaming` on, with the extension's types (api/http_streaming.py)."""
+    With HTTP `streaming` on, with the extension's types (http_streaming.py)."""
     routes = StoreRoutes(stores, max_body_bytes)
     table: list[tuple[Callable[[func.HttpRequest], Awaitable[func.HttpResponse]], str, list[str]]]
     table = [

@@ -13,8 +13,8 @@ from typing import Any
 
 import azure.functions as func
 
+from ..http_streaming import http_endpoint
 from .handlers import GraphApi
-from .http_streaming import http_endpoint
 from .runs_list import list_runs
 
 ClientHandler = Callable[[func.HttpRequest, Any], Awaitable[func.HttpResponse]]
@@ -69,7 +69,7 @@ def register_http_routes(
     bp: Any, routes: Iterable[HttpRoute], auth: Any, *, streaming: bool = False
 ) -> None:
     """Register each route on a (df.)Blueprint: one fresh endpoint function per route,
-    with the extension's types when HTTP `streaming` is on (api/http_streaming.py)."""
+    with the extension's types when HTTP `streaming` is on (http_streaming.py)."""
     for entry in routes:
         decorators = [
             bp.function_name(entry.name),

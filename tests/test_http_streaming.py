@@ -101,7 +101,7 @@ ADAPT = """
 import asyncio, json
 import azure.functions as func
 from starlette.requests import Request
-from azure_functions_durable_graph.api.http_streaming import (
+from azure_functions_durable_graph.http_streaming import (
     LiveStream, classic_request, fastapi_response)
 
 async def main():
