@@ -20,6 +20,8 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 SOURCE = Path(__file__).parent / "js" / "chat_page"
+#: The chat agent the page talks to (served by the local host and by `langgraph dev`).
+CHAT_UI_APP = Path(__file__).parent / "apps" / "chat_ui_app"
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 #: How long one turn may take in the browser (a run, then the hook's state read).
 TURN_TIMEOUT_MS = 30_000
@@ -57,6 +59,16 @@ def serve_page(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def allowing(origin: str, source_app: Path, folder: Path) -> Path:
+    """A copy of `source_app` in `folder` whose local.settings.json Host.CORS lists `origin`."""
+    app = folder / "app"
+    shutil.copytree(source_app, app, ignore=shutil.ignore_patterns("__pycache__"))
+    settings = json.loads((app / "local.settings.json").read_text())
+    settings["Host"] = {"CORS": origin}
+    (app / "local.settings.json").write_text(json.dumps(settings))
+    return app
 
 
 def page_url(origin: str, api_url: str, assistant_id: str) -> str:

@@ -10,9 +10,7 @@ lets it through because local.settings.json `Host.CORS` lists the page's origin.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +18,8 @@ from langgraph_sdk import get_sync_client
 
 from azure_functions_durable_graph.testing import LocalHost
 from tests.agent_server.chat_page import (
+    CHAT_UI_APP,
+    allowing,
     api_calls,
     build_page,
     page_url,
@@ -32,8 +32,6 @@ from tests.agent_server.langgraph_dev import langgraph_dev as serve_langgraph_de
 # One headless Chromium for the module (Debian's, driven by Playwright; `make browser`).
 from tests.inspector.conftest import browser as browser
 
-CHAT_UI_APP = Path(__file__).parent / "apps" / "chat_ui_app"
-
 
 @pytest.fixture(scope="module")
 def page_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -44,11 +42,7 @@ def page_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def local_api(page_origin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The chat app on the local host, its Host.CORS listing the page's origin."""
-    app = tmp_path_factory.mktemp("chat-ui-app") / "app"
-    shutil.copytree(CHAT_UI_APP, app, ignore=shutil.ignore_patterns("__pycache__"))
-    settings = json.loads((app / "local.settings.json").read_text())
-    settings["Host"] = {"CORS": page_origin}
-    (app / "local.settings.json").write_text(json.dumps(settings))
+    app = allowing(page_origin, CHAT_UI_APP, tmp_path_factory.mktemp("chat-ui-app"))
     with LocalHost(app, store=":memory:") as host:
         yield f"{host.base_url}/api/langgraph"
 
