@@ -93,8 +93,8 @@ def rendered(page: Any) -> dict[str, Any]:
 
 
 def settled(page: Any, messages: int, *, interrupted: bool = False) -> dict[str, Any]:
-    """Wait until the hook is idle with `messages` messages (and an interrupt, if asked),
-    or shows an error."""
+    """Wait until the hook is idle with `messages` messages (and an interrupt, if asked);
+    fail at once when the page shows an error."""
     page.wait_for_function(
         """([count, interrupted]) => {
             if (document.querySelector('#error') !== null) return true;
@@ -105,7 +105,9 @@ def settled(page: Any, messages: int, *, interrupted: bool = False) -> dict[str,
         arg=[messages, interrupted],
         timeout=TURN_TIMEOUT_MS,
     )
-    return rendered(page)
+    shown = rendered(page)
+    assert shown["error"] is None, f"the page shows an error: {shown}"
+    return shown
 
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
