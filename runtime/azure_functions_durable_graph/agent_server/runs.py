@@ -21,6 +21,8 @@ from .run_events import encode, interrupt_items, run_events
 from .run_request import parse_run_request
 from .run_start import create_run
 from .stream_channel import channel_modes, streamed_events
+from .subgraph_events import subgraph_events
+from .superstep_modes import superstep_modes_of
 from .thread_records import check_uuid, mutate, read_thread
 from .thread_state import FINAL, ThreadNow, run_status, runs_of, unanswered
 
@@ -100,7 +102,7 @@ async def _output(call: Call, entry: dict[str, Any]) -> Any:
 
 async def _events_body(call: Call, entry: dict[str, Any]) -> str:
     await _until_done(call, entry)
-    _, entry = await _entry(call, entry["thread_id"], entry["run_id"])
+    now, entry = await _entry(call, entry["thread_id"], entry["run_id"])
     view = await read_instance(call.client, str(entry["instance_id"]), with_log=True)
     registration = registered(call, str(entry["graph_id"]))
     reducers = set(registration.manifest.reducers)
@@ -110,7 +112,10 @@ async def _events_body(call: Call, entry: dict[str, Any]) -> str:
         instance_id = str(entry["instance_id"])
         since = datetime.fromisoformat(str(entry["created_at"]))
         streamed = await asyncio.to_thread(streamed_events, call.server.stores, instance_id, since)
-    return encode(run_events(entry, view, modes, reducers, streamed))
+    extra = superstep_modes_of(now, entry, view, modes, reducers)
+    if (entry.get("kwargs") or {}).get("subgraphs"):
+        extra.children = await subgraph_events(call.client, registration, view, entry, modes)
+    return encode(run_events(entry, view, modes, reducers, streamed, extra))
 
 
 def _sse(body: str, headers: dict[str, str]) -> func.HttpResponse:

@@ -188,6 +188,7 @@ class Superstep:
             }
             if "run" in self.pinned:  # LangGraph passes its config and context to subgraphs
                 child_input.update(self.pinned["run"])
+            child_input.update(self.pinned.get("child_log") or {})
             work = context.call_sub_orchestrator(
                 ORCHESTRATOR_NAME, child_input, instance_id=child_id, expected_type=dict
             )

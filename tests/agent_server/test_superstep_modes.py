@@ -1,0 +1,129 @@
+"""The tasks, checkpoints and debug stream modes and stream_subgraphs, through LangGraph's
+Python client on the local host (test_differential compares them with `langgraph dev`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph_sdk.client import SyncLangGraphClient
+
+from tests.agent_server.modes_scenario import ids_agree
+
+
+def events(parts: Any) -> list[tuple[str, Any]]:
+    return [(p.event, p.data) for p in parts]
+
+
+def test_debug_wraps_each_checkpoint_and_task_with_its_step(client: SyncLangGraphClient) -> None:
+    thread_id = client.threads.create()["thread_id"]
+
+    streamed = events(
+        client.runs.stream(thread_id, "reviewer", input={"topic": "x"}, stream_mode="debug")
+    )
+
+    debug = [data for name, data in streamed if name == "debug"]
+    assert [(d["type"], d["step"]) for d in debug] == [
+        ("checkpoint", -1),
+        ("checkpoint", 0),
+        ("task", 1),
+        ("task_result", 1),
+        ("checkpoint", 1),
+        ("task", 2),
+        ("task_result", 2),
+    ]
+    assert all(isinstance(d["timestamp"], str) for d in debug)
+    first, start = debug[0]["payload"], debug[1]["payload"]
+    assert first["checkpoint"]["checkpoint_id"] == first["config"]["configurable"]["checkpoint_id"]
+    assert first["parent_checkpoint"] is None
+    assert start["parent_checkpoint"] == first["checkpoint"]
+    assert start["next"] == ["write"]
+    assert start["values"] == {"topic": "x"}
+    write, written = debug[2]["payload"], debug[3]["payload"]
+    assert write["id"] == written["id"] == start["tasks"][0]["id"]
+    assert write["input"] == {"topic": "x"}
+    assert written["result"] == {"draft": "a draft about x"}
+    [asked] = debug[-1]["payload"]["interrupts"]
+    assert asked["value"] == {"question": "approve?", "draft": "a draft about x"}
+
+
+def test_streamed_checkpoint_and_task_ids_are_the_threads_history(
+    client: SyncLangGraphClient,
+) -> None:
+    assert ids_agree(client) == {
+        "every_checkpoint_listed": True,
+        "every_listed_checkpoint_streamed": True,
+        "parents_as_listed": True,
+        "task_ids_as_listed": True,
+        "checkpoint_tasks_as_listed": True,
+    }
+
+
+def test_a_resume_opens_with_the_checkpoint_it_resumes(client: SyncLangGraphClient) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    client.runs.wait(thread_id, "reviewer", input={"topic": "x"})
+    paused = client.threads.get_state(thread_id)
+
+    resumed = events(
+        client.runs.stream(
+            thread_id, "reviewer", command={"resume": "ok"}, stream_mode="checkpoints"
+        )
+    )
+
+    first = resumed[1][1]
+    assert first["config"]["configurable"]["checkpoint_id"] == paused["checkpoint_id"]
+    assert first["next"] == ["review"]
+    [task] = first["tasks"]
+    assert [i["value"] for i in task["interrupts"]] == [
+        {"question": "approve?", "draft": "a draft about x"}
+    ]
+    assert first["metadata"]["run_id"] != resumed[0][1]["run_id"]  # the run that paused
+    assert [p["metadata"]["step"] for _, p in resumed[1:]] == [1, 2, 3]
+
+
+def test_a_failed_tasks_result_carries_the_error(client: SyncLangGraphClient) -> None:
+    thread_id = client.threads.create()["thread_id"]
+
+    streamed = events(
+        client.runs.stream(thread_id, "failer", input={"topic": "x"}, stream_mode="tasks")
+    )
+
+    assert [name for name, _ in streamed] == ["metadata", "tasks", "tasks", "error"]
+    assert streamed[2][1]["error"] == {"error": "ValueError", "message": "cannot handle 'x'"}
+    state = client.threads.get_state(thread_id)
+    assert state["next"] == ["fail"]
+    assert state["tasks"][0]["error"] == "ValueError(\"cannot handle 'x'\")"
+    assert state["tasks"][0]["id"] == streamed[1][1]["id"]
+
+
+def test_subgraph_steps_stream_under_the_parent_tasks_namespace(
+    client: SyncLangGraphClient,
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+
+    streamed = events(
+        client.runs.stream(
+            thread_id,
+            "nested",
+            input={"topic": "owls"},
+            stream_mode="updates",
+            stream_subgraphs=True,
+        )
+    )
+
+    history = client.threads.get_history(thread_id)
+    writer = next(t["id"] for h in history for t in h["tasks"] if t["name"] == "writer")
+    namespace = f"writer:{writer}"
+    assert streamed[1:] == [
+        ("updates", {"outline": {"text": "outline of owls"}}),
+        (f"updates|{namespace}", {"draft": {"text": "outline of owls, drafted"}}),
+        (f"updates|{namespace}", {"polish": {"text": "outline of owls, drafted, polished"}}),
+        ("updates", {"writer": {"topic": "owls", "text": "outline of owls, drafted, polished"}}),
+    ]
+
+
+def test_without_stream_subgraphs_a_subgraph_is_one_update(client: SyncLangGraphClient) -> None:
+    streamed = events(
+        client.runs.stream(None, "nested", input={"topic": "owls"}, stream_mode="updates")
+    )
+
+    assert [name for name, _ in streamed] == ["metadata", "updates", "updates"]
