@@ -33,6 +33,8 @@ def _cut(value: Any) -> Any:
         for key, item in value.items():
             if key in ("config", "parent_config"):
                 item = _namespace(item)
+            elif key == "checkpoint_ns" and isinstance(item, str):
+                item = _unnamed(item)
             elif key == "timestamp":
                 item = isinstance(item, str) and bool(item)
             out[key] = _cut(item)
@@ -45,7 +47,8 @@ def _cut(value: Any) -> Any:
 def _namespace(config: Any) -> Any:
     if not isinstance(config, dict):
         return config
-    return {"checkpoint_ns": (config.get("configurable") or {}).get("checkpoint_ns")}
+    namespace = (config.get("configurable") or {}).get("checkpoint_ns")
+    return {"checkpoint_ns": _unnamed(namespace) if isinstance(namespace, str) else namespace}
 
 
 def run_modes_scenario(client: SyncLangGraphClient) -> dict[str, Any]:
@@ -102,28 +105,80 @@ def run_modes_scenario(client: SyncLangGraphClient) -> dict[str, Any]:
             )
         )
     )
-    # A subgraph node's own steps, namespaced (stream_subgraphs).
+    # A subgraph node's own steps, namespaced (stream_subgraphs), what its nodes write.
     out["subgraph"] = comparable(
         streamed(
             client.runs.stream(
                 None,
                 "nested",
                 input={"topic": "owls"},
-                stream_mode=["values", "updates", "tasks"],
+                stream_mode=["values", "updates", "tasks", "custom"],
                 stream_subgraphs=True,
             )
         )
     )
+    nested = client.threads.create()["thread_id"]  # a stateless run has no checkpoints
+    out["subgraph_checkpoints"] = comparable(
+        streamed(
+            client.runs.stream(
+                nested,
+                "nested",
+                input={"topic": "owls"},
+                stream_mode=["checkpoints", "debug"],
+                stream_subgraphs=True,
+            )
+        )
+    )
+    out["subgraph_not_streamed"] = comparable(
+        streamed(
+            client.runs.stream(
+                nested, "nested", input={"topic": "owls"}, stream_mode=["custom", "checkpoints"]
+            )
+        )
+    )
+    out["stateless_has_no_checkpoints"] = comparable(
+        streamed(
+            client.runs.stream(
+                None, "reviewer", input={"topic": "owls"}, stream_mode=["checkpoints", "debug"]
+            )
+        )
+    )
     out["ids"] = ids_agree(client)
-    # A subgraph node's own steps, namespaced (stream_subgraphs).
+    # A subgraph node's own steps, namespaced (stream_subgraphs), what its nodes write.
     out["subgraph"] = comparable(
         streamed(
             client.runs.stream(
                 None,
                 "nested",
                 input={"topic": "owls"},
-                stream_mode=["values", "updates", "tasks"],
+                stream_mode=["values", "updates", "tasks", "custom"],
                 stream_subgraphs=True,
+            )
+        )
+    )
+    nested = client.threads.create()["thread_id"]  # a stateless run has no checkpoints
+    out["subgraph_checkpoints"] = comparable(
+        streamed(
+            client.runs.stream(
+                nested,
+                "nested",
+                input={"topic": "owls"},
+                stream_mode=["checkpoints", "debug"],
+                stream_subgraphs=True,
+            )
+        )
+    )
+    out["subgraph_not_streamed"] = comparable(
+        streamed(
+            client.runs.stream(
+                nested, "nested", input={"topic": "owls"}, stream_mode=["custom", "checkpoints"]
+            )
+        )
+    )
+    out["stateless_has_no_checkpoints"] = comparable(
+        streamed(
+            client.runs.stream(
+                None, "reviewer", input={"topic": "owls"}, stream_mode=["checkpoints", "debug"]
             )
         )
     )

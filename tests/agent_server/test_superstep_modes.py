@@ -127,3 +127,47 @@ def test_without_stream_subgraphs_a_subgraph_is_one_update(client: SyncLangGraph
     )
 
     assert [name for name, _ in streamed] == ["metadata", "updates", "updates"]
+
+
+def test_what_a_subgraph_node_writes_is_sent_in_its_namespace_only(
+    client: SyncLangGraphClient,
+) -> None:
+    quiet = events(
+        client.runs.stream(None, "nested", input={"topic": "owls"}, stream_mode="custom")
+    )
+    loud = events(
+        client.runs.stream(
+            None, "nested", input={"topic": "owls"}, stream_mode="custom", stream_subgraphs=True
+        )
+    )
+
+    assert [name for name, _ in quiet] == ["metadata"]
+    [(name, data)] = loud[1:]
+    assert name.startswith("custom|writer:")
+    assert data == {"drafting": "owls"}
+
+
+def test_a_subgraphs_checkpoints_name_the_parents_checkpoint(client: SyncLangGraphClient) -> None:
+    thread_id = client.threads.create()["thread_id"]
+
+    streamed = events(
+        client.runs.stream(
+            thread_id,
+            "nested",
+            input={"topic": "owls"},
+            stream_mode="checkpoints",
+            stream_subgraphs=True,
+        )
+    )
+
+    root = [d for name, d in streamed if name == "checkpoints"]
+    child = [(name, d) for name, d in streamed if name.startswith("checkpoints|")]
+    [namespace] = {name.split("|", 1)[1] for name, _ in child}
+    assert root[2]["tasks"][0]["state"]["configurable"]["checkpoint_ns"] == namespace
+    before_writer = root[2]["config"]["configurable"]["checkpoint_id"]
+    assert [d["metadata"]["step"] for _, d in child] == [-1, 0, 1, 2]
+    assert all(d["metadata"]["parents"] == {"": before_writer} for _, d in child)
+    last = child[-1][1]["config"]["configurable"]
+    assert last["checkpoint_ns"] == namespace
+    assert last["checkpoint_map"] == {"": before_writer, namespace: last["checkpoint_id"]}
+    assert child[-1][1]["values"] == {"topic": "owls", "text": "outline of owls, drafted, polished"}

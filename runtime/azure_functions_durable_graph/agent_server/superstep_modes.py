@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..graph.manifest import GraphRegistration
 from .checkpoints import Checkpoint, node_result, shown, state_body, task_id
 from .durable_view import InstanceView
 from .thread_state import ThreadNow, unanswered
@@ -38,21 +39,17 @@ class SuperstepModes:
     points: list[Checkpoint] = field(default_factory=list)
     thread_metadata: dict[str, Any] = field(default_factory=dict)
     reducers: set[str] = field(default_factory=set)
+    #: The nodes that are subgraphs (their tasks' checkpoints have a namespace).
+    subgraph_nodes: frozenset[str] = frozenset()
+    #: A subgraph run's namespace (``writer:<task id>``, nested ones joined with ``|``)
+    #: and its enclosing graphs' checkpoints (``{"": <root checkpoint id>, ...}``).
+    namespace: str = ""
+    parents: dict[str, str] = field(default_factory=dict)
     #: By superstep: the namespaced events of its subgraph runs (subgraph_events.py).
     children: dict[int, list[Event]] = field(default_factory=dict)
-
-    @classmethod
-    def of(
-        cls,
-        modes: list[str],
-        entry: dict[str, Any],
-        view: InstanceView | None,
-        points: list[Checkpoint],
-        thread_metadata: dict[str, Any],
-        reducers: set[str],
-    ) -> SuperstepModes:
-        wanted = frozenset(modes) & SUPERSTEP_MODES
-        return cls(wanted, entry, view, points, thread_metadata, reducers)
+    #: False for a stateless run: LangGraph's server runs it without a checkpointer, so
+    #: it streams no checkpoints.
+    checkpointed: bool = True
 
     # -- where run_events calls ----------------------------------------------------------
 
@@ -224,21 +221,30 @@ class SuperstepModes:
         config = (entry.get("kwargs") or {}).get("config") or {}
         configurable = dict(config.get("configurable") or {})
         configurable.update(
-            checkpoint_ns="",
+            checkpoint_ns=self.namespace,
             run_id=entry.get("run_id"),
             thread_id=entry.get("thread_id"),
             graph_id=entry.get("graph_id"),
             assistant_id=entry.get("assistant_id"),
             checkpoint_id=checkpoint,
         )
+        if self.namespace:
+            configurable["checkpoint_map"] = {**self.parents, self.namespace: checkpoint}
         return {"configurable": configurable}
+
+    def task_namespace(self, superstep: int, node: str) -> str:
+        """The namespace of the subgraph run task `node` of `superstep` started."""
+        own = f"{node}:{self._task_id(superstep, node)}"
+        return f"{self.namespace}|{own}" if self.namespace else own
 
     def _checkpoint(self, point: Checkpoint, *, resumed: bool = False) -> list[Event]:
         """A checkpoint as LangGraph streams it. A new checkpoint's tasks are about to run
         (no results yet), its metadata is the loop's; a resumed one is shown as stored,
         with the interrupts its tasks asked."""
-        thread_id = str(self.entry.get("thread_id"))
+        if not self.checkpointed:
+            return []
         if resumed:
+            thread_id = str(self.entry.get("thread_id"))
             metadata = state_body(point, thread_id, self.thread_metadata)["metadata"]
             parent = (
                 None
@@ -252,7 +258,7 @@ class SuperstepModes:
                 }
             )
         else:
-            metadata = {"source": point.source, "step": point.step, "parents": {}}
+            metadata = {"source": point.source, "step": point.step, "parents": self.parents}
             parent = self._config(point.parent_id)
         tasks = [
             {
@@ -262,7 +268,7 @@ class SuperstepModes:
                     {"value": i.get("value"), "id": i.get("id"), "response_schema": None}
                     for i in (t.get("interrupts") or [] if resumed else [])
                 ],
-                "state": None,
+                "state": self._task_state(point, t["name"]),
             }
             for t in point.tasks
         ]
@@ -277,14 +283,30 @@ class SuperstepModes:
         out: list[Event] = []
         if "checkpoints" in self.modes:
             out.append(("checkpoints", payload))
-        if "debug" in self.modes:
+        if "debug" in self.modes:  # LangGraph's server adds the refs, names a task's state
             refs = {
-                "checkpoint": _ref(thread_id, point.checkpoint_id),
-                "parent_checkpoint": _ref(thread_id, point.parent_id),
+                "checkpoint": self._ref(point.checkpoint_id),
+                "parent_checkpoint": self._ref(point.parent_id),
+                "tasks": [_state_as_checkpoint(t) for t in tasks],
             }
             debug = self._debug(point.step, "checkpoint", {**payload, **refs}, point.created_at)
             out.append(("debug", debug))
         return out
+
+    def _task_state(self, point: Checkpoint, node: str) -> dict[str, Any] | None:
+        """A subgraph task's state: where its run's checkpoints are (LangGraph's config)."""
+        if node not in self.subgraph_nodes or point.superstep is None:
+            return None
+        namespace = self.task_namespace(point.superstep + 1, node)
+        thread_id = self.entry.get("thread_id")
+        return {"configurable": {"thread_id": thread_id, "checkpoint_ns": namespace}}
+
+    def _ref(self, checkpoint_id: str | None) -> dict[str, Any] | None:
+        config = self._config(checkpoint_id)
+        if config is None:
+            return None
+        keys = ("checkpoint_id", "thread_id", "checkpoint_ns", "checkpoint_map")
+        return {k: config["configurable"][k] for k in keys if k in config["configurable"]}
 
     def _debug(self, step: int, kind: str, payload: dict[str, Any], at: Any) -> dict[str, Any]:
         """LangGraph's debug wrapper; the time is the durable step's (when known)."""
@@ -292,10 +314,12 @@ class SuperstepModes:
         return {"step": step, "timestamp": timestamp, "type": kind, "payload": payload}
 
 
-def _ref(thread_id: str, checkpoint_id: str | None) -> dict[str, Any] | None:
-    if checkpoint_id is None:
-        return None
-    return {"checkpoint_id": checkpoint_id, "thread_id": thread_id, "checkpoint_ns": ""}
+def _state_as_checkpoint(task: dict[str, Any]) -> dict[str, Any]:
+    state = task.get("state")
+    if not state:
+        return task
+    rest = {k: v for k, v in task.items() if k != "state"}
+    return {**rest, "checkpoint": state["configurable"]}
 
 
 def superstep_modes_of(
@@ -303,13 +327,22 @@ def superstep_modes_of(
     entry: dict[str, Any],
     view: InstanceView,
     modes: list[str],
-    reducers: set[str],
+    registration: GraphRegistration,
 ) -> SuperstepModes:
     """The run's superstep modes, with its thread's checkpoints read from `view` (the
     instance's step log): the checkpoints `/history` lists for the same run."""
-    if not frozenset(modes) & SUPERSTEP_MODES:
+    subgraphs = bool((entry.get("kwargs") or {}).get("subgraphs"))
+    wanted = frozenset(modes) & SUPERSTEP_MODES
+    if not wanted and not subgraphs:
         return SuperstepModes(frozenset())
     now.views[view.instance_id] = view
-    points = now.checkpoints_of(entry)
-    metadata = dict(now.record.get("metadata") or {})
-    return SuperstepModes.of(modes, entry, view, points, metadata, reducers)
+    return SuperstepModes(
+        wanted,
+        entry,
+        view,
+        now.checkpoints_of(entry),
+        dict(now.record.get("metadata") or {}),
+        set(registration.manifest.reducers),
+        frozenset(registration.subgraphs),
+        checkpointed=not (entry.get("kwargs") or {}).get("temporary"),
+    )

@@ -195,6 +195,7 @@ def outline(state: Essay) -> dict[str, Any]:
 
 
 def draft(state: Essay) -> dict[str, Any]:
+    get_stream_writer()({"drafting": state.get("topic")})
     return {"text": f"{state.get('text')}, drafted"}
 
 
