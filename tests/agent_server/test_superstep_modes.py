@@ -113,12 +113,16 @@ def test_subgraph_steps_stream_under_the_parent_tasks_namespace(
     history = client.threads.get_history(thread_id)
     writer = next(t["id"] for h in history for t in h["tasks"] if t["name"] == "writer")
     namespace = f"writer:{writer}"
+    inner = streamed[3][0].removeprefix(f"updates|{namespace}|")  # polish:<its task id>
+    polished = {"topic": "owls", "text": "outline of owls, drafted, polished"}
     assert streamed[1:] == [
         ("updates", {"outline": {"text": "outline of owls"}}),
         (f"updates|{namespace}", {"draft": {"text": "outline of owls, drafted"}}),
-        (f"updates|{namespace}", {"polish": {"text": "outline of owls, drafted, polished"}}),
-        ("updates", {"writer": {"topic": "owls", "text": "outline of owls, drafted, polished"}}),
+        (f"updates|{namespace}|{inner}", {"shine": {"text": polished["text"]}}),
+        (f"updates|{namespace}", {"polish": polished}),
+        ("updates", {"writer": polished}),
     ]
+    assert inner.startswith("polish:")
 
 
 def test_without_stream_subgraphs_a_subgraph_is_one_update(client: SyncLangGraphClient) -> None:
@@ -147,7 +151,7 @@ def test_what_a_subgraph_node_writes_is_sent_in_its_namespace_only(
     assert data == {"drafting": "owls"}
 
 
-def test_a_subgraphs_checkpoints_name_the_parents_checkpoint(client: SyncLangGraphClient) -> None:
+def test_a_subgraphs_checkpoints_name_its_parents_checkpoints(client: SyncLangGraphClient) -> None:
     thread_id = client.threads.create()["thread_id"]
 
     streamed = events(
@@ -161,7 +165,8 @@ def test_a_subgraphs_checkpoints_name_the_parents_checkpoint(client: SyncLangGra
     )
 
     root = [d for name, d in streamed if name == "checkpoints"]
-    child = [(name, d) for name, d in streamed if name.startswith("checkpoints|")]
+    child = [(name, d) for name, d in streamed if name.count("|") == 1]
+    grandchild = [d for name, d in streamed if name.count("|") == 2]
     [namespace] = {name.split("|", 1)[1] for name, _ in child}
     assert root[2]["tasks"][0]["state"]["configurable"]["checkpoint_ns"] == namespace
     before_writer = root[2]["config"]["configurable"]["checkpoint_id"]
@@ -171,3 +176,9 @@ def test_a_subgraphs_checkpoints_name_the_parents_checkpoint(client: SyncLangGra
     assert last["checkpoint_ns"] == namespace
     assert last["checkpoint_map"] == {"": before_writer, namespace: last["checkpoint_id"]}
     assert child[-1][1]["values"] == {"topic": "owls", "text": "outline of owls, drafted, polished"}
+    before_polish = child[2][1]["config"]["configurable"]["checkpoint_id"]
+    assert [d["metadata"]["step"] for d in grandchild] == [-1, 0, 1]
+    assert all(
+        d["metadata"]["parents"] == {"": before_writer, namespace: before_polish}
+        for d in grandchild
+    )

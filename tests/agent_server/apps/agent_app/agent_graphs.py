@@ -199,15 +199,20 @@ def draft(state: Essay) -> dict[str, Any]:
     return {"text": f"{state.get('text')}, drafted"}
 
 
-def polish(state: Essay) -> dict[str, Any]:
+def shine(state: Essay) -> dict[str, Any]:
     return {"text": f"{state.get('text')}, polished"}
 
 
 def nested_builder() -> StateGraph[Any, Any, Any, Any]:
-    """A node that is a subgraph of two steps (the `stream_subgraphs` option)."""
+    """A node that is a subgraph of two steps, the second a subgraph itself (the
+    `stream_subgraphs` option)."""
+    polisher = StateGraph(Essay)
+    polisher.add_node("shine", shine)
+    polisher.add_edge(START, "shine")
+    polisher.add_edge("shine", END)
     writer = StateGraph(Essay)
     writer.add_node("draft", draft)
-    writer.add_node("polish", polish)
+    writer.add_node("polish", polisher.compile())
     writer.add_edge(START, "draft")
     writer.add_edge("draft", "polish")
     writer.add_edge("polish", END)
