@@ -4,8 +4,9 @@ Liveness is proven without timing: the `gated` graph (apps/live_app/gated_graphs
 waits, mid-node, for a file the test creates only after its client RECEIVED an earlier
 event of the same run (the values after step 1, a custom event, a message chunk). A
 server that answers the stream when the run ends never delivers them, and the run
-fails with a closed gate. The same host also passes test_streaming.py's checks (imported
-below), so a live stream carries the same events as a buffered one.
+fails with a closed gate. The same host also passes test_streaming.py's and
+test_superstep_modes.py's checks (imported below), so a live stream carries the same
+events as a buffered one.
 """
 
 from __future__ import annotations
@@ -36,6 +37,16 @@ from tests.agent_server.test_streaming import (  # noqa: F401  (run again on a l
     test_messages_mode_sends_each_message_so_far_as_langgraph_does,
     test_modes_the_run_did_not_ask_for_send_nothing,
     test_values_and_updates_come_in_langgraphs_order,
+)
+from tests.agent_server.test_superstep_modes import (  # noqa: F401  (again, live)
+    test_a_failed_tasks_result_carries_the_error,
+    test_a_resume_opens_with_the_checkpoint_it_resumes,
+    test_a_subgraphs_checkpoints_name_its_parents_checkpoints,
+    test_debug_wraps_each_checkpoint_and_task_with_its_step,
+    test_streamed_checkpoint_and_task_ids_are_the_threads_history,
+    test_subgraph_steps_stream_under_the_parent_tasks_namespace,
+    test_what_a_subgraph_node_writes_is_sent_in_its_namespace_only,
+    test_without_stream_subgraphs_a_subgraph_is_one_update,
 )
 from tests.helpers import eventually
 from tests.soak.serving import serve

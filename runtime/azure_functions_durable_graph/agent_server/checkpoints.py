@@ -125,7 +125,7 @@ def instance_checkpoints(
             step_base + 2,
             "loop",
             shown(state),
-            next_nodes if not view.finished or ran else [],
+            next_nodes if not view.finished or ran or view.status != "Completed" else [],
             run_id,
             created,
             key,
@@ -174,9 +174,9 @@ def instance_checkpoints(
         last.next = view.active or last.next
         last.tasks = _pending_tasks(view, last.next)
     elif view.status != "Completed":
-        last.tasks = [
-            {**t, "error": view.error()["message"]} for t in _pending_tasks(view, last.next)
-        ]
+        error = view.error()  # as LangGraph keeps it: the exception's repr
+        failed = f"{error['error']}({error['message']!r})"
+        last.tasks = [{**t, "error": failed} for t in _pending_tasks(view, last.next)]
     for parent, child in itertools.pairwise(points):
         child.parent_id = parent.checkpoint_id
     return points

@@ -20,14 +20,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .assistants import registered
 from .durable_view import InstanceView, read_instance, refresh
-from .run_events import SUPERSTEP_MODES, Event, encode, run_events
-from .stream_channel import channel_modes, streamed_events
-from .thread_state import run_status
+from .run_events import STEP_LOG_MODES, Event, encode, run_events
+from .stream_channel import publications
+from .subgraph_events import subgraph_events
+from .superstep_modes import superstep_modes_of
+from .thread_state import ThreadNow, run_status
 
 if TYPE_CHECKING:
     from .server import Call
@@ -41,18 +42,21 @@ HEARTBEAT_SECONDS = 15.0
 
 def superstep_modes(modes: list[str]) -> bool:
     """Whether a run streaming `modes` needs its step log written every superstep."""
-    return bool(SUPERSTEP_MODES.intersection(modes))
+    return bool(STEP_LOG_MODES.intersection(modes))
 
 
 class RunFeed:
-    """The sources of one run's stream."""
+    """The sources of one run's stream (`now`: the run's thread, for the checkpoints the
+    superstep modes show)."""
 
-    def __init__(self, call: Call, entry: dict[str, Any]) -> None:
+    def __init__(self, call: Call, now: ThreadNow, entry: dict[str, Any]) -> None:
         self.call = call
+        self.now = now
         self.instance_id = str(entry["instance_id"])
         self.modes = list((entry.get("kwargs") or {}).get("stream_mode") or ["values"])
-        self.reducers = set(registered(call, str(entry["graph_id"])).manifest.reducers)
-        self.since = datetime.fromisoformat(str(entry["created_at"]))
+        self.registration = registered(call, str(entry["graph_id"]))
+        self.reducers = set(self.registration.manifest.reducers)
+        self.published = publications(call.server.stores, entry, self.modes)
         self.view: InstanceView | None = None
 
     async def read(self, *, settled: bool) -> InstanceView:
@@ -64,31 +68,30 @@ class RunFeed:
             self.view = await refresh(self.call.client, self.view)
         return self.view
 
-    async def streamed(self) -> dict[int, list[Event]]:
-        if not channel_modes(self.modes):  # only then does the run publish (and the store open)
-            return {}
-        stores = self.call.server.stores
-        return await asyncio.to_thread(streamed_events, stores, self.instance_id, self.since)
-
     async def events(self, entry: dict[str, Any], view: InstanceView, ended: bool) -> list[Event]:
-        streamed = await self.streamed()
-        return run_events(entry, view, self.modes, self.reducers, streamed, ended=ended)
+        streamed = await self.published(None)
+        extra = superstep_modes_of(self.now, entry, view, self.modes, self.registration)
+        if (entry.get("kwargs") or {}).get("subgraphs"):
+            client = self.call.client
+            extra.children = await subgraph_events(
+                client, self.registration, extra, self.modes, self.published
+            )
+        return run_events(entry, view, self.modes, self.reducers, streamed, extra, ended=ended)
 
 
-async def whole(call: Call, entry: dict[str, Any]) -> str:
+async def whole(call: Call, now: ThreadNow, entry: dict[str, Any]) -> str:
     """Every event of a run that has ended (or paused), encoded."""
-    feed = RunFeed(call, entry)
+    feed = RunFeed(call, now, entry)
     return encode(await feed.events(entry, await feed.read(settled=True), ended=True))
 
 
 async def follow(
-    call: Call,
-    entry: dict[str, Any],
-    reread: Callable[[], Awaitable[dict[str, Any]]],
+    call: Call, reread: Callable[[], Awaitable[tuple[ThreadNow, dict[str, Any]]]]
 ) -> AsyncIterator[bytes]:
     """The run's events as they happen, then its outcome; `reread` gives the run's thread
-    entry again (a cancel or a resume changes it)."""
-    feed = RunFeed(call, entry)
+    and entry (read again at the end: a cancel or a resume changes them)."""
+    now, entry = await reread()
+    feed = RunFeed(call, now, entry)
     sent: list[Event] = []
     delay, quiet = POLL_FIRST, 0.0
     try:
@@ -108,7 +111,7 @@ async def follow(
             await asyncio.sleep(delay)
             quiet += delay
             delay = min(delay * 1.5, POLL_MAX)
-        entry = await reread()
+        feed.now, entry = await reread()
         events = await feed.events(entry, await feed.read(settled=True), ended=True)
     except Exception as exc:  # the headers are sent: the failure can only be an event
         logger.exception("following run %s failed", entry.get("run_id"))

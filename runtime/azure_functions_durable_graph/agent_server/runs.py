@@ -103,13 +103,13 @@ async def _events(call: Call, entry: dict[str, Any], headers: dict[str, str]) ->
     """The run's SSE answer: followed live with HTTP streaming on, else whole at its end."""
     if call.server.live:
 
-        async def reread() -> dict[str, Any]:
-            return (await _entry(call, entry["thread_id"], entry["run_id"]))[1]
+        async def reread() -> tuple[ThreadNow, dict[str, Any]]:
+            return await _entry(call, entry["thread_id"], entry["run_id"])
 
-        return LiveStream(follow(call, entry, reread), headers=_sse_headers(headers, "live"))
+        return LiveStream(follow(call, reread), headers=_sse_headers(headers, "live"))
     await _until_done(call, entry)
-    _, entry = await _entry(call, entry["thread_id"], entry["run_id"])
-    return _sse(await whole(call, entry), headers)
+    now, entry = await _entry(call, entry["thread_id"], entry["run_id"])
+    return _sse(await whole(call, now, entry), headers)
 
 
 def _sse_headers(headers: dict[str, str], how: str) -> dict[str, str]:
