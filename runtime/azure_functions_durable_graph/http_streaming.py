@@ -33,6 +33,8 @@ HTTP_STREAMING_SETTING = "DURABLE_GRAPH_HTTP_STREAMING"
 STREAM_HEADER = "X-Durable-Graph-Stream"
 EXTENSION = "azurefunctions.extensions.http.fastapi"
 INSTALL_HINT = "pip install 'azure-functions-durable-graph[http-streaming]'"
+#: What the Python worker reads as true in an app setting (its is_true_like).
+_WORKER_TRUE = frozenset({"1", "true", "t", "yes", "y"})
 
 
 @dataclass
@@ -65,7 +67,8 @@ def enable() -> None:
             f"{EXTENSION} cannot be imported ({exc}); install it: {INSTALL_HINT}"
         ) from exc
     on_azure = bool(os.environ.get("WEBSITE_SITE_NAME"))
-    if on_azure and os.environ.get("PYTHON_ENABLE_INIT_INDEXING", "").lower() not in ("1", "true"):
+    indexing = os.environ.get("PYTHON_ENABLE_INIT_INDEXING", "").strip().lower()
+    if on_azure and indexing not in _WORKER_TRUE:
         logger.error(
             "HTTP streaming needs the app setting PYTHON_ENABLE_INIT_INDEXING=1: without it "
             "the Python worker does not start the extension's HTTP server"
