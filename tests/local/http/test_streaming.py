@@ -67,6 +67,27 @@ def test_each_chunk_reaches_the_client_before_the_generator_goes_on(
         connection.close()
 
 
+def test_the_status_and_headers_come_before_the_first_chunk(host: LocalHost) -> None:
+    connection, reply = open_stream(host, "GET", "/api/quiet/headers-first")
+    try:  # getresponse() returned: the status line came while the generator still waits
+        assert reply.status == 200
+        assert reply.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+        host.post("/api/gates/headers-first")
+        assert reply.read() == b"late\n"
+    finally:
+        connection.close()
+
+
+def test_a_client_that_leaves_before_the_first_chunk_stops_the_generator(
+    host: LocalHost,
+) -> None:
+    connection, reply = open_stream(host, "GET", "/api/quiet/left-early")
+    assert reply.status == 200
+    connection.close()
+    wait_for(lambda: host.get("/api/closed/left-early").json() == {"closed": True}, "the end")
+    wait_for(lambda: _stream_tasks() == [], "the stream task to end")
+
+
 def test_the_request_reaches_the_function_as_a_fastapi_request(host: LocalHost) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", host.port, timeout=READ_TIMEOUT)
     try:

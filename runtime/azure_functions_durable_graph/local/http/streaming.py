@@ -77,7 +77,7 @@ async def invoke_streaming(
     except ClientGone:
         logger.info("Function %r: the client closed the connection mid-response", fn.name)
         exchange.abort()
-        return _answered(exchange), exchange.status
+        return _answered(exchange)
     except Exception as exc:
         if not exchange.started:
             return failure(fn, exc), 500
@@ -87,11 +87,11 @@ async def invoke_streaming(
             "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(),
         )
         exchange.abort()
-        return _answered(exchange), exchange.status
-    return _answered(exchange), exchange.status
+        return _answered(exchange)
+    return _answered(exchange)
 
 
-def _answered(exchange: AsgiExchange) -> web.StreamResponse:
-    if exchange.response is None:  # the client left before the first byte was due
-        return web.Response(status=499)
-    return exchange.response
+def _answered(exchange: AsgiExchange) -> tuple[web.StreamResponse, int]:
+    if exchange.response is None:  # the client left before the status line was due
+        return web.Response(status=499), 499
+    return exchange.response, exchange.status
