@@ -142,7 +142,7 @@ def test_returning_none_is_a_500_as_the_worker_has_no_response(host: LocalHost) 
     assert "returned None" in reply.json()["error"]["message"]
 
 
-def test_an_error_before_the_first_byte_is_the_usual_500(
+def test_an_error_before_the_response_starts_is_the_usual_500(
     host: LocalHost, caplog: pytest.LogCaptureFixture
 ) -> None:
     reply = host.get("/api/fails-early")
@@ -163,7 +163,7 @@ def test_a_status_outside_100_to_599_fails_the_call(host: LocalHost) -> None:
     assert "has status 700; expected 100 to 599" in reply.json()["error"]["message"]
 
 
-def test_an_error_after_the_first_byte_cuts_the_body(
+def test_an_error_mid_stream_cuts_the_body(
     host: LocalHost, caplog: pytest.LogCaptureFixture
 ) -> None:
     connection, reply = open_stream(host, "GET", "/api/fails-midway/midway")

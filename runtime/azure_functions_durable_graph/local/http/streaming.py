@@ -8,8 +8,8 @@ returns goes back the way FastAPI returns it from the worker's catch-all
 route: a Starlette `Response` (StreamingResponse included) runs as it is,
 anything else is `JSONResponse(jsonable_encoder(value))` (so a `str` comes
 back as a JSON string), and `None` fails the call, as the worker finds no
-response for it. A failure before the first byte is the same 500 JSON body
-as for other functions; after it, the connection is closed mid-body.
+response for it. A failure before the status line is sent is the same 500
+JSON body as for other functions; after it, the connection is closed mid-body.
 """
 
 from __future__ import annotations
