@@ -20,6 +20,7 @@ from types import ModuleType
 import azure.functions as func
 
 from .errors import LocalHostError
+from .http.http_v2 import forget_web_extension
 
 SCRIPT_NAME = "function_app.py"
 MODULE_NAME = "function_app"
@@ -108,6 +109,7 @@ def load_app(app_dir: str | Path) -> LoadedApp:
     if not script.is_file():
         raise AppLoadError(f"{folder} has no {SCRIPT_NAME}: expected a Python v2 Functions app")
 
+    forget_web_extension()  # HTTP streaming is this app's choice, not an earlier app's
     displaced = sys.modules.pop(MODULE_NAME, None)
     added_path = str(folder) not in sys.path
     if added_path:

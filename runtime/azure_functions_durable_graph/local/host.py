@@ -27,6 +27,7 @@ from .catalog import AppCatalog
 from .clock import Clock, VirtualClock, WallClock
 from .engine import Engine
 from .errors import LocalHostError
+from .http import http_v2
 from .http.cross_site import read_cors
 from .http.durable_urls import DurableUrls
 from .http.functions import HttpFunction, index_http_functions
@@ -202,7 +203,8 @@ class LocalHost:
         os.environ[LOCAL_STORE_SETTING] = self._applied_env[LOCAL_STORE_SETTING] = self.store_path
         self.settings = read_host_settings(self.app_dir)
         self._loaded = load_app(self.app_dir)
-        self._http = index_http_functions(self._loaded.functions, str(self.app_dir))
+        web = http_v2.detect()  # HTTP streaming, when the app imported the extension
+        self._http = index_http_functions(self._loaded.functions, str(self.app_dir), web)
         catalog = AppCatalog(self._loaded.functions, directory=str(self.app_dir))
         self._store = self._open_store()
         self._engine = Engine(

@@ -22,6 +22,7 @@ from azure.functions import _abc as func_abc
 
 from ..catalog import BindingError, InvocationContext
 from ..worker_loop import run_in_thread
+from .http_v2 import WebExtension, check_function, refuse
 
 logger = logging.getLogger("azure_functions_durable_graph.local")
 
@@ -44,6 +45,8 @@ class HttpFunction:
     output_bindings: tuple[str, ...]
     function: func.Function = field(repr=False, compare=False)
     directory: str = field(default="", compare=False)
+    # The web extension that serves it (HTTP streaming), or None for func.HttpRequest.
+    web: WebExtension | None = field(default=None, compare=False)
 
     def allows(self, method: str) -> bool:
         return self.methods is None or method.upper() in self.methods
@@ -64,9 +67,13 @@ def _text(value: object) -> str:
     return str(raw)
 
 
-def index_http_functions(functions: list[func.Function], directory: str = "") -> list[HttpFunction]:
-    """The HTTP triggers among an app's indexed functions."""
+def index_http_functions(
+    functions: list[func.Function], directory: str = "", web: WebExtension | None = None
+) -> list[HttpFunction]:
+    """The HTTP triggers among an app's indexed functions; with `web`, every one of them is
+    served by that extension, and annotations Azure would refuse stop the app."""
     result: list[HttpFunction] = []
+    problems: list[str] = []
     for function in functions:
         trigger = function.get_trigger()
         if trigger is None or trigger.type != HTTP_TRIGGER:
@@ -74,6 +81,7 @@ def index_http_functions(functions: list[func.Function], directory: str = "") ->
         name = function.get_function_name() or function.get_user_function().__name__
         methods = getattr(trigger, "methods", None)
         bindings = function.get_bindings()
+        problems.extend(check_function(function, name, trigger.name, web))
         result.append(
             HttpFunction(
                 name=name,
@@ -87,8 +95,10 @@ def index_http_functions(functions: list[func.Function], directory: str = "") ->
                 ),
                 function=function,
                 directory=directory,
+                web=web,
             )
         )
+    refuse(problems)
     return result
 
 
@@ -106,7 +116,7 @@ class _Out(func.Out[Any]):
 
 
 def _arguments(
-    fn: HttpFunction, request: func.HttpRequest, starter: str
+    fn: HttpFunction, request: object, starter: str
 ) -> tuple[dict[str, Any], dict[str, _Out]]:
     kwargs: dict[str, Any] = {}
     outs: dict[str, _Out] = {}
@@ -167,15 +177,31 @@ def error_result(status: int, code: str, message: str, details: Any = None) -> H
     return HttpResult(status, [("Content-Type", "application/json; charset=utf-8")], body)
 
 
+async def call(fn: HttpFunction, request: object, starter: str) -> tuple[Any, dict[str, _Out]]:
+    """Bind the arguments around `request` and run the function as the worker does."""
+    kwargs, outs = _arguments(fn, request, starter)
+    user = fn.function.get_user_function()
+    if inspect.iscoroutinefunction(user):
+        return await user(**kwargs), outs
+    return await run_in_thread(user, **kwargs), outs
+
+
+def failure(fn: HttpFunction, exc: BaseException) -> HttpResult:
+    """A failed call: the traceback on the console, a 500 JSON body for the caller."""
+    logger.error(
+        "Executed 'Functions.%s' (Failed)\n%s",
+        fn.name,
+        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(),
+    )
+    return error_result(
+        500, "function_failed", f"Function {fn.name!r} failed: {type(exc).__name__}: {exc}"
+    )
+
+
 async def invoke(fn: HttpFunction, request: func.HttpRequest, starter: str) -> HttpResult:
     """Run one HTTP function; a failure becomes a 500 JSON body and a logged traceback."""
     try:
-        kwargs, outs = _arguments(fn, request, starter)
-        user = fn.function.get_user_function()
-        if inspect.iscoroutinefunction(user):
-            value = await user(**kwargs)
-        else:
-            value = await run_in_thread(user, **kwargs)
+        value, outs = await call(fn, request, starter)
         if value is None:
             for out in outs.values():
                 if out.get() is not None:
@@ -185,11 +211,4 @@ async def invoke(fn: HttpFunction, request: func.HttpRequest, starter: str) -> H
             return HttpResult(204, [], b"")
         return _from_response(value, fn)
     except Exception as exc:
-        logger.error(
-            "Executed 'Functions.%s' (Failed)\n%s",
-            fn.name,
-            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(),
-        )
-        return error_result(
-            500, "function_failed", f"Function {fn.name!r} failed: {type(exc).__name__}: {exc}"
-        )
+        return failure(fn, exc)

@@ -27,6 +27,7 @@ from .functions import HttpFunction, HttpResult, error_result, invoke
 from .guard import HttpGuard, default_allowed_hosts, key_required
 from .management_api import ManagementApi
 from .routes import Router
+from .streaming import invoke_streaming
 
 logger = logging.getLogger("azure_functions_durable_graph.local")
 
@@ -170,8 +171,9 @@ class AppServer:
         if is_preflight(request):  # answered here, as Core Tools does: never a function call
             return _response(answer_preflight(request, self.guard.cors))
         response = await self._route(request)
-        for name, value in self.guard.cors.headers(request.headers.get("Origin")):
-            response.headers.setdefault(name, value)
+        if not response.prepared:  # a streamed response got them with its status line
+            for name, value in self.guard.cors.headers(request.headers.get("Origin")):
+                response.headers.setdefault(name, value)
         return response
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
@@ -208,22 +210,30 @@ class AppServer:
     async def _call(
         self, fn: HttpFunction, route_params: dict[str, str], request: web.Request
     ) -> web.StreamResponse:
-        http_request = func.HttpRequest(
-            method=request.method,
-            url=str(request.url),
-            headers=_joined(list(request.headers.items())),
-            params=_joined(list(request.query.items())),
-            route_params=route_params,
-            body=await request.read(),
-        )
         started = time.perf_counter()
-        result = await invoke(fn, http_request, self._starter())
+        if fn.web is not None:  # HTTP streaming: the response may already be on the wire
+            cors = self.guard.cors.headers(request.headers.get("Origin"))
+            answer, status = await invoke_streaming(
+                fn, request, route_params, self._starter(), cors
+            )
+            response = answer if isinstance(answer, web.StreamResponse) else _response(answer)
+        else:
+            http_request = func.HttpRequest(
+                method=request.method,
+                url=str(request.url),
+                headers=_joined(list(request.headers.items())),
+                params=_joined(list(request.query.items())),
+                route_params=route_params,
+                body=await request.read(),
+            )
+            result = await invoke(fn, http_request, self._starter())
+            response, status = _response(result), result.status
         logger.info(
             "Executed 'Functions.%s' (%s %s -> %d, %.0f ms)",
             fn.name,
             request.method,
             _shown_path(request),
-            result.status,
+            status,
             (time.perf_counter() - started) * 1000,
         )
-        return _response(result)
+        return response
