@@ -11,6 +11,12 @@ running are held back briefly (`HOLD_SECONDS` after the last arrival, at most
 episode instead of one per batch the backend happened to deliver: any other
 message (an event, a timer, a terminate) ends the hold. Only the batching
 changes, which Durable leaves to the backend; the SDK replays the same events.
+
+A short episode (payload under `INLINE_EPISODE_BYTES`) runs on the loop's own
+thread: replay is CPU work, which the GIL serialises anyway, and handing it to
+a thread and back cost a fifth of a step's CPU (docs/benchmarks.md). Longer
+ones, whose replay could hold the loop past the GIL's 5 ms switch interval, run
+on the episode threads.
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ logger = logging.getLogger(__name__)
 #: activities: after the last one arrived, and at most in all.
 HOLD_SECONDS = 0.025
 HOLD_CAP_SECONDS = 1.0
+
+#: Episodes whose payload (history and input, JSON text) is shorter run on the loop's thread.
+INLINE_EPISODE_BYTES = 128 * 1024
 
 
 class InstanceRunner:
@@ -220,7 +229,11 @@ class InstanceRunner:
             loop = asyncio.get_running_loop()
             try:
                 episode = partial(run_episode, handle, payload, instance_id=record.instance_id)
-                outcome = await loop.run_in_executor(self.executor, episode)
+                if len(payload) < INLINE_EPISODE_BYTES:
+                    outcome = episode()
+                    await asyncio.sleep(0)  # let the loop's other work in, as a thread would
+                else:
+                    outcome = await loop.run_in_executor(self.executor, episode)
             except OrchestratorProtocolError as exc:
                 effects = self._commit_failure(record, batch + stale, now, str(exc), new)
             else:

@@ -1,14 +1,17 @@
-"""Activity results held back while the instance's other activities run (instance_runner.py).
+"""How the instance runner schedules episodes (local/instance_runner.py).
 
-A fan-out's results reach the orchestrator in one episode; anything else in the
+Activity results are held back while the instance's other activities run: a
+fan-out's results reach the orchestrator in one episode; anything else in the
 inbox, or a pause in arrivals, lets the episode run at once, so a `task_any`
 over a quick and a slow activity still continues when the quick one ends.
+Short episodes run on the loop's thread, long ones on the episode threads.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from typing import Any
 
@@ -30,6 +33,15 @@ def quick_or_slow(context: df.DurableOrchestrationContext) -> Any:
         [context.call_activity("pause", 0.0), context.call_activity("pause", 30.0)]
     )
     return winner.result
+
+
+episode_threads: list[str] = []
+
+
+@app.orchestration_trigger(context_name="context")
+def where_it_runs(context: df.DurableOrchestrationContext) -> Any:
+    episode_threads.append(threading.current_thread().name)  # a test's probe, not replayed state
+    return (yield context.call_activity("pause", 0.0))
 
 
 @app.activity_trigger(input_name="seconds")
@@ -81,3 +93,24 @@ def test_a_result_is_not_held_past_a_pause_in_arrivals() -> None:
 
     assert status is not None and status["output"] == 0.0
     assert seconds < 10  # the slow activity (30 s) was still running
+
+
+@pytest.mark.parametrize(("inline_below", "on_loop"), [(1024 * 1024, True), (0, False)])
+def test_short_episodes_run_on_the_loop_thread_long_ones_on_the_episode_threads(
+    monkeypatch, inline_below: int, on_loop: bool
+) -> None:
+    monkeypatch.setattr(instance_runner, "INLINE_EPISODE_BYTES", inline_below)
+    episode_threads.clear()
+
+    async def scenario(engine: Engine) -> tuple[dict[str, Any], str]:
+        instance_id = await engine.start_orchestration("where_it_runs", None)
+        return await finished(engine, instance_id), threading.current_thread().name
+
+    status, loop_thread = run_engine(app, scenario)
+
+    assert status["runtimeStatus"] == "Completed"
+    assert len(episode_threads) == 2  # the start, then the activity's result
+    if on_loop:
+        assert set(episode_threads) == {loop_thread}
+    else:
+        assert all(name.startswith("durable-episode") for name in episode_threads)
