@@ -343,10 +343,8 @@ class Engine:
             self._signal()
 
     def _apply_effects(self, effects: Effects) -> None:
-        for item_id in effects.work_items:
-            item = self.store.get_work_item(item_id)
-            if item is not None:
-                self._launch(item)
+        for item in effects.work_items:  # committed just now, so still stored
+            self._launch(item)
         for instance_id in effects.kick:
             self._kick(instance_id)
         for scheduler_id in effects.entities:

@@ -122,10 +122,10 @@ class InstanceRunner:
 
     async def _episode(self, instance_id: str) -> bool:
         """Run one episode for the instance; False when its inbox is empty."""
-        record = self.store.get_instance(instance_id)
         messages = self.store.messages(instance_id)
         if not messages:
             return False
+        record = self.store.get_instance(instance_id)
         if record is None or record.status in TERMINAL:
             self.store.delete_messages([m.id for m in messages])
             return True
