@@ -32,6 +32,7 @@ from .inputs import (
 )
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
+from .step_log_cache import StepLogCache
 from .steps import (
     FORK_KEYS,
     all_steps,
@@ -65,6 +66,7 @@ class GraphApi:
         self.orchestrator_name = orchestrator_name
         self.max_request_bytes = max_request_bytes
         self.step_log = step_log
+        self.step_logs = StepLogCache()  # running runs' step records, for status polls
 
     # -- routes that need the durable client -------------------------------------------
 
@@ -189,7 +191,7 @@ class GraphApi:
         if run["status"] == "Completed":
             run["state"] = run["output"]
         else:
-            run["state"] = await running_state(client, status, step_count(status))
+            run["state"] = await running_state(client, status, step_count(status), self.step_logs)
         for child in run.get("children") or []:
             child_status = await calls.current_status(client, child["instance_id"])
             child_run = describe_run(child_status, child["instance_id"], self.registry)

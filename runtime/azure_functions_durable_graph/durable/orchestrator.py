@@ -106,6 +106,7 @@ class _Run:
         self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
         self.failure: str | None = None  # the class name of the error the run ends with
         self.unlogged: list[StepRecord] = []  # step records not written yet (batched log)
+        self.logged = 0  # records this execution has sent to its step log (custom status)
         self.inbox = Inbox(context, self.progress.inbox, self.publish, on_idle=self._write_log)
 
     def execute(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
@@ -226,6 +227,8 @@ class _Run:
     def _signal_log(self, operation: str, value: object) -> None:
         key = entity_key(self.context.instance_id, self.progress.executions, self.run.log_id)
         self.context.signal_entity(EntityId(STEPS_ENTITY, key), operation, value)
+        self.logged += len(value) if isinstance(value, list) else 1
+        self.publish()  # "logged" never lags what was sent (api/step_log_cache.py)
 
     def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
         state = self.progress.state
@@ -327,6 +330,7 @@ class _Run:
             pending_events=[{"name": n, "count": c} for n, c in pending.items()],
             rejected=progress.rejected[-5:],
             executions=progress.executions,
+            logged=self.logged,
         )
         if self.failure is not None:
             status["error_type"] = self.failure

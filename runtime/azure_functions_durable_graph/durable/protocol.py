@@ -198,6 +198,9 @@ class CustomStatus(TypedDict):
     pending_events: list[dict[str, Any]]
     rejected: list[dict[str, Any]]
     executions: int
+    #: Step records the current execution has sent to its step log so far (the API reads
+    #: the log again only when this changes; absent in runs published before issue 18).
+    logged: NotRequired[int]
     truncated: NotRequired[bool]  # a list was cut to its first items (status_size.py)
     counts: NotRequired[dict[str, int]]  # how many items the cut lists really have
     #: The class name of the error the run fails with, set just before it fails.

@@ -87,9 +87,14 @@ class ActivityFunction:
             )
         return str(ActivityTriggerConverter.encode(result, expected_type=None).value)
 
+    @functools.cached_property
+    def _parameters(self) -> list[inspect.Parameter]:
+        """The function's parameters, read once (inspect.signature is slow per call)."""
+        return list(inspect.signature(self.user_function).parameters.values())
+
     def _arguments(self, value: Any) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
-        for parameter in inspect.signature(self.user_function).parameters.values():
+        for parameter in self._parameters:
             if parameter.name == self.input_parameter:
                 kwargs[parameter.name] = value
             elif parameter.name == "context":

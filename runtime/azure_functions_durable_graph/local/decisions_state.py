@@ -14,7 +14,7 @@ from typing import Any
 
 from .actions import Action, ActionType
 from .history import Event, EventType
-from .store.records import InstanceRecord, Message
+from .store.records import InstanceRecord, Message, WorkItem
 
 #: Extra history field on the retry timers and re-attempts the host schedules by itself.
 RETRY_OF = "RetryOf"
@@ -60,7 +60,7 @@ def event_message(event: Event) -> dict[str, Any]:
 class Effects:
     """What the engine starts once the transaction has committed."""
 
-    work_items: list[int] = field(default_factory=list)
+    work_items: list[WorkItem] = field(default_factory=list)  # created, to launch
     kick: set[str] = field(default_factory=set)
     entities: set[str] = field(default_factory=set)
     timers_changed: bool = False
