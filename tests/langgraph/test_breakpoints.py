@@ -14,11 +14,11 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from azure_functions_durable_graph.api.status import FINISHED
 from azure_functions_durable_graph.testing import LocalHost
+from tests.agent_server.apps.breakpoints_app.bp_graphs import COMPILED, GRAPHS
 from tests.api.local_apps import run_status, start_run, wait_for_run
 from tests.helpers import eventually
-from tests.langgraph.apps.breakpoints_app.bp_graphs import COMPILED, GRAPHS
 
-APP = Path(__file__).parent / "apps" / "breakpoints_app"
+APP = Path(__file__).parents[1] / "agent_server" / "apps" / "breakpoints_app"
 
 CASES = [
     ("bp_chain", {"interrupt_before": ["b"]}),

@@ -187,7 +187,9 @@ class CustomStatus(TypedDict):
     api/status.py, cli/ and inspector/static/app.js follow this definition. Engine-1
     runs publish only ``graph, version, hash, node, step, waiting`` (no ``engine``).
     ``interrupts`` items are ``{"id", "node", "value"}`` (a value over the size limit
-    becomes ``{"elided": true, "bytes": n}``); ``retry`` is null or ``{"node",
+    becomes ``{"elided": true, "bytes": n}``); a run paused at a breakpoint
+    (breakpoints.py) shows one item with ``value`` null, ``"pause": "before"|"after"``
+    and ``"nodes"``; ``retry`` is null or ``{"node",
     "attempt", "next_attempt_at", "last_error"}``; ``children`` items ``{"node",
     "instance_id"}``; ``pending_events`` items ``{"name", "count"}``; ``rejected``
     items ``{"kind", "name"|"answers", "reason"}`` (the last five). Every list shows at

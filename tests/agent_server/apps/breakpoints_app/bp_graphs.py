@@ -1,7 +1,7 @@
 """Graphs for LangGraph's breakpoints (interrupt_before / interrupt_after): a chain, a
 loop, and a fan-out whose branches meet again. Each `*_builder()` returns an uncompiled
-`StateGraph`; function_app.py converts it with `from_langgraph`, tests/langgraph/
-test_breakpoints.py compiles it with LangGraph itself."""
+`StateGraph`: function_app.py converts it with `from_langgraph`, `langgraph dev` serves it
+compiled (langgraph.json), and tests/langgraph/test_breakpoints.py compiles it in process."""
 
 from __future__ import annotations
 
@@ -87,3 +87,10 @@ GRAPHS: dict[str, Callable[[], StateGraph]] = {
     "bp_fan_compiled": fan_builder,
     "bp_chosen_start": chosen_start_builder,
 }
+
+# What `langgraph dev` serves (langgraph.json): each graph compiled as function_app.py does.
+bp_chain = chain_builder().compile()
+bp_loop = loop_builder().compile()
+bp_fan = fan_builder().compile()
+bp_fan_compiled = fan_builder().compile(**COMPILED["bp_fan_compiled"])
+bp_chosen_start = chosen_start_builder().compile()
