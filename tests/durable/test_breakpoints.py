@@ -54,3 +54,20 @@ def test_an_answer_replaces_the_runs_breakpoints_and_the_graphs_own_still_apply(
     # The first answer drops the run's interrupt_after; the builder's interrupt_before stays.
     assert seen == [("after", ["tick"], ["tick"]), ("before", ["done"], ["done"])]
     assert wait_for_run(host, links)["output"]["count"] == 5
+
+
+def test_a_breakpoint_before_a_node_with_an_answer_model_takes_a_null_answer(host: LocalHost):
+    links = start_run(host, "approval_form", {}, interrupt_before=["ask"])
+    (pause,) = eventually(lambda: settled(run_status(host, links)))["interrupts"]
+    assert (pause["pause"], pause["node"]) == ("before", "ask")
+
+    assert post(host, links, "resume", {"resume": None})[0] == 202
+
+    # Past the breakpoint, the node asks its own question, whose answer the model checks.
+    (question,) = eventually(
+        lambda: [i for i in run_status(host, links)["interrupts"] if i["value"]]
+    )
+    assert question["value"] == {"question": "approve?"}
+    assert post(host, links, "resume", {"resume": True})[0] == 422
+    assert post(host, links, "resume", {"resume": {"approved": True}})[0] == 202
+    assert wait_for_run(host, links)["status"] == "Completed"
