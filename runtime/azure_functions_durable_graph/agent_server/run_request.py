@@ -76,7 +76,7 @@ class RunRequest:
     def kwargs(self) -> dict[str, Any]:
         """What LangGraph shows as a run's ``kwargs``."""
         return {
-            "input": self.input,
+            "input": self.body.get("input"),
             "command": self.command,
             "config": self.config,
             "context": self.context,
@@ -139,11 +139,10 @@ def parse_run_request(body: dict[str, Any], *, stateful: bool = True) -> RunRequ
     if if_not_exists not in ("reject", "create"):
         raise invalid("if_not_exists must be 'reject' or 'create'")
     command = body.get("command")
-    if command is not None:
-        if not isinstance(command, dict) or not command or set(command) - COMMAND_KEYS:
-            raise invalid("command must be an object with resume, update and/or goto")
-        if "input" in body and body["input"] is not None:
-            raise invalid("Cannot specify both input and command")
+    if command is not None and (
+        not isinstance(command, dict) or not command or set(command) - COMMAND_KEYS
+    ):
+        raise invalid("command must be an object with resume, update and/or goto")
     schema = "RunCreateStateful" if stateful else "RunCreateStateless"
     before = _breakpoints(body, "interrupt_before", schema)
     after = _breakpoints(body, "interrupt_after", schema)
@@ -153,7 +152,8 @@ def parse_run_request(body: dict[str, Any], *, stateful: bool = True) -> RunRequ
         checkpoint_id = checkpoint.get("checkpoint_id")
     return RunRequest(
         assistant_id,
-        body.get("input"),
+        # A command replaces the input, as in LangGraph (Agent Chat UI resumes with `{}`).
+        None if command is not None else body.get("input"),
         command,
         _object(body, "config"),
         _object(body, "context"),
