@@ -23,7 +23,12 @@ Event = tuple[str, Any]
 
 
 def interrupt_items(pauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"value": p.get("value"), "id": p.get("id"), "response_schema": None} for p in pauses]
+    """LangGraph's interrupts of the pending `pauses` (a breakpoint has none)."""
+    return [
+        {"value": p.get("value"), "id": p.get("id"), "response_schema": None}
+        for p in pauses
+        if not p.get("pause")
+    ]
 
 
 def run_events(
@@ -89,7 +94,7 @@ def run_events(
         pauses = interrupt_items(unanswered(entry, view))
         if "updates" in modes:
             events.append(("updates", {"__interrupt__": pauses}))
-        if "values" in modes:
+        if "values" in modes and pauses:  # (LangGraph sends none at a breakpoint)
             events.append(("values", {**shown(state), "__interrupt__": pauses}))
     return events
 

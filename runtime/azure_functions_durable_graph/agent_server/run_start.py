@@ -29,7 +29,7 @@ from .run_config import run_config
 from .run_request import RunRequest
 from .stream_channel import STREAM_MODES_KEY, channel_modes
 from .thread_records import check_uuid, mutate, new_record, now_iso
-from .thread_state import ThreadNow, compact, load, settle, unanswered
+from .thread_state import ThreadNow, compact, load, paused_at, settle, unanswered
 
 if TYPE_CHECKING:
     from .server import Call
@@ -68,7 +68,11 @@ async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> 
         "multitask_strategy": request.multitask_strategy,
     }
     resume = request.command is not None and "resume" in request.command
-    if resume:
+    pause = paused_at(now)
+    if pause is not None and request.input is None and set(request.command or {}) <= {"resume"}:
+        await _continue(call, now, entry, request, pause)  # LangGraph: past the breakpoint
+        resume = True
+    elif resume:
         await _resume(call, now, entry, request)
     else:
         await _start(call, now, entry, request, registration)
@@ -192,6 +196,24 @@ async def _resume(call: Call, now: ThreadNow, entry: dict[str, Any], request: Ru
     entry["from_step"] = view.superstep
 
 
+async def _continue(
+    call: Call, now: ThreadNow, entry: dict[str, Any], request: RunRequest, pause: dict[str, Any]
+) -> None:
+    """Continue the instance paused at a breakpoint (durable/breakpoints.py), with this
+    run's breakpoints for the rest of it (LangGraph applies the new run's)."""
+    latest, view = now.latest, now.view_of(now.latest or {})
+    assert latest is not None and view is not None
+    options = {
+        "interrupt_before": request.interrupt_before,
+        "interrupt_after": request.interrupt_after,
+    }
+    answer = wrap_resume({str(pause["id"]): options})
+    await calls.raise_event(call.client, view.instance_id, INBOX_EVENT, answer)
+    entry["instance_id"] = view.instance_id
+    entry["answers"] = [*(latest.get("answers") or []), str(pause["id"])]
+    entry["from_step"] = view.superstep
+
+
 def _fail(entry: dict[str, Any], kind: str, message: str) -> None:
     """A run refused before it started is recorded as a failed run, as LangGraph's are."""
     entry["instance_id"] = entry["run_id"]
@@ -259,24 +281,38 @@ async def _start(
             await call.client.terminate(view.instance_id, "superseded by a new run")
             superseded.append(view.instance_id)
     entry["supersedes"] = superseded
+    # A run without input continues from the checkpoint; LangGraph counts it as resuming,
+    # so it never pauses before its first superstep (durable/breakpoints.py).
+    continued = request.input is None or active != [manifest.entrypoint]
     run = RunInput(
         registration.graph_name,
         registration.graph_hash,
-        {} if active != [manifest.entrypoint] else state,
+        {} if continued else state,
         steps_per_execution=manifest.steps_per_execution,
-        progress=None
-        if active == [manifest.entrypoint]
-        else {"state": state, "active": [plain(n) for n in active]},
+        progress={"state": state, "active": [plain(n) for n in active], "resuming": True}
+        if continued
+        else None,
         record_steps=True,
         log_id=new_log_id(),
         config=config,
         context=context,
+        interrupt_before=request.interrupt_before,
+        interrupt_after=request.interrupt_after,
     )
     await calls.start(call.client, call.server.orchestrator_name, entry["run_id"], run.to_dict())
     entry["instance_id"] = entry["run_id"]
     entry["values_before"] = values
     entry["step_base"] = point.step if point is not None else -2
     entry["parent_checkpoint_id"] = point.checkpoint_id if point is not None else None
+    if request.input is None and point is not None:  # it starts at that checkpoint
+        entry["base"] = {
+            "checkpoint_id": point.checkpoint_id,
+            "step": point.step,
+            "source": point.source,
+            "run_id": point.run_id,
+            "created_at": point.created_at,
+        }
+        entry["parent_checkpoint_id"] = point.parent_id
     entry["input_checkpoint"] = request.input is not None
     entry["reducers"] = sorted(manifest.reducers)
 

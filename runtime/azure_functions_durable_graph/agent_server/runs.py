@@ -51,7 +51,7 @@ def _links(entry: dict[str, Any], tail: str) -> dict[str, str]:
 
 
 async def _created(call: Call, thread_id: str | None) -> dict[str, Any]:
-    request = parse_run_request(call.body())
+    request = parse_run_request(call.body(), stateful=thread_id is not None)
     return await create_run(call, thread_id, request)
 
 
@@ -93,8 +93,9 @@ async def _output(call: Call, entry: dict[str, Any]) -> Any:
         return point.get("values") or now.values() or {}
     values = dict(now.values() or {})
     view = now.view_of(entry)
-    if view is not None and not view.finished and unanswered(entry, view):
-        values["__interrupt__"] = interrupt_items(unanswered(entry, view))
+    items = interrupt_items(unanswered(entry, view)) if view and not view.finished else []
+    if items:  # (a breakpoint shows none, as in LangGraph)
+        values["__interrupt__"] = items
     return values
 
 

@@ -30,6 +30,15 @@ def unanswered(entry: dict[str, Any], view: InstanceView) -> list[dict[str, Any]
     return [i for i in view.interrupts if i.get("id") not in answered]
 
 
+def paused_at(now: ThreadNow) -> dict[str, Any] | None:
+    """The breakpoint (interrupt_before/after) the thread's latest run waits at, if any."""
+    latest = now.latest
+    view = now.view_of(latest) if latest is not None else None
+    if latest is None or view is None or latest.get("kind") != "run":
+        return None
+    return next((i for i in unanswered(latest, view) if i.get("pause")), None)
+
+
 def run_status(entry: dict[str, Any], view: InstanceView | None) -> str:
     """LangGraph's run status: a run that stopped at an interrupt is a ``success``."""
     if entry.get("status") in FINAL:
@@ -64,7 +73,7 @@ class ThreadNow:
     def status(self) -> str:
         entry = self.latest
         if entry is None or entry.get("kind") != "run":
-            return "idle"
+            return str((entry or {}).get("thread_status") or "idle")
         view = self.view_of(entry)
         state = run_status(entry, view)
         if state in ("pending", "running"):
@@ -126,7 +135,10 @@ class ThreadNow:
                     continue
                 seen.add(str(instance))
             before = points[-1].values if points else None
-            points.extend(self.checkpoints_of(entry, before))
+            more = self.checkpoints_of(entry, before)
+            if points and more and more[0].checkpoint_id == points[-1].checkpoint_id:
+                points.pop()  # a run continuing from it: the same checkpoint, its tasks run
+            points.extend(more)
         return points
 
     def values(self) -> dict[str, Any] | None:

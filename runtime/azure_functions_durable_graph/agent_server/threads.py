@@ -20,7 +20,7 @@ from .thread_records import (
     thread_body,
     thread_missing,
 )
-from .thread_state import ThreadNow, load
+from .thread_state import ThreadNow, load, paused_at
 
 if TYPE_CHECKING:
     from .server import Call
@@ -213,6 +213,7 @@ async def update_state(call: Call) -> func.HttpResponse:
         raise invalid(f"Invalid update: {exc}") from exc
     manifest = registration.manifest
     following: list[str] = []
+    pause = paused_at(now)
     if as_node is not None:
         if as_node not in manifest.nodes:
             raise invalid(f"Node {as_node} does not exist")
@@ -220,11 +221,14 @@ async def update_state(call: Call) -> func.HttpResponse:
         nexts = node.next_node if isinstance(node.next_node, tuple) else (node.next_node,)
         following = [n for n in nexts if n] if not node.terminal else []
     elif point is not None:
-        following = [] if now.status() == "interrupted" else point.next
+        # At a breakpoint the paused nodes stay next, as in LangGraph; not at an interrupt().
+        following = [] if now.status() == "interrupted" and pause is None else point.next
+    paused = []
     for entry in now.record.get("timeline") or []:  # a paused run is superseded by the update
         view = now.view_of(entry)
         if view is not None and view.status is not None and not view.finished:
             await call.client.terminate(view.instance_id, "superseded by a state update")
+            paused.append(view.instance_id)
     entry = {
         "kind": "update",
         "update_id": str(uuid.uuid4()),
@@ -235,10 +239,15 @@ async def update_state(call: Call) -> func.HttpResponse:
         "parent": point.checkpoint_id if point is not None else None,
         "as_node": as_node,
     }
+    if pause is not None:
+        entry["thread_status"] = "interrupted"  # LangGraph's update leaves the thread as it was
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
         if record is None:
             raise thread_missing(thread_id)
+        for earlier in record.get("timeline") or []:  # it ended where it paused: a success
+            if earlier.get("kind") == "run" and earlier.get("instance_id") in paused:
+                earlier.setdefault("status", "success")
         record["timeline"] = [*record.get("timeline", []), entry]
         record["updated_at"] = record["state_updated_at"] = now_iso()
         return record

@@ -24,9 +24,11 @@ from ..graph.registry import GraphRegistry
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
 from .inputs import (
+    BREAKPOINT_KEYS,
     DEFAULT_MAX_REQUEST_BYTES,
     check_instance_id,
     json_body,
+    run_breakpoints,
     run_options,
     valid_run_id,
 )
@@ -114,7 +116,7 @@ class GraphApi:
                 f'request body must be a JSON object like {{"input": {{...}}}}; '
                 f"got {type(body).__name__}",
             )
-        allowed = ["input", "instance_id", "config", "context", *FORK_KEYS]
+        allowed = ["input", "instance_id", "config", "context", *BREAKPOINT_KEYS, *FORK_KEYS]
         unknown = sorted(set(body) - set(allowed))
         if unknown:
             raise ApiError(
@@ -123,12 +125,13 @@ class GraphApi:
                 f"unknown keys {shown(unknown)} in request body; allowed keys: {allowed}",
             )
         if any(key in body for key in FORK_KEYS):
-            if "config" in body or "context" in body:
+            if any(key in body for key in ("config", "context", *BREAKPOINT_KEYS)):
                 raise ApiError(
                     400,
                     "invalid_body",
-                    "a fork runs with the config and context of the run it forks; "
-                    "leave 'config' and 'context' out",
+                    "a fork runs with the config, context and breakpoints of the run it "
+                    "forks; leave 'config', 'context', 'interrupt_before' and "
+                    "'interrupt_after' out",
                 )
             source = await self._graph_run_status(client, str(body.get("from_run", "")))
             registration, run = await fork_input(
@@ -145,6 +148,7 @@ class GraphApi:
             )
         state = _validate_input(registration, raw_input)
         config, context = run_options(body, registration.codec, registration.graph_name)
+        breakpoints = run_breakpoints(body, list(registration.manifest.nodes))
         instance_id = None
         if "instance_id" in body:
             instance_id = check_instance_id(body["instance_id"])
@@ -157,6 +161,7 @@ class GraphApi:
             log_id=new_log_id() if self.step_log else None,
             config=config,
             context=context,
+            **breakpoints,
         )
         return await self._started(req, client, registration, run, instance_id)
 

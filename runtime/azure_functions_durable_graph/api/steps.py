@@ -108,7 +108,11 @@ async def fork_input(
         log_id=new_log_id() if step_log else None,
         config=source.config,
         context=source.context,
+        interrupt_before=source.interrupt_before,
+        interrupt_after=source.interrupt_after,
     )
+    # LangGraph's time travel resumes: no pause before its first superstep (breakpoints.py).
+    progress["resuming"] = True
     return pinned, run
 
 

@@ -25,6 +25,7 @@ from ..errors import DurableGraphError, GraphRunFailed, StepLimitExceeded
 from ..graph.handoff import NO_PARENT, PARENT_COMMAND
 from ..graph.manifest import GraphManifest, GraphRegistration
 from ..graph.routing import COMPLETE
+from .breakpoints import continue_options, effective, matches, pause_id
 from .inbox import Inbox
 from .progress import Progress
 from .protocol import (
@@ -103,6 +104,7 @@ class _Run:
         self.per_execution = run.steps_per_execution or manifest.steps_per_execution
         self.step: Superstep | None = None
         self.waiting: Waiting | None = None
+        self.paused: dict[str, Any] | None = None  # the breakpoint the run waits at
         self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
         self.failure: str | None = None  # the class name of the error the run ends with
         self.unlogged: list[StepRecord] = []  # step records not written yet (batched log)
@@ -149,6 +151,7 @@ class _Run:
                 raise StepLimitExceeded(
                     self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
                 )
+            yield from self._breakpoint("before", [task["node"] for task in progress.active])
             progress.superstep += 1
             done_here += 1
             progress.path.extend(task["node"] for task in progress.active)
@@ -187,6 +190,8 @@ class _Run:
                 targets, progress.deferred, self.manifest
             )
             self._log({**record, "next": progress.active, "deferred": progress.deferred})
+            if progress.active:  # LangGraph's pause after the last node ends the run anyway
+                yield from self._breakpoint("after", [task["node"] for task in tasks])
         self._write_log()
         self.publish()
         return {
@@ -235,6 +240,49 @@ class _Run:
         state.update(changed)
         for key in removed:
             state.pop(key, None)
+
+    def _breakpoint(self, when: str, nodes: list[str]) -> Generator[DurableTask, object, None]:
+        """Pause at LangGraph's `interrupt_before`/`interrupt_after` (breakpoints.py) until
+        a resume answers the pause; its answer may set the breakpoints of the rest."""
+        progress = self.progress
+        if self.run.subgraph:
+            return  # a child's own breakpoints are refused at build time; a run's stay its own
+        if when == "before" and progress.resuming:
+            progress.resuming = False
+            return
+        listed = effective(
+            when,
+            progress.breakpoints,
+            getattr(self.run, f"interrupt_{when}"),
+            getattr(self.manifest, f"interrupt_{when}"),
+        )
+        hit = matches(nodes, listed)
+        if not hit:
+            return
+        key = pause_id(self.context.instance_id, progress.executions, progress.superstep, when)
+        self.paused = {"id": key, "node": hit[0], "value": None, "pause": when, "nodes": hit}
+        try:
+            while True:
+                message = self.inbox.take(lambda m: m["kind"] == "resume")
+                if message is None:
+                    self.publish()
+                    yield from self.inbox.next_message()
+                    continue
+                answers = message.get("answers") or {}
+                unknown = [k for k in answers if k != key]
+                if unknown:
+                    progress.reject(message, f"no pending interrupt with id {unknown[0]!r}")
+                if key in answers:
+                    options = continue_options(answers[key])
+                    if options is not None:
+                        progress.breakpoints = options
+                    # After a pause "after", the next superstep follows a resume: LangGraph
+                    # does not pause before it; a pause "before" has just been passed.
+                    progress.resuming = when == "after"
+                    return
+        finally:
+            self.paused = None
+            self.publish()
 
     def _wait_for_event(
         self, decision: WaitDecision
@@ -332,6 +380,8 @@ class _Run:
             executions=progress.executions,
             logged=self.logged,
         )
+        if self.paused is not None:
+            status["interrupts"] = [self.paused]
         if self.failure is not None:
             status["error_type"] = self.failure
         self.context.set_custom_status(bounded_status(status))

@@ -19,6 +19,7 @@ from typing import Any, Literal, TypedDict
 from typing_extensions import NotRequired
 
 from ..errors import GraphRunFailed
+from .breakpoints import normalised
 from .wire import decode_json_text
 
 #: The one orchestrator of every graph; prefixed so it cannot collide with the user's functions.
@@ -93,6 +94,10 @@ class RunInput:
     context: Any = None
     #: Started by a parent graph's superstep (it may hand a command back: graph/handoff.py).
     subgraph: bool = False
+    #: LangGraph's run-time breakpoints (durable/breakpoints.py): "*" or node names; None:
+    #: the graph's own (older runs have none).
+    interrupt_before: list[str] | str | None = None
+    interrupt_after: list[str] | str | None = None
 
     @property
     def options(self) -> RunOptions | None:
@@ -121,6 +126,10 @@ class RunInput:
             data["context"] = self.context
         if self.subgraph:
             data["subgraph"] = True
+        if self.interrupt_before:
+            data["interrupt_before"] = self.interrupt_before
+        if self.interrupt_after:
+            data["interrupt_after"] = self.interrupt_after
         return data
 
     def continued(self, progress: Mapping[str, Any]) -> dict[str, Any]:
@@ -157,6 +166,8 @@ class RunInput:
             config=dict(value["config"]) if isinstance(value.get("config"), Mapping) else None,
             context=value.get("context"),
             subgraph=value.get("subgraph") is True,
+            interrupt_before=normalised(value.get("interrupt_before")) or None,
+            interrupt_after=normalised(value.get("interrupt_after")) or None,
         )
 
 
@@ -176,7 +187,9 @@ class CustomStatus(TypedDict):
     api/status.py, cli/ and inspector/static/app.js follow this definition. Engine-1
     runs publish only ``graph, version, hash, node, step, waiting`` (no ``engine``).
     ``interrupts`` items are ``{"id", "node", "value"}`` (a value over the size limit
-    becomes ``{"elided": true, "bytes": n}``); ``retry`` is null or ``{"node",
+    becomes ``{"elided": true, "bytes": n}``); a run paused at a breakpoint
+    (breakpoints.py) shows one item with ``value`` null, ``"pause": "before"|"after"``
+    and ``"nodes"``; ``retry`` is null or ``{"node",
     "attempt", "next_attempt_at", "last_error"}``; ``children`` items ``{"node",
     "instance_id"}``; ``pending_events`` items ``{"name", "count"}``; ``rejected``
     items ``{"kind", "name"|"answers", "reason"}`` (the last five). Every list shows at

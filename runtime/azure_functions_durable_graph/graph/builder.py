@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, NoReturn
 
@@ -30,6 +30,7 @@ from .manifest import (
 )
 from .node_options import (
     NodeOptions,
+    check_breakpoints,
     check_defer,
     check_model,
     check_next_nodes,
@@ -62,6 +63,8 @@ class ManifestBuilder:
         steps_per_execution: supersteps per Durable execution; past it the run
             continues as new, invisibly, so its history stays bounded.
         codec: a `StateCodec` to use instead of a Pydantic `state_model` (adapters).
+        interrupt_before, interrupt_after: LangGraph's breakpoints: ``"*"`` or node
+            names the run pauses before/after (docs/graphs.md, "Breakpoints").
         error_forms: the class name and message a run fails with when node ``n`` times
             out (key ``"timeout:n"``), as ``{"type": ..., "message": ...}``; adapters name
             them as their library does. Not part of the hash (see `_registration`).
@@ -80,6 +83,8 @@ class ManifestBuilder:
         codec: StateCodec | None = None,
         retry_policy: RetryPolicy | None = None,
         error_forms: Mapping[str, Mapping[str, str]] | None = None,
+        interrupt_before: Sequence[str] | str | None = None,
+        interrupt_after: Sequence[str] | str | None = None,
     ) -> None:
         retry = one_of("retry", retry, "retry_policy", retry_policy)
         self.graph_name = graph_name
@@ -91,6 +96,10 @@ class ManifestBuilder:
         self.steps_per_execution = steps_per_execution
         self.codec = codec
         self.error_forms = {k: dict(v) for k, v in (error_forms or {}).items()}
+        self.breakpoints = {
+            "interrupt_before": interrupt_before,
+            "interrupt_after": interrupt_after,
+        }
         unknown = sorted(k for k in self.error_forms if not k.startswith("timeout:"))
         if unknown:  # the step limit's error is the run's (a codec's step_limit), not named here
             self._fail(f"error_forms names node timeouts only ('timeout:<node>'); got {unknown}")
@@ -394,6 +403,10 @@ class ManifestBuilder:
             "max_steps": self.max_steps,
         }
         # Engine-v2 parts enter the hash only when used, so 0.1.0 graphs keep their hash.
+        for option, value in self.breakpoints.items():
+            checked = check_breakpoints(option, value, list(definitions), self._fail)
+            if checked:
+                content[option] = checked
         reducers = codec.reducers()
         if reducers:
             content["reducers"] = reducers

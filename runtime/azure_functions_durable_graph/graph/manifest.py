@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -116,6 +116,10 @@ class GraphManifest(BaseModel):
     #: How the engine's node timeouts are named, for graphs that mirror another library
     #: (from_langgraph): "timeout:<node>" -> {"type", "message"}. Not hashed (builder.py).
     error_forms: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: LangGraph's compile-time breakpoints (durable/breakpoints.py): "*" or node names.
+    #: Hashed only when set, so graphs without them keep their hash.
+    interrupt_before: list[str] | Literal["*"] = Field(default_factory=list)
+    interrupt_after: list[str] | Literal["*"] = Field(default_factory=list)
 
     @property
     def edges(self) -> list[tuple[str, str]]:
