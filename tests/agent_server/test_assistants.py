@@ -21,6 +21,7 @@ def test_search_lists_one_assistant_per_graph_with_langgraphs_ids(
         "chatbot",
         "echoer",
         "failer",
+        "nested",
         "reviewer",
         "slow",
         "streamer",

@@ -16,6 +16,7 @@ from langgraph_sdk import get_sync_client
 from azure_functions_durable_graph.testing import LocalHost
 from tests.agent_server.conftest import AGENT_APP
 from tests.agent_server.langgraph_dev import langgraph_dev as serve_langgraph_dev
+from tests.agent_server.modes_scenario import run_modes_scenario
 from tests.agent_server.scenario import run_scenario
 
 
@@ -44,3 +45,19 @@ def test_the_local_host_answers_the_client_script_as_langgraph_dev_does(
     }
     assert not differing, json.dumps(differing, indent=1, default=str)
     assert actual == expected
+
+
+def test_the_superstep_stream_modes_are_langgraph_devs(langgraph_dev: str, host: LocalHost) -> None:
+    """tasks, checkpoints, debug and stream_subgraphs (tests/agent_server/modes_scenario.py)."""
+    with get_sync_client(url=langgraph_dev, api_key=None) as client:
+        expected = run_modes_scenario(client)
+    with get_sync_client(url=f"{host.base_url}/api/langgraph", api_key=None) as client:
+        actual = run_modes_scenario(client)
+
+    assert all(expected["ids"].values()), expected["ids"]  # the property holds for LangGraph
+    differing = {
+        k: {"langgraph": v, "here": actual.get(k)}
+        for k, v in expected.items()
+        if actual.get(k) != v
+    }
+    assert not differing, json.dumps(differing, indent=1, default=str)

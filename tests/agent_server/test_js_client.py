@@ -70,6 +70,7 @@ def test_the_js_client_holds_a_conversation_across_runs_on_a_thread(
         "chatbot",
         "echoer",
         "failer",
+        "nested",
         "reviewer",
         "slow",
         "streamer",

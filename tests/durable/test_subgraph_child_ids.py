@@ -39,3 +39,19 @@ def test_a_client_cannot_start_a_run_on_a_subgraph_childs_id():
     assert reply.status == 400, reply.text
     assert reply.json()["error"]["code"] == "invalid_instance_id"
     assert "subgraph child" in reply.json()["error"]["message"]
+
+
+def test_a_subgraph_child_keeps_a_step_log_as_its_parent_does():
+    """The Agent Server streams a subgraph's steps from it (stream_subgraphs)."""
+    with serve(SUPERSTEPS) as host:
+        parent = start_run(host, "research", {"topic": "tides"})
+        assert wait_for_run(host, parent)["status"] == "Completed"
+        (created,) = [
+            e
+            for e in host.history(parent["instance_id"])
+            if e["EventType"] == SUB_ORCHESTRATION_CREATED
+        ]
+        steps = host.get(f"/api/runs/{created['InstanceId']}/steps")
+
+    assert steps.status == 200, steps.text
+    assert [s["nodes"] for s in steps.json()["steps"]] == [["search"], ["read"]]

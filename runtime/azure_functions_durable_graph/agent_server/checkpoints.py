@@ -130,7 +130,7 @@ def instance_checkpoints(
             first_step,
             base["source"] if base else "loop",
             shown(state),
-            next_nodes if not view.finished or ran else [],
+            next_nodes if not view.finished or ran or view.status != "Completed" else [],
             base.get("run_id") if base else run_id,
             base.get("created_at") if base else created,
             key,
@@ -181,9 +181,9 @@ def instance_checkpoints(
     elif entry.get("status") == "success" and view.status != "Completed":
         last.tasks = _pending_tasks(view, last.next)  # it paused, then gave way: none failed
     elif view.status != "Completed":
-        last.tasks = [
-            {**t, "error": view.error()["message"]} for t in _pending_tasks(view, last.next)
-        ]
+        error = view.error()  # as LangGraph keeps it: the exception's repr
+        failed = f"{error['error']}({error['message']!r})"
+        last.tasks = [{**t, "error": failed} for t in _pending_tasks(view, last.next)]
     for parent, child in itertools.pairwise(points):
         child.parent_id = parent.checkpoint_id
     return points

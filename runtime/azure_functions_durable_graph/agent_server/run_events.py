@@ -17,6 +17,7 @@ from ..durable.steplog import apply_changes
 from .checkpoints import node_result, shown
 from .durable_view import InstanceView
 from .message_events import MessageEvents
+from .superstep_modes import SuperstepModes
 from .thread_state import run_status, unanswered
 
 Event = tuple[str, Any]
@@ -37,11 +38,14 @@ def run_events(
     modes: list[str],
     reducers: set[str],
     streamed: dict[int, list[Event]] | None = None,
+    superstep_modes: SuperstepModes | None = None,
 ) -> list[Event]:
     """Every event of the run, in LangGraph's order (the run must have ended).
 
-    `streamed`: the events the run's nodes published, by superstep.
+    `streamed`: the events the run's nodes published, by superstep; `superstep_modes`:
+    the tasks/checkpoints/debug events woven in (superstep_modes.py).
     """
+    extra = superstep_modes or SuperstepModes(frozenset())
     from_step = int(entry.get("from_step") or 0)
     pending = {s: items for s, items in (streamed or {}).items() if s >= from_step}
     messages = MessageEvents()
@@ -60,43 +64,49 @@ def run_events(
             state = dict(record.get("state") or {})
             if from_step == 0:
                 started = True
-                if "values" in modes:
-                    events.append(("values", shown(state)))
+                events.extend(extra.opening(_values(state, modes)))
             continue
         if not started and superstep >= from_step:
             started = True
-            if "values" in modes:
-                events.append(("values", shown(state)))
+            events.extend(extra.opening(_values(state, modes)))
         before = dict(state)
         apply_changes(state, record.get("set") or {}, record.get("unset") or [])
         event = record.get("event") or {}
         apply_changes(state, event.get("set") or {}, event.get("unset") or [])
         if not started:
             continue
+        published: list[Event] = []
+        updates: list[Event] = []
         if kind == "step":
-            events.extend(_published(pending.pop(superstep, []), modes, messages))
+            published = _published(pending.pop(superstep, []), modes, messages)
         if kind == "step" and "updates" in modes:
             tasks = record.get("tasks") or []
             for task in tasks:
                 if "update" in task:
                     update = dict(task["update"] or {})
                     result = node_result(before, update, reducers, len(tasks) == 1)
-                    events.append(("updates", {task["node"]: result or None}))
-        if "next" in record and "values" in modes and _changed(before, state):
-            events.append(("values", shown(state)))
+                    updates.append(("updates", {task["node"]: result or None}))
+        changed = "next" in record and _changed(before, state)
+        values = _values(state, modes) if changed else []
+        events.extend(extra.step(record, before, published, updates, values))
     if not started and "values" in modes:
         events.append(("values", shown(state)))
-    for superstep in sorted(pending):  # the step that failed or paused
-        events.extend(_published(pending[superstep], modes, messages))
+    tail = [e for step in sorted(pending) for e in _published(pending[step], modes, messages)]
+    ending: list[Event] = []  # the step that failed or paused published `tail`
     if status == "error":
-        events.append(("error", entry.get("error") or view.error()))
+        ending.append(("error", entry.get("error") or view.error()))
     elif not view.finished and unanswered(entry, view):
         pauses = interrupt_items(unanswered(entry, view))
         if "updates" in modes:
-            events.append(("updates", {"__interrupt__": pauses}))
+            ending.append(("updates", {"__interrupt__": pauses}))
         if "values" in modes and pauses:  # (LangGraph sends none at a breakpoint)
-            events.append(("values", {**shown(state), "__interrupt__": pauses}))
+            ending.append(("values", {**shown(state), "__interrupt__": pauses}))
+    events.extend(extra.closing(state, tail, ending, status))
     return events
+
+
+def _values(state: dict[str, Any], modes: list[str]) -> list[Event]:
+    return [("values", shown(state))] if "values" in modes else []
 
 
 def _changed(before: dict[str, Any], after: dict[str, Any]) -> bool:

@@ -8,7 +8,6 @@ and sent at once, in LangGraph's order and shapes (docs/agent-server-api.md).
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
@@ -20,7 +19,9 @@ from .routes import Router
 from .run_events import encode, interrupt_items, run_events
 from .run_request import parse_run_request
 from .run_start import create_run
-from .stream_channel import channel_modes, streamed_events
+from .stream_channel import publications
+from .subgraph_events import subgraph_events
+from .superstep_modes import superstep_modes_of
 from .thread_records import check_uuid, mutate, read_thread
 from .thread_state import FINAL, ThreadNow, run_status, runs_of, unanswered
 
@@ -101,17 +102,17 @@ async def _output(call: Call, entry: dict[str, Any]) -> Any:
 
 async def _events_body(call: Call, entry: dict[str, Any]) -> str:
     await _until_done(call, entry)
-    _, entry = await _entry(call, entry["thread_id"], entry["run_id"])
+    now, entry = await _entry(call, entry["thread_id"], entry["run_id"])
     view = await read_instance(call.client, str(entry["instance_id"]), with_log=True)
     registration = registered(call, str(entry["graph_id"]))
     reducers = set(registration.manifest.reducers)
     modes = list((entry.get("kwargs") or {}).get("stream_mode") or ["values"])
-    streamed = {}
-    if channel_modes(modes):  # only then does the run publish (and the store open)
-        instance_id = str(entry["instance_id"])
-        since = datetime.fromisoformat(str(entry["created_at"]))
-        streamed = await asyncio.to_thread(streamed_events, call.server.stores, instance_id, since)
-    return encode(run_events(entry, view, modes, reducers, streamed))
+    published = publications(call.server.stores, entry, modes)
+    streamed = await published(None)
+    extra = superstep_modes_of(now, entry, view, modes, registration)
+    if (entry.get("kwargs") or {}).get("subgraphs"):
+        extra.children = await subgraph_events(call.client, registration, extra, modes, published)
+    return encode(run_events(entry, view, modes, reducers, streamed, extra))
 
 
 def _sse(body: str, headers: dict[str, str]) -> func.HttpResponse:

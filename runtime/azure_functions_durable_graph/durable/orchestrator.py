@@ -97,6 +97,13 @@ class _Run:
         self.pinned: dict[str, Any] = {"graph_name": run.graph_name, "graph_hash": run.graph_hash}
         if run.options is not None:
             self.pinned["run"] = run.options
+        if run.record_steps:  # its subgraph runs keep a step log too (the Agent Server
+            # streams their steps: agent_server/subgraph_events.py)
+            self.pinned["child_log"] = {
+                "record_steps": True,
+                "step_log_batched": True,
+                "log_id": run.log_id,
+            }
         if run.progress is not None:
             self.progress = Progress.from_dict(run.progress)
         else:

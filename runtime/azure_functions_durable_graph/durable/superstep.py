@@ -48,6 +48,18 @@ from .sdk_surface import DurableTask, OrchestrationContext, TimerTask, utc_now
 
 Result = Applied | TaskDone | Handoff
 
+#: The configurable key naming the subgraph run a node runs in (its instance id), so
+#: what the node streams can be told from its parent's (agent_server/subgraph_events.py).
+SUBGRAPH_RUN_KEY = "__durable_graph_subgraph_run__"
+
+
+def _in_child(config: Any, child_id: str) -> Any:
+    """The run config a subgraph run gets: its parent's, naming the child run."""
+    if not isinstance(config, Mapping):
+        return config
+    configurable = {**dict(config.get("configurable") or {}), SUBGRAPH_RUN_KEY: child_id}
+    return {**config, "configurable": configurable}
+
 
 @dataclass
 class _Slot:
@@ -188,6 +200,8 @@ class Superstep:
             }
             if "run" in self.pinned:  # LangGraph passes its config and context to subgraphs
                 child_input.update(self.pinned["run"])
+                child_input["config"] = _in_child(child_input["config"], child_id)
+            child_input.update(self.pinned.get("child_log") or {})
             work = context.call_sub_orchestrator(
                 ORCHESTRATOR_NAME, child_input, instance_id=child_id, expected_type=dict
             )

@@ -12,6 +12,7 @@ from langchain_core.runnables.config import get_async_callback_manager_for_confi
 from langgraph.pregel._messages import StreamMessagesHandler
 
 from ..agent_server.stream_channel import STREAM_MODES_KEY, stream_publisher
+from ..durable.superstep import SUBGRAPH_RUN_KEY
 from .serde import to_json
 
 
@@ -25,7 +26,12 @@ def stream_hooks(
     """(stream writer, callbacks) for a task of the run `configurable` belongs to."""
     modes = configurable.get(STREAM_MODES_KEY) or ()
     run_id = configurable.get("run_id")
-    publish = stream_publisher(run_id if isinstance(run_id, str) else None, superstep)
+    child = configurable.get(SUBGRAPH_RUN_KEY)
+    publish = stream_publisher(
+        run_id if isinstance(run_id, str) else None,
+        superstep,
+        child if isinstance(child, str) else None,
+    )
     if publish is None or not modes:
         return _drop, []
     writer: Callable[[Any], None] = _drop

@@ -185,6 +185,46 @@ def streamer_builder() -> StateGraph[Any, Any, Any, Any]:
     return builder
 
 
+class Essay(TypedDict, total=False):
+    topic: str
+    text: str
+
+
+def outline(state: Essay) -> dict[str, Any]:
+    return {"text": f"outline of {state.get('topic')}"}
+
+
+def draft(state: Essay) -> dict[str, Any]:
+    get_stream_writer()({"drafting": state.get("topic")})
+    return {"text": f"{state.get('text')}, drafted"}
+
+
+def shine(state: Essay) -> dict[str, Any]:
+    return {"text": f"{state.get('text')}, polished"}
+
+
+def nested_builder() -> StateGraph[Any, Any, Any, Any]:
+    """A node that is a subgraph of two steps, the second a subgraph itself (the
+    `stream_subgraphs` option)."""
+    polisher = StateGraph(Essay)
+    polisher.add_node("shine", shine)
+    polisher.add_edge(START, "shine")
+    polisher.add_edge("shine", END)
+    writer = StateGraph(Essay)
+    writer.add_node("draft", draft)
+    writer.add_node("polish", polisher.compile())
+    writer.add_edge(START, "draft")
+    writer.add_edge("draft", "polish")
+    writer.add_edge("polish", END)
+    builder = StateGraph(Essay)
+    builder.add_node("outline", outline)
+    builder.add_node("writer", writer.compile())
+    builder.add_edge(START, "outline")
+    builder.add_edge("outline", "writer")
+    builder.add_edge("writer", END)
+    return builder
+
+
 # What langgraph.json points at (compiled graphs, as `langgraph dev` wants them).
 chatbot = chatbot_builder().compile()
 reviewer = review_builder().compile()
@@ -192,6 +232,7 @@ failer = failing_builder().compile()
 slow = slow_builder().compile()
 echoer = echo_builder().compile()
 streamer = streamer_builder().compile()
+nested = nested_builder().compile()
 
 GRAPHS = {
     "chatbot": chatbot_builder,
@@ -200,4 +241,5 @@ GRAPHS = {
     "slow": slow_builder,
     "echoer": echo_builder,
     "streamer": streamer_builder,
+    "nested": nested_builder,
 }
