@@ -26,6 +26,7 @@ from .errors import ApiError, error_response, json_response, shown
 from .inputs import (
     DEFAULT_MAX_REQUEST_BYTES,
     check_instance_id,
+    check_max_request_bytes,
     json_body,
     run_options,
     valid_run_id,
@@ -59,11 +60,9 @@ class GraphApi:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         step_log: bool = True,
     ):
-        if max_request_bytes < 1:
-            raise ValueError(f"max_request_bytes must be at least 1, got {max_request_bytes}")
         self.registry = registry
         self.orchestrator_name = orchestrator_name
-        self.max_request_bytes = max_request_bytes
+        self.max_request_bytes = check_max_request_bytes(max_request_bytes)
         self.step_log = step_log
 
     # -- routes that need the durable client -------------------------------------------
