@@ -8,7 +8,7 @@ PY313 ?= $(shell { command -v python3.13 >/dev/null && python3.13 -c 'import sys
 VENV313 ?= .venv313
 IS_313 := import sys; sys.exit(sys.version_info[:2] != (3, 13))
 
-# npm: the npm tools tests use (Azurite, LangGraph's JS client); package.json + package-lock.json pin them.
+# npm: the npm tools tests use (Azurite, LangGraph's JS client, React and esbuild); package.json + package-lock.json pin them.
 .PHONY: help venv venv313 check-313 langgraph-dev-venv browser browser-check npm lint typecheck pytest test test-fast test-template test-313 demo bench bench-venv soak clean
 
 help:
@@ -54,8 +54,9 @@ browser-check: venv
 	@$(CHROMIUM_FOUND) || { echo "Chromium not found (the inspector and draw tests drive it):"; \
 		echo "run 'make browser' (Debian, as root), or set DURABLE_GRAPH_CHROMIUM=/path/to/chromium"; exit 1; }
 
-# Azurite (the Azure Storage emulator the Azure store's tests start) and @langchain/langgraph-sdk
-# (LangGraph's JS client, run by node in tests/agent_server/test_js_client.py).
+# Azurite (the Azure Storage emulator the Azure store's tests start), @langchain/langgraph-sdk
+# (LangGraph's JS client, run by node in tests/agent_server/test_js_client.py), and React with
+# esbuild (tests/agent_server/test_use_stream.py bundles its useStream chat page with them).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@

@@ -1,9 +1,11 @@
-"""Make the README's screenshots: the run inspector page and `durable-graph run` on a terminal.
+"""Make the docs' screenshots: the run inspector page, `durable-graph run` on a terminal, and
+the useStream chat page of tests/agent_server/js/chat_page.
 
-    .venv/bin/python tools/screenshots.py        # writes docs/images/*.png
+    .venv/bin/python tools/screenshots.py            # writes docs/images/*.png
+    .venv/bin/python tools/screenshots.py use-stream # only docs/images/use-stream-chat.png
 
-Needs the dev extras and Chromium (`make browser`). Uses the features test app, and the
-Agent Server test app for the threads view.
+Needs the dev extras and Chromium (`make browser`), and `make npm` for the chat page. Uses
+the features test app, and the Agent Server test apps for the threads view and the chat.
 """
 
 from __future__ import annotations
@@ -93,6 +95,36 @@ def thread_shot(browser: object) -> None:
         page.screenshot(path=str(IMAGES / "inspector-thread.png"), full_page=True)
 
 
+def use_stream_shot(browser: object) -> None:
+    """The useStream chat page on the local host, a tool call waiting for its approval."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from tests.agent_server.chat_page import (
+        CHAT_UI_APP,
+        allowing,
+        build_page,
+        page_url,
+        say,
+        serve_page,
+        settled,
+    )
+
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        serve_page(build_page(Path(folder) / "page")) as origin,
+        LocalHost(allowing(origin, CHAT_UI_APP, Path(folder)), store=":memory:") as host,
+    ):
+        page = browser.new_page(viewport={"width": 900, "height": 640})  # type: ignore[attr-defined]
+        page.goto(page_url(origin, f"{host.base_url}/api/langgraph", "assistant"))
+        for count, text in enumerate(("hi", "again"), start=1):
+            say(page, text)
+            settled(page, 2 * count)
+        say(page, "book 4 people")
+        settled(page, 6, interrupted=True)
+        page.screenshot(path=str(IMAGES / "use-stream-chat.png"), full_page=True)
+
+
 def terminal_shot(browser: object) -> None:
     """`durable-graph run` in a pseudo-terminal, answering the approval at its prompt."""
     child = pexpect.spawn(
@@ -158,14 +190,25 @@ def _colour(name: str) -> str:
     return f"#{name}" if len(name) == 6 and all(c in "0123456789abcdef" for c in name) else name
 
 
+SHOTS = {
+    "inspector": page_shots,
+    "thread": thread_shot,
+    "use-stream": use_stream_shot,
+    "terminal": terminal_shot,
+}
+
+
 def main() -> None:
+    names = sys.argv[1:] or list(SHOTS)
+    unknown = [n for n in names if n not in SHOTS]
+    if unknown:
+        raise SystemExit(f"unknown screenshot {unknown[0]!r}: pick from {', '.join(SHOTS)}")
     IMAGES.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True)
         try:
-            page_shots(browser)
-            thread_shot(browser)
-            terminal_shot(browser)
+            for name in names:
+                SHOTS[name](browser)
         finally:
             browser.close()
     print(f"wrote {', '.join(p.name for p in sorted(IMAGES.glob('*.png')))}")

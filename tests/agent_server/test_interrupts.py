@@ -48,6 +48,19 @@ def test_a_resume_answers_an_interrupt_by_its_id(client: SyncLangGraphClient) ->
     assert done["verdict"] == "reviewer said by id"
 
 
+def test_a_command_sent_with_an_input_replaces_it_as_langgraph_does(
+    client: SyncLangGraphClient,
+) -> None:
+    """Agent Chat UI resumes with `submit({}, {command: {resume}})`: input `{}` and a command."""
+    thread_id = client.threads.create()["thread_id"]
+    client.runs.wait(thread_id, "reviewer", input={"topic": "owls"})
+
+    done = client.runs.wait(thread_id, "reviewer", input={}, command={"resume": "yes"})
+
+    assert done["verdict"] == "reviewer said yes"
+    assert client.runs.list(thread_id)[0]["kwargs"]["input"] == {}
+
+
 def test_a_resume_with_nothing_interrupted_is_a_failed_run(client: SyncLangGraphClient) -> None:
     thread_id = client.threads.create()["thread_id"]
 

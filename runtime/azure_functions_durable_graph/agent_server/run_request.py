@@ -72,7 +72,7 @@ class RunRequest:
     def kwargs(self) -> dict[str, Any]:
         """What LangGraph shows as a run's ``kwargs``."""
         return {
-            "input": self.input,
+            "input": self.body.get("input"),
             "command": self.command,
             "config": self.config,
             "context": self.context,
@@ -119,11 +119,10 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
     if if_not_exists not in ("reject", "create"):
         raise invalid("if_not_exists must be 'reject' or 'create'")
     command = body.get("command")
-    if command is not None:
-        if not isinstance(command, dict) or not command or set(command) - COMMAND_KEYS:
-            raise invalid("command must be an object with resume, update and/or goto")
-        if "input" in body and body["input"] is not None:
-            raise invalid("Cannot specify both input and command")
+    if command is not None and (
+        not isinstance(command, dict) or not command or set(command) - COMMAND_KEYS
+    ):
+        raise invalid("command must be an object with resume, update and/or goto")
     for key in ("interrupt_before", "interrupt_after"):
         if body.get(key):
             raise invalid(
@@ -135,7 +134,8 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         checkpoint_id = checkpoint.get("checkpoint_id")
     return RunRequest(
         assistant_id,
-        body.get("input"),
+        # A command replaces the input, as in LangGraph (Agent Chat UI resumes with `{}`).
+        None if command is not None else body.get("input"),
         command,
         _object(body, "config"),
         _object(body, "context"),
