@@ -4,7 +4,8 @@ The orchestrator only ever reads the manifest; handlers live beside it in the
 `GraphRegistration` and are looked up by name inside activities.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: pydantic would compile each field's string
+# annotation when the models are declared, at every cold start.
 
 import hashlib
 import json
@@ -148,13 +149,13 @@ class GraphRegistration:
     node_handlers: Mapping[str, NodeHandler]
     route_handlers: Mapping[str, RouteHandler]
     event_handlers: Mapping[str, EventHandler]
-    codec: StateCodec = field(default=None)  # type: ignore[assignment]  # set in __post_init__
+    codec: "StateCodec" = field(default=None)  # type: ignore[assignment]  # set in __post_init__
     input_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     event_payload_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     #: node -> the model every answer to that node's interrupts must validate against.
     answer_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
-    retry_policies: Mapping[str, RetryPolicy] = field(default_factory=dict)
-    subgraphs: Mapping[str, GraphRegistration] = field(default_factory=dict)
+    retry_policies: Mapping[str, "RetryPolicy"] = field(default_factory=dict)
+    subgraphs: Mapping[str, "GraphRegistration"] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.codec is None:
