@@ -10,11 +10,14 @@ from typing import Any
 
 import azure.functions as func
 
-from .thread_entity import THREAD_ENTITY, THREAD_INDEX_ENTITY, thread_entity, thread_index_entity
+from .. import deferred
 
 #: Under the app's route prefix: ``/api/langgraph/...`` with the default prefix.
 AGENT_SERVER_ROUTE = "langgraph/{*path}"
 HTTP_FUNCTION = "durable_graph_http_langgraph"
+#: The thread entities (thread_entity.py: their bodies, imported when they first run).
+THREAD_ENTITY = "durable_graph_thread"
+THREAD_INDEX_ENTITY = "durable_graph_thread_index"
 #: App setting: when set, the API wants it in LangGraph's ``x-api-key`` header instead of a
 #: function key (the route is then anonymous to the Functions host, and checked here).
 API_KEY_SETTING = "DURABLE_GRAPH_LANGGRAPH_API_KEY"
@@ -57,9 +60,10 @@ def register_agent_server(
         bp.route(route=AGENT_SERVER_ROUTE, methods=METHODS, auth_level=auth_level),
         bp.durable_client_input(client_name="client"),
     )
-    for name, body in ((THREAD_ENTITY, thread_entity), (THREAD_INDEX_ENTITY, thread_index_entity)):
+    bodies = ((THREAD_ENTITY, "thread_entity"), (THREAD_INDEX_ENTITY, "thread_index_entity"))
+    for name, body in bodies:
         _apply(
-            body,
+            deferred.entity(".agent_server.thread_entity", body),
             bp.function_name(name),
             bp.entity_trigger(context_name="context", entity_name=name),
         )

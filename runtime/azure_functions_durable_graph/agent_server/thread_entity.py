@@ -20,9 +20,8 @@ from azure.durable_functions import EntityId
 
 from ..durable.wire import decode_json_text
 from .errors import AgentServerError
+from .functions import THREAD_ENTITY, THREAD_INDEX_ENTITY
 
-THREAD_ENTITY = "durable_graph_thread"
-THREAD_INDEX_ENTITY = "durable_graph_thread_index"
 INDEX_KEY = "all"
 #: Operation ids an entity remembers (a writer polls for its own right after signalling).
 OPS_KEPT = 50

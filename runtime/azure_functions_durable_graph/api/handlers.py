@@ -27,6 +27,7 @@ from .inputs import (
     BREAKPOINT_KEYS,
     DEFAULT_MAX_REQUEST_BYTES,
     check_instance_id,
+    check_max_request_bytes,
     json_body,
     run_breakpoints,
     run_options,
@@ -62,11 +63,9 @@ class GraphApi:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         step_log: bool = True,
     ):
-        if max_request_bytes < 1:
-            raise ValueError(f"max_request_bytes must be at least 1, got {max_request_bytes}")
         self.registry = registry
         self.orchestrator_name = orchestrator_name
-        self.max_request_bytes = max_request_bytes
+        self.max_request_bytes = check_max_request_bytes(max_request_bytes)
         self.step_log = step_log
         self.step_logs = StepLogCache()  # running runs' step records, for status polls
 

@@ -49,6 +49,13 @@ RUN_ID_RULE = (
 )
 
 
+def check_max_request_bytes(limit: int) -> int:
+    """A body limit an app or API can be built with (at least one byte)."""
+    if limit < 1:
+        raise ValueError(f"max_request_bytes must be at least 1, got {limit}")
+    return limit
+
+
 def valid_instance_id(value: object) -> bool:
     """An id a client may give a new run."""
     return isinstance(value, str) and _INSTANCE_ID.fullmatch(value) is not None

@@ -6,8 +6,10 @@ the run's input (`RunInput`), the engine numbers that tell the two engines
 apart, the activity requests and results (`parse_result` is the one reader of
 a result), the custom status (`CustomStatus`, the shape the CLI and the
 inspector read) and the step-log record (the SDK's own surface, as the engine
-uses it, is typed in `sdk_surface.py`). A renamed constant here is a changed history: runs in
-flight replay against these names, so they never change.
+uses it, is typed in `sdk_surface.py`). The names of the registered functions are
+defined in `names.py` (registering them imports nothing else) and re-exported here.
+A renamed constant here is a changed history: runs in flight replay against these
+names, so they never change.
 """
 
 from __future__ import annotations
@@ -20,35 +22,24 @@ from typing_extensions import NotRequired
 
 from ..errors import GraphRunFailed
 from .breakpoints import normalised
-from .wire import decode_json_text
 
-#: The one orchestrator of every graph; prefixed so it cannot collide with the user's functions.
-ORCHESTRATOR_NAME = "durable_graph_orchestrator"
+# The registered functions' names (names.py), re-exported: importers find every name here.
+from .names import APPLY_ACTIVITY as APPLY_ACTIVITY
+from .names import EVENT_HANDLER_ACTIVITY as EVENT_HANDLER_ACTIVITY
+from .names import ORCHESTRATOR_NAME as ORCHESTRATOR_NAME
+from .names import STEP_ACTIVITY as STEP_ACTIVITY
+from .names import STEPS_ENTITY as STEPS_ENTITY
+from .names import TASK_ACTIVITY as TASK_ACTIVITY
+from .names import V1_EVENT_ACTIVITY as V1_EVENT_ACTIVITY
+from .names import V1_NODE_ACTIVITY as V1_NODE_ACTIVITY
+from .wire import decode_json_text
 
 #: Engine 1: the 0.1.0 loop (compat/engine_v1); its runs' input has no "engine" key.
 ENGINE_V1 = 1
 #: Engine 2: LangGraph's supersteps (this package).
 ENGINE_V2 = 2
 
-# Engine 2's activities.
-#: A node alone in its superstep: handler, reducers and route in one call.
-STEP_ACTIVITY = "durable_graph_step"
-#: One node of a parallel superstep: its handler only.
-TASK_ACTIVITY = "durable_graph_task"
-#: A parallel superstep's updates through the reducers, then each node's route.
-APPLY_ACTIVITY = "durable_graph_apply"
-#: An event handler's update (engine 2).
-EVENT_HANDLER_ACTIVITY = "durable_graph_event"
-
-# Engine 1's activities (0.1.0 runs only).
-#: One node step: handler, merge and route.
-V1_NODE_ACTIVITY = "durable_graph_run_node"
-#: One event applied to the state.
-V1_EVENT_ACTIVITY = "durable_graph_apply_event"
-
-#: The step-log entity, keyed ``<instance id>|<log id>|<execution>`` (see steplog.py).
-STEPS_ENTITY = "durable_graph_steps"
-#: Its operations: one record ("add", runs started before issue 18), or a list of them.
+#: The step-log entity's operations: one record ("add", runs before issue 18), or a list.
 STEPS_ADD, STEPS_ADD_BATCH = "add", "add_batch"
 #: A batched step log is written at least every this many supersteps (see steplog.py).
 STEP_LOG_BATCH = 10

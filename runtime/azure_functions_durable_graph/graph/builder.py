@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from pydantic import BaseModel
 
 from ..errors import ManifestError
+from .as_validated import as_validated
 from .call_site import caller_site
 from .codec import PydanticCodec, StateCodec, reducer_problems
 from .manifest import (
@@ -317,9 +318,12 @@ class ManifestBuilder:
                 payload_models[event_name] = model
             events[event_name] = handler
 
-        definitions = self._definitions(nodes, targets, codec, default_retry)
+        schema = self._schema(codec)  # once: pydantic builds a JSON schema anew on every call
+        definitions = self._definitions(nodes, targets, schema, default_retry)
         self._site = build_site
-        return self._registration(nodes, events, payload_models, definitions, codec, default_retry)
+        return self._registration(
+            nodes, events, payload_models, definitions, codec, schema, default_retry
+        )
 
     def _codec(self) -> StateCodec:
         if self.codec is not None:
@@ -336,13 +340,13 @@ class ManifestBuilder:
         self,
         nodes: Mapping[str, NodeSpec],
         targets: Mapping[str, tuple[str, ...] | None],
-        codec: StateCodec,
+        schema: Mapping[str, Any],
         default_retry: RetryPolicy | None,
     ) -> dict[str, NodeDefinition]:
         fail = self._fail
         names = list(nodes)
         assert self._entrypoint is not None
-        parent_fields = list(self._schema(codec).get("properties", {}))
+        parent_fields = list(schema.get("properties", {}))
         definitions = {}
         for name, spec in nodes.items():
             self._site = spec.declared_at
@@ -350,7 +354,8 @@ class ManifestBuilder:
             child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
             input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
             answer_model = check_model(f"node {name!r} answer_model", opts.answer_model, fail)
-            definitions[name] = NodeDefinition(
+            definitions[name] = as_validated(
+                NodeDefinition,
                 name=name,
                 next_node=check_next_nodes(name, spec.next_node, names, fail),
                 has_route=spec.route is not None,
@@ -387,6 +392,7 @@ class ManifestBuilder:
         payload_models: dict[str, type[BaseModel]],
         definitions: dict[str, NodeDefinition],
         codec: StateCodec,
+        schema: dict[str, Any],
         default_retry: RetryPolicy | None,
     ) -> GraphRegistration:
         assert self._entrypoint is not None
@@ -394,7 +400,7 @@ class ManifestBuilder:
             "graph_name": self.graph_name,
             "version": self.version,
             "state_model_name": codec.model_name,
-            "state_schema": self._schema(codec),
+            "state_schema": schema,
             "entrypoint": self._entrypoint,
             "nodes": {name: d.hash_content() for name, d in definitions.items()},
             "edges": [[n, t] for n, d in definitions.items() for t in d.next_nodes],
@@ -432,7 +438,8 @@ class ManifestBuilder:
         # names the error a timed-out node fails the run with (its class and message): no
         # scheduling decision depends on it, so a graph gaining it (from_langgraph graphs
         # with a node timeout) keeps the hash its runs in flight pinned.
-        manifest = GraphManifest(
+        manifest = as_validated(
+            GraphManifest,
             graph_hash=graph_hash,
             steps_per_execution=self.steps_per_execution,
             error_forms=self.error_forms,
