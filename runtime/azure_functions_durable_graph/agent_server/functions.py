@@ -5,13 +5,17 @@ functions' annotations at indexing time.
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import azure.functions as func
 
+from ..durable.admission import PREPARE_ACTIVITY
 from .thread_entity import THREAD_ENTITY, THREAD_INDEX_ENTITY, thread_entity, thread_index_entity
 
+#: The TTL's orchestration and activity (thread_ttl.py, imported when they first run).
+TTL_ORCHESTRATOR = "durable_graph_thread_ttl"
+EXPIRE_ACTIVITY = "durable_graph_thread_expire"
 #: Under the app's route prefix: ``/api/langgraph/...`` with the default prefix.
 AGENT_SERVER_ROUTE = "langgraph/{*path}"
 HTTP_FUNCTION = "durable_graph_http_langgraph"
@@ -56,6 +60,41 @@ def register_agent_server(
         bp.function_name(HTTP_FUNCTION),
         bp.route(route=AGENT_SERVER_ROUTE, methods=METHODS, auth_level=auth_level),
         bp.durable_client_input(client_name="client"),
+    )
+
+    async def thread_prepare(request: Any, client: Any) -> Any:
+        from .run_prepare import prepare
+
+        return await prepare(registry, client, request)
+
+    _apply(
+        thread_prepare,
+        bp.function_name(PREPARE_ACTIVITY),
+        bp.activity_trigger(input_name="request", activity=PREPARE_ACTIVITY),
+        bp.durable_client_input(client_name="client"),
+    )
+
+    async def thread_expire(request: Any, client: Any) -> Any:
+        from .thread_ttl import expire
+
+        return await expire(client, request)
+
+    _apply(
+        thread_expire,
+        bp.function_name(EXPIRE_ACTIVITY),
+        bp.activity_trigger(input_name="request", activity=EXPIRE_ACTIVITY),
+        bp.durable_client_input(client_name="client"),
+    )
+
+    def thread_ttl(context: Any) -> Generator[Any, Any, str]:
+        from .thread_ttl import ttl_orchestrator
+
+        return (yield from ttl_orchestrator(context))
+
+    _apply(
+        thread_ttl,
+        bp.function_name(TTL_ORCHESTRATOR),
+        bp.orchestration_trigger(context_name="context", orchestration=TTL_ORCHESTRATOR),
     )
     for name, body in ((THREAD_ENTITY, thread_entity), (THREAD_INDEX_ENTITY, thread_index_entity)):
         _apply(

@@ -17,10 +17,12 @@ from .thread_records import (
     new_record,
     now_iso,
     read_thread,
+    remove_thread,
     thread_body,
     thread_missing,
 )
 from .thread_state import ThreadNow, load
+from .thread_ttl import parse_ttl, schedule
 
 if TYPE_CHECKING:
     from .server import Call
@@ -42,6 +44,7 @@ async def create(call: Call) -> func.HttpResponse:
     if if_exists not in ("raise", "do_nothing"):
         raise invalid("if_exists must be 'raise' or 'do_nothing'")
     metadata = _metadata(body)
+    ttl = parse_ttl(body)
     existed = False
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -51,11 +54,13 @@ async def create(call: Call) -> func.HttpResponse:
                 raise conflict(f"Thread with ID {thread_id} already exists")
             existed = True
             return record
-        return new_record(thread_id, metadata)
+        return {**new_record(thread_id, metadata), **({"ttl": ttl} if ttl else {})}
 
     record = await mutate(call, thread_id, change)
     if not existed:
         await call.threads.index("add", thread_id)
+        if ttl is not None:
+            await schedule(call.client, thread_id)
     assert record is not None
     return json_response(thread_body(await load(call.client, thread_id, record, full=False)))
 
@@ -111,34 +116,29 @@ async def count(call: Call) -> func.HttpResponse:
 
 async def patch(call: Call) -> func.HttpResponse:
     thread_id = check_uuid(call.params["thread_id"])
-    metadata = _metadata(call.body())
+    body = call.body()
+    metadata = _metadata(body)
+    ttl = parse_ttl(body)
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
         if record is None:
             raise thread_missing(thread_id)
         record["metadata"] = {**(record.get("metadata") or {}), **metadata}
         record["updated_at"] = now_iso()
+        if ttl is not None:
+            record["ttl"] = ttl
         return record
 
     record = await mutate(call, thread_id, change)
+    if ttl is not None:
+        await schedule(call.client, thread_id)
     assert record is not None
     return json_response(thread_body(await load(call.client, thread_id, record, full=False)))
 
 
 async def delete(call: Call) -> func.HttpResponse:
     now = await read_thread(call, call.params["thread_id"])
-    for entry in now.record.get("timeline") or []:
-        view = now.view_of(entry)
-        if view is not None and not view.finished and view.status is not None:
-            await call.client.terminate(view.instance_id, "thread deleted")
-
-    async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
-        if record is None:
-            raise thread_missing(now.thread_id)
-        return None
-
-    await mutate(call, now.thread_id, change)
-    await call.threads.index("remove", now.thread_id)
+    await remove_thread(call, now)
     return func.HttpResponse(status_code=204)
 
 

@@ -93,6 +93,11 @@ class RunInput:
     context: Any = None
     #: Started by a parent graph's superstep (it may hand a command back: graph/handoff.py).
     subgraph: bool = False
+    #: The Agent Server thread whose run lock the run holds (admission.py); None: no thread.
+    thread_id: str | None = None
+    #: Ask the thread's lock first: {"strategy", "generation", "poll_seconds"} (first
+    #: execution only).
+    admission: dict[str, Any] | None = None
 
     @property
     def options(self) -> RunOptions | None:
@@ -121,11 +126,17 @@ class RunInput:
             data["context"] = self.context
         if self.subgraph:
             data["subgraph"] = True
+        if self.thread_id is not None:
+            data["thread_id"] = self.thread_id
+        if self.admission is not None:
+            data["admission"] = self.admission
         return data
 
     def continued(self, progress: Mapping[str, Any]) -> dict[str, Any]:
         """The input of the next execution after a continue-as-new (`progress` as a dict)."""
-        return {**self.to_dict(), "state": {}, "progress": dict(progress)}
+        data = {**self.to_dict(), "state": {}, "progress": dict(progress)}
+        data.pop("admission", None)
+        return data
 
     @classmethod
     def parse(cls, value: Any) -> RunInput:
@@ -157,6 +168,10 @@ class RunInput:
             config=dict(value["config"]) if isinstance(value.get("config"), Mapping) else None,
             context=value.get("context"),
             subgraph=value.get("subgraph") is True,
+            thread_id=value["thread_id"] if isinstance(value.get("thread_id"), str) else None,
+            admission=dict(admission)
+            if isinstance(admission := value.get("admission"), Mapping)
+            else None,
         )
 
 

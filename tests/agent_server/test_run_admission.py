@@ -1,0 +1,143 @@
+"""The thread's run lock decides which run owns a thread (agent_server/thread_lock.py,
+durable/admission.py), through the real local host and LangGraph's own client."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from langgraph_sdk import get_sync_client
+from langgraph_sdk.client import SyncLangGraphClient
+from langgraph_sdk.errors import ConflictError
+
+from azure_functions_durable_graph.agent_server.run_start import QUEUE_POLL_SETTING
+from azure_functions_durable_graph.testing import LocalHost
+from tests.helpers import eventually
+
+CONCURRENT = 6
+
+
+@pytest.fixture(autouse=True)
+def quick_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(QUEUE_POLL_SETTING, "0.3")
+    yield
+
+
+def say(text: str) -> dict[str, Any]:
+    return {"messages": [{"role": "user", "content": text}]}
+
+
+def contents(values: dict[str, Any]) -> list[str]:
+    return [m["content"] for m in values["messages"]]
+
+
+def test_of_concurrent_reject_runs_on_an_idle_thread_exactly_one_runs(host: LocalHost) -> None:
+    url = f"{host.base_url}/api/langgraph"
+    with get_sync_client(url=url, api_key=None) as client:
+        thread_id = client.threads.create()["thread_id"]
+    start = threading.Barrier(CONCURRENT)
+    answers: list[tuple[int, Any]] = []
+
+    def create_one(index: int) -> None:
+        body = {"assistant_id": "slow", "input": {"seconds": 1}, "multitask_strategy": "reject"}
+        with httpx.Client(base_url=url, timeout=60) as http:
+            start.wait()
+            reply = http.post(f"/threads/{thread_id}/runs", json=body)
+        answers.append((reply.status_code, reply.json()))
+
+    workers = [threading.Thread(target=create_one, args=(i,)) for i in range(CONCURRENT)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    codes = sorted(code for code, _ in answers)
+    assert codes == [200] + [409] * (CONCURRENT - 1)
+    refused = [body for code, body in answers if code == 409]
+    assert all("already running a task" in body["detail"] for body in refused)
+    with get_sync_client(url=url, api_key=None) as client:
+        runs = client.runs.list(thread_id)
+        assert len(runs) == 1
+        client.runs.join(thread_id, runs[0]["run_id"])
+        assert client.runs.get(thread_id, runs[0]["run_id"])["status"] == "success"
+        assert client.threads.get(thread_id)["status"] == "idle"
+
+
+def test_enqueue_answers_pending_at_once_and_runs_in_order(client: SyncLangGraphClient) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    first = client.runs.create(thread_id, "chatbot", input=say("slowly: one"))
+    eventually(lambda: client.runs.get(thread_id, first["run_id"])["status"] == "running")
+
+    second = client.runs.create(
+        thread_id, "chatbot", input=say("two"), multitask_strategy="enqueue"
+    )
+    third = client.runs.create(thread_id, "chatbot", input=say("three"))  # enqueue: the default
+
+    assert second["status"] == "pending" and third["status"] == "pending"
+    assert client.runs.get(thread_id, first["run_id"])["status"] == "running"
+    assert client.runs.get(thread_id, second["run_id"])["status"] == "pending"
+    assert client.threads.get(thread_id)["status"] == "busy"
+    values = client.runs.join(thread_id, third["run_id"])
+    assert contents(values) == [
+        "slowly: one",
+        "you said 'slowly: one' (turn 1)",
+        "two",
+        "you said 'two' (turn 2)",
+        "three",
+        "you said 'three' (turn 3)",
+    ]
+    statuses = [(r["run_id"], r["status"]) for r in client.runs.list(thread_id)]
+    assert statuses == [
+        (third["run_id"], "success"),
+        (second["run_id"], "success"),
+        (first["run_id"], "success"),
+    ]
+    steps = [h["metadata"]["step"] for h in client.threads.get_history(thread_id, limit=100)]
+    assert steps == list(range(max(steps), -2, -1))  # one unbroken history, newest first
+
+
+def test_a_reject_run_behind_a_queue_is_refused(client: SyncLangGraphClient) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    first = client.runs.create(thread_id, "slow", input={"seconds": 1})
+    queued = client.runs.create(thread_id, "slow", input={"seconds": 0})
+
+    with pytest.raises(ConflictError, match="already running a task"):
+        client.runs.create(thread_id, "slow", input={"seconds": 0}, multitask_strategy="reject")
+    assert client.runs.join(thread_id, queued["run_id"]) == {"seconds": 0, "slept": 0}
+    assert client.runs.get(thread_id, first["run_id"])["status"] == "success"
+
+
+def test_a_queued_run_cancelled_never_starts(client: SyncLangGraphClient) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    client.runs.create(thread_id, "chatbot", input=say("slowly: one"))
+    queued = client.runs.create(thread_id, "chatbot", input=say("never"))
+    after = client.runs.create(thread_id, "chatbot", input=say("after"))
+
+    client.runs.cancel(thread_id, queued["run_id"])
+    values = client.runs.join(thread_id, after["run_id"])
+
+    assert "never" not in contents(values)
+    assert contents(values)[-1] == "you said 'after' (turn 2)"
+    assert client.runs.get(thread_id, queued["run_id"])["status"] == "interrupted"
+
+
+def test_an_enqueued_run_supersedes_a_run_waiting_at_an_interrupt(
+    client: SyncLangGraphClient,
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    first = client.runs.create(thread_id, "reviewer", input={"topic": "owls"})
+    queued = client.runs.create(thread_id, "reviewer", input={"topic": "bats"})
+
+    values = client.runs.join(thread_id, queued["run_id"])
+
+    assert values["topic"] == "bats"
+    assert [i["value"] for i in values["__interrupt__"]] == [
+        {"question": "approve?", "draft": "a draft about bats"}
+    ]
+    assert client.runs.get(thread_id, first["run_id"])["status"] == "success"
+    assert client.threads.get(thread_id)["status"] == "interrupted"
+    done = client.runs.wait(thread_id, "reviewer", command={"resume": "yes"})
+    assert done["verdict"] == "reviewer said yes"
