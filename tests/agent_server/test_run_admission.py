@@ -141,3 +141,36 @@ def test_an_enqueued_run_supersedes_a_run_waiting_at_an_interrupt(
     assert client.threads.get(thread_id)["status"] == "interrupted"
     done = client.runs.wait(thread_id, "reviewer", command={"resume": "yes"})
     assert done["verdict"] == "reviewer said yes"
+
+
+def stop_from_outside(host: LocalHost, run_id: str) -> None:
+    """Terminate a run through the Durable API, behind the Agent Server's back."""
+    reply = host.post(f"/runtime/webhooks/durabletask/instances/{run_id}/terminate?reason=ops")
+    assert reply.status == 202, reply.text
+
+
+def test_a_queued_run_starts_after_the_run_ahead_is_stopped_from_outside(
+    host: LocalHost, client: SyncLangGraphClient
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    first = client.runs.create(thread_id, "slow", input={"seconds": 3})
+    queued = client.runs.create(thread_id, "slow", input={"seconds": 0})
+
+    stop_from_outside(host, first["run_id"])
+
+    assert client.runs.join(thread_id, queued["run_id"]) == {"seconds": 0, "slept": 0}
+    assert client.runs.get(thread_id, first["run_id"])["status"] == "interrupted"
+
+
+def test_a_reject_run_is_admitted_after_the_run_ahead_is_stopped_from_outside(
+    host: LocalHost, client: SyncLangGraphClient
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    first = client.runs.create(thread_id, "slow", input={"seconds": 3})
+    eventually(lambda: client.runs.get(thread_id, first["run_id"])["status"] == "running")
+
+    stop_from_outside(host, first["run_id"])
+    eventually(lambda: client.threads.get(thread_id)["status"] != "busy")
+
+    again = client.runs.wait(thread_id, "slow", input={"seconds": 0}, multitask_strategy="reject")
+    assert again == {"seconds": 0, "slept": 0}

@@ -7,7 +7,8 @@ its Durable client, plans the run as a request would (run_start.plan_start), rec
 what it planned in the run's entry and answers the input the orchestration continues
 as new with. Its answer is data: ``{"input"}``, ``{"error"}`` (the input no longer
 fits the state: the run fails, as LangGraph's would), ``{"gone": true}`` (the thread was
-deleted) or ``{"retry": true}`` (the request has not recorded the run yet).
+deleted) or ``{"retry": true}`` (the request has not recorded the run yet). Asked to
+``heal``, it frees the lock of a run that ended without releasing it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .errors import AgentServerError
 from .run_request import parse_run_request
 from .run_start import plan_start, run_change
 from .thread_entity import ThreadEntities
-from .thread_records import mutate
+from .thread_records import heal_lock, mutate
 from .thread_state import load
 
 
@@ -39,8 +40,12 @@ class Backend:
 
 async def prepare(registry: GraphRegistry, client: Any, raw: Any) -> dict[str, Any]:
     request = decode_json_text(raw)
-    thread_id, run_id = str(request["thread_id"]), str(request["run_id"])
+    thread_id = str(request["thread_id"])
     backend = Backend(client)
+    if request.get("heal") is not None:
+        await heal_lock(backend, thread_id, str(request["heal"]))
+        return {}
+    run_id = str(request["run_id"])
     stored = await backend.threads.read(thread_id)
     if stored.record is None:
         return {"gone": True}

@@ -30,7 +30,7 @@ from .errors import AgentServerError, conflict, invalid, not_found
 from .run_config import run_config
 from .run_request import RunRequest
 from .stream_channel import STREAM_MODES_KEY, channel_modes
-from .thread_records import check_uuid, mutate, new_record, now_iso
+from .thread_records import check_uuid, heal_lock, mutate, new_record, now_iso
 from .thread_state import ThreadNow, compact, load, settle, unanswered
 
 if TYPE_CHECKING:
@@ -172,6 +172,11 @@ async def _thread(
         await call.threads.index("add", thread_id)
         return await load(call.client, thread_id, record, full=False), stored.lock.generation
     now = await load(call.client, thread_id, stored.record, full=False)
+    active = stored.lock.active
+    if active is not None and not stored.lock.paused:
+        view = now.views.get(active)
+        if view is None or view.finished:  # it may have ended without releasing the thread
+            await heal_lock(call, thread_id, active)
     return now, stored.lock.generation
 
 

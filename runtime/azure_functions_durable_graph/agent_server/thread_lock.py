@@ -62,8 +62,9 @@ def _decided(lock: Lock, run_id: str, decision: str) -> Lock:
 
 
 def admit(raw: Any, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """{"run_id", "strategy"} -> {"decision", "generation"} (`generation`: admissions
-    before this one; the run compares it with the one its values were read at)."""
+    """{"run_id", "strategy"} -> {"decision", "generation", "active"} (`generation`:
+    admissions before this one, which the run compares with the one its values were read
+    at; `active`: the run that owns the thread now)."""
     lock = lock_of(raw)
     run_id, strategy = str(request.get("run_id")), request.get("strategy")
     before = lock.generation
@@ -80,7 +81,7 @@ def admit(raw: Any, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     else:
         decision = "reject"
     lock = _decided(lock, run_id, decision)
-    return lock.to_dict(), {"decision": decision, "generation": before}
+    return lock.to_dict(), {"decision": decision, "generation": before, "active": lock.active}
 
 
 def release(raw: Any, request: dict[str, Any]) -> tuple[dict[str, Any], None]:

@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..api import durable_calls as calls
+from ..api.status import FINISHED, runtime_status_name
 from .errors import AgentServerError, invalid, not_found
 from .thread_state import ThreadNow, load
 
@@ -100,6 +102,17 @@ async def remove_thread(call: HasThreads, now: ThreadNow) -> None:
 
     await mutate(call, now.thread_id, change)
     await call.threads.index("remove", now.thread_id)
+
+
+async def heal_lock(call: HasThreads, thread_id: str, active: str) -> bool:
+    """Free the thread's lock if the run that owns it has ended without releasing it
+    (stopped from outside the Agent Server API, or failed before its first step)."""
+    status = await calls.current_status(call.client, active)
+    if status is not None and runtime_status_name(status) not in FINISHED:
+        return False
+    logger.info("thread %s: run %s ended without releasing the thread", thread_id, active)
+    await call.threads.signal(thread_id, "release", {"run_id": active})
+    return True
 
 
 def thread_body(now: ThreadNow) -> dict[str, Any]:

@@ -31,6 +31,9 @@ PREPARE_ACTIVITY = "durable_graph_thread_prepare"
 FIRST_POLL_SECONDS = 0.5
 #: A prepare that finds its run not yet recorded (the request is still writing it) retries.
 PREPARE_ATTEMPTS = 20
+#: A queued run has the activity check, every this many attempts, that the run owning the
+#: thread is still alive (one stopped from outside never released the lock).
+HEAL_EVERY = 4
 
 
 def admitted(
@@ -43,12 +46,17 @@ def admitted(
     request = {"run_id": context.instance_id, "strategy": admission.get("strategy")}
     answer = yield context.call_entity(entity, "admit", request)
     poll, most = FIRST_POLL_SECONDS, float(admission.get("poll_seconds") or 5.0)
-    queued = False
+    queued, attempts = False, 0
     while _decision(answer) == "wait":
-        queued = True
+        queued, attempts = True, attempts + 1
         context.set_custom_status({"admission": "queued"})
         yield context.create_timer(utc_now(context) + timedelta(seconds=poll))
         poll = min(poll * 2, most)
+        active = answer.get("active") if isinstance(answer, dict) else None
+        if attempts % HEAL_EVERY == 0 and isinstance(active, str):
+            yield context.call_activity(
+                PREPARE_ACTIVITY, {"thread_id": run.thread_id, "heal": active}
+            )
         answer = yield context.call_entity(entity, "admit", request)
     if _decision(answer) != "run":
         context.set_custom_status({"admission": "rejected"})
