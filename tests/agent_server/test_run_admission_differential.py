@@ -1,4 +1,5 @@
-"""The multitask strategies and thread TTL answered as `langgraph dev` answers them: the
+"""The multitask strategies, thread TTL and thread search answered as `langgraph dev`
+answers them: the
 same script against LangGraph's own server and the local host, compared after
 `normalised` (ids and timestamps out). `langgraph dev` keeps a thread's ttl but never
 sweeps it (its in-memory runtime has no sweeper), so expiry itself is tested only here
@@ -79,6 +80,14 @@ def script(url: str) -> dict[str, Any]:
         runs = http.get(f"/threads/{thread_id}/runs").json()
         out["runs"] = [(r["status"], r["multitask_strategy"]) for r in runs]
         out["thread after"] = answer(http.get(f"/threads/{thread_id}"))
+        tag = {"user": "ada"}
+        for n in range(3):
+            http.post("/threads", json={"metadata": {**tag, "n": n}})
+        page = http.post("/threads/search", json={"metadata": tag, "limit": 2, "offset": 1})
+        out["search a page"] = answer(page)
+        idle = {"metadata": tag, "status": "idle", "sort_by": "updated_at", "limit": 1}
+        out["search on status"] = answer(http.post("/threads/search", json=idle))
+        out["count"] = answer(http.post("/threads/count", json={"metadata": tag}))
     return out
 
 
