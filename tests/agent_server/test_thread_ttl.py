@@ -5,11 +5,15 @@ client. TTLs are LangGraph's minutes: 0.03 minutes is under two seconds."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 from langgraph_sdk.errors import NotFoundError, UnprocessableEntityError
 
+from azure_functions_durable_graph.testing import LocalHost, VirtualClock
+from tests.agent_server.conftest import AGENT_APP
 from tests.helpers import eventually
 
 
@@ -65,3 +69,18 @@ def test_a_bad_ttl_is_a_422(client: SyncLangGraphClient) -> None:
         client.threads.create(ttl={"strategy": "forever", "ttl": 1})
     with pytest.raises(UnprocessableEntityError, match="ttl"):
         client.threads.create(ttl={"strategy": "delete", "ttl": "soon"})
+
+
+def test_a_ttl_of_days_deletes_the_thread_only_when_they_have_passed() -> None:
+    clock = VirtualClock()
+    with LocalHost(AGENT_APP, store=":memory:", clock=clock) as host:
+        url = f"{host.base_url}/api/langgraph"
+        with get_sync_client(url=url, api_key=None) as client:
+            thread_id = client.threads.create(ttl=10 * 24 * 60)["thread_id"]  # ten days
+            host.wait_until_idle()
+            host.advance(timedelta(days=7))  # past the first timer (6 days), not the ttl
+            host.wait_until_idle()
+            assert client.threads.get(thread_id)["thread_id"] == thread_id
+            host.advance(timedelta(days=3, minutes=1))
+            host.wait_until_idle()
+            eventually(lambda: gone(client, thread_id), timeout=10)

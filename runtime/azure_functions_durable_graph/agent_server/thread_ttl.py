@@ -29,6 +29,9 @@ from .functions import EXPIRE_ACTIVITY, TTL_ORCHESTRATOR
 #: Raised at the thread's TTL orchestration when an update moves its expiry.
 TTL_CHANGED_EVENT = "durable_graph_thread_ttl_changed"
 STRATEGIES = ("delete",)
+#: The longest single timer: longer expiries wait in several (the Durable extension's
+#: Azure Storage backend has long refused timers beyond 7 days).
+LONGEST_TIMER = timedelta(days=6)
 
 
 def ttl_instance(thread_id: str) -> str:
@@ -76,9 +79,9 @@ def ttl_orchestrator(context: Any) -> Generator[DurableTask, object, str]:
     expires = yield context.call_entity(EntityId(THREAD_ENTITY, thread_id), "ttl")
     if not isinstance(expires, str):
         return "no ttl"  # deleted, or its ttl removed
-    at = datetime.fromisoformat(expires)
-    if at > utc_now(context):
-        timer = context.create_timer(at)
+    at, now = datetime.fromisoformat(expires), utc_now(context)
+    if at > now:
+        timer = context.create_timer(min(at, now + LONGEST_TIMER))
         changed = context.wait_for_external_event(TTL_CHANGED_EVENT)
         winner = yield context.task_any([timer, changed])
         if winner is changed:
