@@ -174,3 +174,25 @@ def test_a_reject_run_is_admitted_after_the_run_ahead_is_stopped_from_outside(
 
     again = client.runs.wait(thread_id, "slow", input={"seconds": 0}, multitask_strategy="reject")
     assert again == {"seconds": 0, "slept": 0}
+
+
+def lock_of(host: LocalHost, thread_id: str) -> dict[str, Any]:
+    entity = host.get(f"/runtime/webhooks/durabletask/entities/durable_graph_thread/{thread_id}")
+    lock: dict[str, Any] = entity.json()["lock"]
+    return lock
+
+
+def test_a_run_waiting_at_an_interrupt_pauses_the_lock_and_releases_it_at_its_end(
+    host: LocalHost, client: SyncLangGraphClient
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    run = client.runs.wait(thread_id, "reviewer", input={"topic": "owls"})
+    run_id = client.runs.list(thread_id)[0]["run_id"]
+    assert "__interrupt__" in run
+
+    eventually(lambda: lock_of(host, thread_id)["paused"])
+    assert lock_of(host, thread_id)["active"] == run_id
+
+    client.runs.wait(thread_id, "reviewer", command={"resume": "yes"})
+    eventually(lambda: lock_of(host, thread_id)["active"] is None)
+    assert lock_of(host, thread_id)["queue"] == []

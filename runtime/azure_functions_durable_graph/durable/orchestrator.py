@@ -170,9 +170,6 @@ class _Run:
             )
             started_at = self._now()
             outcome = yield from self.step.run()
-            if self.paused:  # resumed past its interrupts
-                admission.hold(self.context, self.run)
-                self.paused = False
             tasks = self.step.summary()
             self.step = None
             self._change(outcome.set, outcome.unset)
@@ -327,9 +324,13 @@ class _Run:
             self.progress.reject(message, reason)
 
     def publish(self) -> None:
-        """The custom status: where the run is and what it holds (shape in docs/graphs.md)."""
+        """The custom status: where the run is and what it holds (shape in docs/graphs.md).
+        A run that let its thread go at an interrupt holds it again once resumed."""
         progress = self.progress
         step = self.step
+        if self.paused and (step is None or not step.interrupts):
+            admission.hold(self.context, self.run)
+            self.paused = False
         pending: dict[str, int] = {}
         for message in progress.inbox:
             if message["kind"] == "event":
