@@ -95,8 +95,24 @@ def test_enqueue_answers_pending_at_once_and_runs_in_order(client: SyncLangGraph
         (second["run_id"], "success"),
         (first["run_id"], "success"),
     ]
-    steps = [h["metadata"]["step"] for h in client.threads.get_history(thread_id, limit=100)]
-    assert steps == list(range(max(steps), -2, -1))  # one unbroken history, newest first
+    assert history_of(client, thread_id) == history_of(client, one_after_another(client))
+
+
+def one_after_another(client: SyncLangGraphClient) -> str:
+    """The same three turns, each run after the previous one ended."""
+    thread_id = client.threads.create()["thread_id"]
+    for text in ("slowly: one", "two", "three"):
+        client.runs.wait(thread_id, "chatbot", input=say(text))
+    return thread_id
+
+
+def history_of(client: SyncLangGraphClient, thread_id: str) -> list[Any]:
+    return [
+        (h["metadata"]["step"], h["metadata"]["source"], h["next"], contents(h["values"]))
+        if h["values"]
+        else (h["metadata"]["step"], h["metadata"]["source"], h["next"])
+        for h in client.threads.get_history(thread_id, limit=100)
+    ]
 
 
 def test_a_reject_run_behind_a_queue_is_refused(client: SyncLangGraphClient) -> None:

@@ -190,10 +190,10 @@ async def load(client: Any, thread_id: str, record: dict[str, Any], *, full: boo
 
 
 def compact(record: dict[str, Any]) -> None:
-    """Keep the thread entity small: only the first and the latest run keep the values they
-    started from, only the latest settled run its last checkpoint (history rebuilds the
-    rest from the step log)."""
-    runs = runs_of(record)
+    """Keep the thread entity small: only the first and the latest started run keep the
+    values they started from (queued runs are planned again when they start), only the
+    latest settled run its last checkpoint (history rebuilds the rest from the step log)."""
+    runs = [e for e in runs_of(record) if _started(e)]
     settled = [e for e in runs if "checkpoint" in e]
     for entry in runs[1:-1]:
         entry.pop("values_before", None)
