@@ -5,8 +5,10 @@ left with) is the entity's state, so threads live wherever the task hub lives (A
 Storage on Azure, SQLite on the local host) and survive any restart. The entity is a
 versioned register: ``put`` replaces the record only when the writer read the current
 version (optimistic concurrency), and remembers the last writers' operation ids, so a
-writer can tell that its signal was applied. ``durable_graph_thread_index@all`` lists
-the thread ids (the SDK's client cannot list entities), for search and count.
+writer can tell that its signal was applied. Beside the record the entity holds the
+thread's run lock (``lock``, thread_lock.py), changed only by the lock's operations,
+which the runs' orchestrations call. ``durable_graph_thread_index@all`` lists the
+thread ids (the SDK's client cannot list entities), for search and count.
 """
 
 from __future__ import annotations
