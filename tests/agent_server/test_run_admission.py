@@ -64,6 +64,17 @@ def test_of_concurrent_reject_runs_on_an_idle_thread_exactly_one_runs(host: Loca
         client.runs.join(thread_id, runs[0]["run_id"])
         assert client.runs.get(thread_id, runs[0]["run_id"])["status"] == "success"
         assert client.threads.get(thread_id)["status"] == "idle"
+    assert instances_of(host, thread_id) == [runs[0]["run_id"]]  # refused runs are purged
+
+
+def instances_of(host: LocalHost, thread_id: str) -> list[str]:
+    """The orchestration instances of runs on the thread, as the Durable API lists them."""
+    listed = host.get("/runtime/webhooks/durabletask/instances?showInput=true").json()
+    return [
+        i["instanceId"]
+        for i in listed
+        if isinstance(i.get("input"), dict) and i["input"].get("thread_id") == thread_id
+    ]
 
 
 def test_enqueue_answers_pending_at_once_and_runs_in_order(client: SyncLangGraphClient) -> None:

@@ -8,6 +8,7 @@ with ``command.resume`` answers the interrupt the thread's paused instance waits
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 from ..api import durable_calls as calls
 from ..api.errors import ApiError
 from ..api.resume import answers_for
+from ..api.status import FINISHED, runtime_status_name
 from ..durable.protocol import INBOX_EVENT, RunInput
 from ..durable.steplog import new_log_id
 from ..durable.targets import plain
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 DECISION_WAIT_SECONDS = 30.0
 #: App setting: the longest pause (seconds) between a queued run's admission attempts.
 QUEUE_POLL_SETTING = "DURABLE_GRAPH_THREAD_QUEUE_POLL_SECONDS"
+logger = logging.getLogger("azure_functions_durable_graph")
 BUSY = (
     "Thread is already running a task. Wait for it to finish or choose a different "
     "multitask strategy."
@@ -140,6 +143,7 @@ async def _admitted(call: Call, thread_id: str, entry: dict[str, Any]) -> None:
     run_id = entry["run_id"]
     decision = await call.threads.decision(thread_id, run_id, DECISION_WAIT_SECONDS)
     if decision == "reject":
+        await _forget(call, run_id)
         raise conflict(BUSY)
     if decision is None:
         await call.client.terminate(run_id, "its thread did not admit it in time")
@@ -149,6 +153,18 @@ async def _admitted(call: Call, thread_id: str, entry: dict[str, Any]) -> None:
         )
     if decision == "wait":
         entry["queued"] = True
+
+
+async def _forget(call: Call, run_id: str) -> None:
+    """A refused run's instance ends at once: purge it, so the app's own run list
+    (GET /api/runs, the inspector) does not show it."""
+    for _ in range(50):
+        status = await calls.current_status(call.client, run_id)
+        if status is not None and runtime_status_name(status) in FINISHED:
+            await call.client.purge_instance_history(run_id)
+            return
+        await asyncio.sleep(0.05)
+    logger.info("the refused run %s had not ended; its instance is kept", run_id)
 
 
 def _poll_seconds() -> float:
