@@ -3,6 +3,7 @@ durable/admission.py), through the real local host and LangGraph's own client.""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -14,10 +15,17 @@ from langgraph_sdk.client import SyncLangGraphClient
 from langgraph_sdk.errors import ConflictError
 
 from azure_functions_durable_graph.agent_server.run_start import QUEUE_POLL_SETTING
+from azure_functions_durable_graph.durable.admission import PREPARE_ACTIVITY
+from azure_functions_durable_graph.local.history import EventType
 from azure_functions_durable_graph.testing import LocalHost
 from tests.helpers import eventually
 
 CONCURRENT = 6
+EVENT_SENT, EVENT_RAISED, TASK_SCHEDULED = (
+    EventType.EVENT_SENT,
+    EventType.EVENT_RAISED,
+    EventType.TASK_SCHEDULED,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -223,3 +231,35 @@ def test_a_run_waiting_at_an_interrupt_pauses_the_lock_and_releases_it_at_its_en
     client.runs.wait(thread_id, "reviewer", command={"resume": "yes"})
     eventually(lambda: lock_of(host, thread_id)["active"] is None)
     assert lock_of(host, thread_id)["queue"] == []
+
+
+def test_a_run_that_ends_wakes_the_run_queued_next(
+    host: LocalHost, client: SyncLangGraphClient
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    first = client.runs.create(thread_id, "slow", input={"seconds": 1})
+    queued = client.runs.create(thread_id, "slow", input={"seconds": 0})
+
+    client.runs.join(thread_id, queued["run_id"])
+
+    scheduled = [
+        json.loads(e["Input"])
+        for e in host.history(first["run_id"])
+        if e["EventType"] == TASK_SCHEDULED and e.get("Name") == PREPARE_ACTIVITY
+    ]
+    assert scheduled == [{"thread_id": thread_id, "wake": queued["run_id"]}]
+
+
+def test_a_queued_run_continues_as_new_without_the_lock_answers_it_took(
+    host: LocalHost, client: SyncLangGraphClient
+) -> None:
+    thread_id = client.threads.create()["thread_id"]
+    client.runs.create(thread_id, "slow", input={"seconds": 1})
+    queued = client.runs.create(thread_id, "slow", input={"seconds": 0})
+
+    client.runs.join(thread_id, queued["run_id"])
+
+    history = host.history(queued["run_id"])  # the execution after the continue-as-new
+    sent = {json.loads(e["Input"])["id"] for e in history if e["EventType"] == EVENT_SENT}
+    raised = [e["Name"] for e in history if e["EventType"] == EVENT_RAISED]
+    assert raised and set(raised) <= sent  # only answers to its own requests

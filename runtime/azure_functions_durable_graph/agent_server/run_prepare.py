@@ -8,14 +8,17 @@ what it planned in the run's entry and answers the input the orchestration conti
 as new with. Its answer is data: ``{"input"}``, ``{"error"}`` (the input no longer
 fits the state: the run fails, as LangGraph's would), ``{"gone": true}`` (the thread was
 deleted) or ``{"retry": true}`` (the request has not recorded the run yet). Asked to
-``heal``, it frees the lock of a run that ended without releasing it.
+``heal``, it frees the lock of a run that ended without releasing it; asked to
+``wake``, it tells the run queued next that the thread is free.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..durable.admission import WAKE_EVENT
 from ..durable.wire import decode_json_text
 from ..errors import GraphNotFound
 from ..graph.registry import GraphRegistry
@@ -25,6 +28,8 @@ from .run_start import plan_start, run_change
 from .thread_entity import ThreadEntities
 from .thread_records import heal_lock, mutate
 from .thread_state import load
+
+logger = logging.getLogger("azure_functions_durable_graph")
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,14 @@ async def prepare(registry: GraphRegistry, client: Any, raw: Any) -> dict[str, A
     request = decode_json_text(raw)
     thread_id = str(request["thread_id"])
     backend = Backend(client)
-    if request.get("heal") is not None:
-        await heal_lock(backend, thread_id, str(request["heal"]))
+    if request.get("heal") is not None or request.get("wake") is not None:
+        try:  # best effort: the queued run asks the lock again on its timer anyway
+            if request.get("heal") is not None:
+                await heal_lock(backend, thread_id, str(request["heal"]))
+            else:
+                await client.raise_event(str(request["wake"]), WAKE_EVENT, None)
+        except Exception as exc:
+            logger.warning("thread %s: %s not done: %s", thread_id, sorted(request), exc)
         return {}
     run_id = str(request["run_id"])
     stored = await backend.threads.read(thread_id)

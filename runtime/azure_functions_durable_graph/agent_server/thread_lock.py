@@ -84,14 +84,16 @@ def admit(raw: Any, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     return lock.to_dict(), {"decision": decision, "generation": before, "active": lock.active}
 
 
-def release(raw: Any, request: dict[str, Any]) -> tuple[dict[str, Any], None]:
-    """{"run_id"}: the run ended (or was cancelled while queued)."""
+def release(raw: Any, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """{"run_id"}: the run ended (or was cancelled while queued) -> {"next"}: the queued
+    run that may take the thread now (None: none), for the caller to wake."""
     lock = lock_of(raw)
     run_id = str(request.get("run_id"))
     if lock.active == run_id:
         lock = replace(lock, active=None, paused=False)
     lock = replace(lock, queue=tuple(r for r in lock.queue if r != run_id))
-    return lock.to_dict(), None
+    head = lock.queue[0] if lock.free and lock.queue else None
+    return lock.to_dict(), {"next": head}
 
 
 def pause(raw: Any, request: dict[str, Any]) -> tuple[dict[str, Any], None]:

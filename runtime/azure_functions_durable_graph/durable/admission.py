@@ -7,8 +7,9 @@ the request that started it answers 409), or waits on durable timers and asks ag
 (``enqueue``; queue order is the lock's). A run admitted after waiting, or after another
 run was admitted since its request read the thread, re-plans its start from the thread
 as it is now (an activity with a Durable client) and continues as new with that input.
-The run releases the lock when it ends, pauses it at an interrupt and holds it again
-when resumed. Nothing here reads the clock or does I/O: replay takes the same path.
+The run releases the lock when it ends (and wakes the run queued next, through the
+same activity), pauses it at an interrupt and holds it again when resumed. Nothing
+here reads the clock or does I/O: replay takes the same path.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from .sdk_surface import DurableTask, OrchestrationContext, utc_now
 THREAD_ENTITY = "durable_graph_thread"
 #: Plans a run's start from the thread as it is now (agent_server/run_prepare.py).
 PREPARE_ACTIVITY = "durable_graph_thread_prepare"
+#: Raised at the queued run next in line when the run before it ends (it also polls).
+WAKE_EVENT = "durable_graph_thread_wake"
 #: A queued run asks again after this long, doubling up to its ``poll_seconds``.
 FIRST_POLL_SECONDS = 0.5
 #: A prepare that finds its run not yet recorded (the request is still writing it) retries.
@@ -47,10 +50,16 @@ def admitted(
     answer = yield context.call_entity(entity, "admit", request)
     poll, most = FIRST_POLL_SECONDS, float(admission.get("poll_seconds") or 5.0)
     queued, attempts = False, 0
+    wake: DurableTask | None = None  # one wait at a time: an event completes the oldest
     while _decision(answer) == "wait":
         queued, attempts = True, attempts + 1
         context.set_custom_status({"admission": "queued"})
-        yield context.create_timer(utc_now(context) + timedelta(seconds=poll))
+        wake = wake or context.wait_for_external_event(WAKE_EVENT)
+        timer = context.create_timer(utc_now(context) + timedelta(seconds=poll))
+        winner = yield context.task_any([timer, wake])
+        if winner is wake:
+            timer.cancel()
+            wake = None
         poll = min(poll * 2, most)
         active = answer.get("active") if isinstance(answer, dict) else None
         if attempts % HEAL_EVERY == 0 and isinstance(active, str):
@@ -93,8 +102,19 @@ def _decision(answer: object) -> str:
 
 
 def release(context: OrchestrationContext, run: RunInput) -> None:
-    """The run ended: the next queued run may take the thread."""
+    """The run failed: the next queued run may take the thread (it finds out by asking)."""
     _signal(context, run, "release")
+
+
+def finish(context: OrchestrationContext, run: RunInput) -> Generator[DurableTask, object, None]:
+    """The run ended: release the thread and wake the run queued next, if any."""
+    if run.thread_id is None:
+        return
+    entity = EntityId(THREAD_ENTITY, run.thread_id)
+    answer = yield context.call_entity(entity, "release", {"run_id": context.instance_id})
+    head = answer.get("next") if isinstance(answer, dict) else None
+    if isinstance(head, str):
+        yield context.call_activity(PREPARE_ACTIVITY, {"thread_id": run.thread_id, "wake": head})
 
 
 def pause(context: OrchestrationContext, run: RunInput) -> None:

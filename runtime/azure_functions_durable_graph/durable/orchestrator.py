@@ -123,7 +123,7 @@ class _Run:
                     return result
             result = yield from self._supersteps()
             if result is not None:  # None: it continued as new, still owning the thread
-                admission.release(self.context, self.run)
+                yield from admission.finish(self.context, self.run)
             return result
         except DurableGraphError as exc:
             error_type = exc.error_type if isinstance(exc, GraphRunFailed) else type(exc).__name__
