@@ -42,6 +42,13 @@ class InstanceView:
         return [i for i in self.custom.get("interrupts") or [] if isinstance(i, dict)]
 
     @property
+    def admission(self) -> str | None:
+        """Before the thread's lock let the run start: ``queued``, ``starting`` or
+        ``rejected`` (durable/admission.py); None once it runs."""
+        value = self.custom.get("admission")
+        return str(value) if value is not None else None
+
+    @property
     def superstep(self) -> int:
         step = self.custom.get("step")
         return step if isinstance(step, int) else 0

@@ -184,6 +184,7 @@ async def cancel(call: Call) -> func.HttpResponse:
     if await _status(call, entry) not in ("pending", "running"):
         raise conflict(f"Run {entry['run_id']} is not pending or running")
     await call.client.terminate(str(entry["instance_id"]), f"cancelled ({action})")
+    await call.threads.signal(now.thread_id, "release", {"run_id": str(entry["instance_id"])})
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
         if record is None:
@@ -195,6 +196,8 @@ async def cancel(call: Call) -> func.HttpResponse:
             for e in timeline:
                 if e.get("run_id") == entry["run_id"]:
                     e["status"] = "interrupted"
+                    if e.pop("queued", None):
+                        e["never_started"] = True  # the thread's values never saw it
         return record
 
     await mutate(call, now.thread_id, change)

@@ -29,3 +29,9 @@ V1_EVENT_ACTIVITY = "durable_graph_apply_event"
 
 #: The step-log entity, keyed ``<instance id>|<log id>|<execution>`` (see steplog.py).
 STEPS_ENTITY = "durable_graph_steps"
+
+# The Agent Server's (agent_server/; durable/admission.py).
+#: A thread: its record and its run lock, keyed by thread id.
+THREAD_ENTITY = "durable_graph_thread"
+#: Plans a queued run's start from the thread as it is now (agent_server/run_prepare.py).
+PREPARE_ACTIVITY = "durable_graph_thread_prepare"

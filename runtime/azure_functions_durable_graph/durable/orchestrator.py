@@ -25,6 +25,7 @@ from ..errors import DurableGraphError, GraphRunFailed, StepLimitExceeded
 from ..graph.handoff import NO_PARENT, PARENT_COMMAND
 from ..graph.manifest import GraphManifest, GraphRegistration
 from ..graph.routing import COMPLETE
+from . import admission
 from .breakpoints import continue_options, effective, matches, pause_id
 from .inbox import Inbox
 from .progress import Progress
@@ -116,22 +117,34 @@ class _Run:
         self.failure: str | None = None  # the class name of the error the run ends with
         self.unlogged: list[StepRecord] = []  # step records not written yet (batched log)
         self.logged = 0  # records this execution has sent to its step log (custom status)
-        self.inbox = Inbox(context, self.progress.inbox, self.publish, on_idle=self._write_log)
+        self.lock_paused = False  # waiting at an interrupt with the thread's lock paused
+        self.inbox = Inbox(context, self.progress.inbox, self.publish, on_idle=self._idle)
 
     def execute(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
         """Run supersteps. A failure's class name goes to the custom status (`error_type`)
         before it ends the orchestration (whose output keeps only the message), so the
-        run's resource can show both; the step records kept so far are written with it."""
+        run's resource can show both; the step records kept so far are written with it.
+        A run on an Agent Server thread is admitted by the thread's lock first, and
+        releases it when it ends (admission.py)."""
         try:
-            return (yield from self._supersteps())
+            if self.run.admission is not None and self.run.thread_id is not None:
+                go, result = yield from admission.admitted(self.context, self.run)
+                if not go:
+                    return result
+            result = yield from self._supersteps()
+            if result is not None:  # None: it continued as new, still owning the thread
+                yield from admission.finish(self.context, self.run)
+            return result
         except DurableGraphError as exc:
             error_type = exc.error_type if isinstance(exc, GraphRunFailed) else type(exc).__name__
             self.failure = error_type
             self.publish()
             self._write_log()  # the steps before the failure stay listed
+            admission.release(self.context, self.run)
             raise
         except Exception:
             self._write_log()
+            admission.release(self.context, self.run)
             raise
 
     def _supersteps(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
@@ -225,6 +238,14 @@ class _Run:
         self.unlogged.append(record)
         if sum(1 for r in self.unlogged if r["kind"] == "step") >= STEP_LOG_BATCH:
             self._write_log()
+
+    def _idle(self) -> None:
+        """About to wait for the outside world; at an interrupt, the thread is free."""
+        self._write_log()
+        at_interrupt = self.step is not None and bool(self.step.interrupts)
+        if (at_interrupt or self.paused is not None) and not self.lock_paused:
+            admission.pause(self.context, self.run)
+            self.lock_paused = True
 
     def _write_log(self) -> None:
         """Signal the records kept so far in one operation (fire and forget; see steplog.py).
@@ -362,9 +383,13 @@ class _Run:
             self.progress.reject(message, reason)
 
     def publish(self) -> None:
-        """The custom status: where the run is and what it holds (shape in docs/graphs.md)."""
+        """The custom status: where the run is and what it holds (shape in docs/graphs.md).
+        A run that let its thread go at an interrupt holds it again once resumed."""
         progress = self.progress
         step = self.step
+        if self.lock_paused and self.paused is None and (step is None or not step.interrupts):
+            admission.hold(self.context, self.run)
+            self.lock_paused = False
         pending: dict[str, int] = {}
         for message in progress.inbox:
             if message["kind"] == "event":

@@ -89,6 +89,11 @@ class RunInput:
     #: the graph's own (older runs have none).
     interrupt_before: list[str] | str | None = None
     interrupt_after: list[str] | str | None = None
+    #: The Agent Server thread whose run lock the run holds (admission.py); None: no thread.
+    thread_id: str | None = None
+    #: Ask the thread's lock first: {"strategy", "generation", "poll_seconds"} (first
+    #: execution only).
+    admission: dict[str, Any] | None = None
 
     @property
     def options(self) -> RunOptions | None:
@@ -121,11 +126,17 @@ class RunInput:
             data["interrupt_before"] = self.interrupt_before
         if self.interrupt_after:
             data["interrupt_after"] = self.interrupt_after
+        if self.thread_id is not None:
+            data["thread_id"] = self.thread_id
+        if self.admission is not None:
+            data["admission"] = self.admission
         return data
 
     def continued(self, progress: Mapping[str, Any]) -> dict[str, Any]:
         """The input of the next execution after a continue-as-new (`progress` as a dict)."""
-        return {**self.to_dict(), "state": {}, "progress": dict(progress)}
+        data = {**self.to_dict(), "state": {}, "progress": dict(progress)}
+        data.pop("admission", None)
+        return data
 
     @classmethod
     def parse(cls, value: Any) -> RunInput:
@@ -159,6 +170,10 @@ class RunInput:
             subgraph=value.get("subgraph") is True,
             interrupt_before=normalised(value.get("interrupt_before")) or None,
             interrupt_after=normalised(value.get("interrupt_after")) or None,
+            thread_id=value["thread_id"] if isinstance(value.get("thread_id"), str) else None,
+            admission=dict(admission)
+            if isinstance(admission := value.get("admission"), Mapping)
+            else None,
         )
 
 
