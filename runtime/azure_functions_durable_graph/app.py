@@ -3,29 +3,27 @@
 No ``from __future__ import annotations`` here: the Functions worker reads the
 registered functions' annotations at indexing time, so they stay real objects.
 
-The engines (durable/orchestrator.py, durable/activities.py, compat/engine_v1) are
-imported when an orchestration or activity first runs, not with the app: a deployed
-function_app.py imports this module at every cold start (bench/import_time.py).
+What the functions run is imported when they first run (deferred.py), not with the
+app: the engines (durable/orchestrator.py, durable/activities.py, compat/engine_v1),
+the HTTP handlers (api/handlers.py), the entities' bodies. A deployed function_app.py
+imports this module at every cold start (bench/import_time.py).
 """
 
-import importlib
 from collections.abc import Callable, Generator, Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
-from . import _sdk_speedups
+from . import _sdk_speedups, deferred
 from .agent_server import register_agent_server
 from .agent_server.store_routes import register_store_routes
 from .agent_server.stores.selection import StoreProvider
-from .agent_server.stores.serving import serving
-from .api.handlers import GraphApi
-from .api.inputs import DEFAULT_MAX_REQUEST_BYTES
+from .api.inputs import DEFAULT_MAX_REQUEST_BYTES, check_max_request_bytes
 from .api.route_table import HttpRoute, apply_decorators, graph_api_routes, register_http_routes
-from .durable.protocol import (
+from .durable.names import (
     APPLY_ACTIVITY,
-    ENGINE_V2,
     EVENT_HANDLER_ACTIVITY,
     ORCHESTRATOR_NAME,
     STEP_ACTIVITY,
@@ -33,19 +31,18 @@ from .durable.protocol import (
     TASK_ACTIVITY,
     V1_EVENT_ACTIVITY,
     V1_NODE_ACTIVITY,
-    RunInput,
 )
-from .durable.steplog import record_step
 from .durable.wire import decode_json_text
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.registry import GraphRegistry
-from .graph.run_context import running
 from .http_streaming import enable as enable_http_streaming
 from .http_streaming import streaming_on
 
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
+
+    from .api.handlers import GraphApi
 
 
 class DurableGraphApp:
@@ -99,18 +96,19 @@ class DurableGraphApp:
                 "DurableGraphApp(app=...) takes a df.DFApp or func.FunctionApp; "
                 f"got {type(app).__name__}"
             )
+        check_max_request_bytes(max_request_bytes)
         self._app = app
         self._http_streaming = streaming_on(http_streaming)
         if self._http_streaming:
             enable_http_streaming()
         self._registry = GraphRegistry()
-        self._api = GraphApi(self._registry, step_log=step_log, max_request_bytes=max_request_bytes)
+        self._step_log, self._max_request_bytes = step_log, max_request_bytes
         self._stores = StoreProvider(store)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
         streaming = self._http_streaming
         register_http_routes(
-            blueprint, graph_api_routes(self._api), http_auth_level, streaming=streaming
+            blueprint, graph_api_routes(lambda: self._api), http_auth_level, streaming=streaming
         )
         if agent_server:
             register_store_routes(
@@ -145,6 +143,15 @@ class DurableGraphApp:
     @property
     def registry(self) -> GraphRegistry:
         return self._registry
+
+    @cached_property
+    def _api(self) -> "GraphApi":
+        """The graph API's handlers, built by the first request that needs them."""
+        from .api.handlers import GraphApi
+
+        return GraphApi(
+            self._registry, step_log=self._step_log, max_request_bytes=self._max_request_bytes
+        )
 
     def register(self, registration: GraphRegistration) -> None:
         """Serve a graph built with `ManifestBuilder(...).build()` (or `from_langgraph`).
@@ -200,7 +207,7 @@ class DurableGraphApp:
                 bp.activity_trigger(input_name="request", activity=name),
             )
         apply_decorators(
-            record_step,
+            deferred.entity(".durable.steplog", "record_step"),
             bp.function_name(STEPS_ENTITY),
             bp.entity_trigger(context_name="context", entity_name=STEPS_ENTITY),
         )
@@ -217,30 +224,27 @@ def make_orchestrator(registry: GraphRegistry) -> Orchestrator:
     """
 
     def orchestrator(context: Any) -> Generator[Any, Any, dict[str, Any] | None]:
+        from .durable.protocol import ENGINE_V2, RunInput
+
         run = RunInput.parse(context.get_input(expected_type=object))
         registration = registry.get(run.graph_name, run.graph_hash)
         manifest = registration.manifest
         engine: Callable[..., Generator[Any, Any, dict[str, Any] | None]]
         if run.engine < ENGINE_V2:
-            engine = _engine(".compat.engine_v1.loop", "run_legacy")
+            engine = deferred.load(".compat.engine_v1.loop", "run_legacy")
             return (yield from engine(context, manifest, run))
-        limit = _engine(".durable.orchestrator", "step_limit")(registration, run)
-        engine = _engine(".durable.orchestrator", "run_graph")
+        limit = deferred.load(".durable.orchestrator", "step_limit")(registration, run)
+        engine = deferred.load(".durable.orchestrator", "run_graph")
         return (yield from engine(context, manifest, run, limit))
 
     return orchestrator
-
-
-def _engine(module: str, name: str) -> Any:
-    """`name` from `module` (relative to this package): imported by the first call only."""
-    return getattr(importlib.import_module(module, __package__), name)
 
 
 def _lazy(module: str, name: str) -> Callable[[GraphRegistry, dict[str, Any]], Any]:
     """An activity body that imports `module` when the activity first runs."""
 
     async def body(registry: GraphRegistry, request: dict[str, Any]) -> Any:
-        return await _engine(module, name)(registry, request)
+        return await deferred.load(module, name)(registry, request)
 
     return body
 
@@ -257,6 +261,9 @@ def _activity(
     """
 
     async def activity(request: Any) -> dict[str, Any]:
+        from .agent_server.stores.serving import serving
+        from .graph.run_context import running
+
         decoded = decode_json_text(request)
         if not isinstance(decoded, dict):
             raise TypeError(

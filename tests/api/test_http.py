@@ -146,7 +146,8 @@ def test_start_unknown_graph_is_404(fns, client):
             b'{"inputs": {}}',
             "invalid_body",
             "unknown keys ['inputs'] in request body; allowed keys: "
-            "['input', 'instance_id', 'config', 'context', 'from_run', 'from_step', 'state_patch']",
+            "['input', 'instance_id', 'config', 'context', 'interrupt_before', 'interrupt_after', "
+            "'from_run', 'from_step', 'state_patch']",
         ),
         (b'{"input": "text"}', "invalid_body", "'input' must be a JSON object; got str"),
     ],

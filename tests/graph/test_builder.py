@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from azure_functions_durable_graph import ManifestBuilder, ManifestError
+from azure_functions_durable_graph.graph.manifest import GraphManifest
 
 
 class State(BaseModel):
@@ -253,3 +254,18 @@ def test_error_forms_name_node_timeouts_and_leave_the_hash_alone():
     assert named.graph_hash == build().graph_hash
     with pytest.raises(ManifestError, match="names node timeouts only"):
         graph(error_forms={"step_limit": form})
+
+
+def test_breakpoints_name_nodes_of_the_graph_or_every_node() -> None:
+    def build(**breakpoints: object) -> GraphManifest:
+        builder = ManifestBuilder("bp", state_model=State, **breakpoints)  # type: ignore[arg-type]
+        builder.set_entrypoint("a").add_node("a", lambda s: None, terminal=True)
+        return builder.build().manifest
+
+    assert build(interrupt_before=["a"]).interrupt_before == ["a"]
+    assert build(interrupt_after="*").interrupt_after == "*"
+    assert build().graph_hash != build(interrupt_before=["a"]).graph_hash
+    with pytest.raises(ManifestError, match="interrupt_before names node 'b'"):
+        build(interrupt_before=["b"])
+    with pytest.raises(ManifestError, match="interrupt_after must be '\\*' or a list"):
+        build(interrupt_after="a")

@@ -139,6 +139,25 @@ def test_a_wrong_answer_is_refused_on_the_page_and_the_run_keeps_waiting(page: A
         assert "Answered" in page.locator("#message.ok").inner_text()
 
 
+BREAKPOINTS_APP = FEATURES_APP.parent.parent.parent / "agent_server" / "apps" / "breakpoints_app"
+
+
+def test_a_run_paused_at_a_breakpoint_shows_the_pause_and_continues_with_no_answer(
+    page: Any,
+) -> None:
+    with LocalHost(BREAKPOINTS_APP, store=":memory:") as other:
+        links = start_run(other, "bp_chain", {"log": []}, interrupt_before=["b"])
+        run_id = links["instance_id"]
+        eventually(lambda: other.get(f"/api/runs/{run_id}").json()["interrupts"])
+        page.goto(f"{other.base_url}/_inspector/#/runs/{run_id}")
+        page.locator("#resume-form").wait_for(state="visible", timeout=TIMEOUT_MS)
+        assert "paused before b" in page.locator("#pending").inner_text()
+        page.click("#resume-form button")  # no answer: a breakpoint asks nothing
+        page.locator("#run-status.Completed").wait_for(timeout=TIMEOUT_MS)
+        assert "Continued" in page.locator("#message.ok").inner_text()
+        assert wait_for_run(other, links)["output"] == {"log": ["a", "b", "c"]}
+
+
 SHAPES_APP = Path(__file__).parent / "apps" / "shapes"
 
 

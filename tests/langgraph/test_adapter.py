@@ -20,7 +20,7 @@ from langgraph.store.memory import InMemoryStore
 from langgraph.types import CachePolicy, Command, RetryPolicy, Send, TimeoutPolicy
 from typing_extensions import TypedDict
 
-from azure_functions_durable_graph import RouteError
+from azure_functions_durable_graph import ManifestError, RouteError
 from azure_functions_durable_graph.durable.targets import goto_targets, route_targets
 from azure_functions_durable_graph.graph.handoff import PARENT_COMMAND
 from azure_functions_durable_graph.graph.types import Send as EngineSend
@@ -126,8 +126,6 @@ def test_the_manifest_schema_is_the_graphs_input_schema() -> None:
         ({"checkpointer": MemorySaver()}, "a checkpointer passed to compile()"),
         ({"store": InMemoryStore()}, "a store passed to compile()"),
         ({"cache": InMemoryCache()}, "a cache passed to compile()"),
-        ({"interrupt_before": ["b"]}, "compile(interrupt_before=...)"),
-        ({"interrupt_after": ["a"]}, "compile(interrupt_after=...)"),
     ],
 )
 def test_compile_options_without_a_durable_meaning_are_rejected(
@@ -138,6 +136,26 @@ def test_compile_options_without_a_durable_meaning_are_rejected(
 
     assert caught.value.feature == feature
     assert str(caught.value).startswith(f"LangGraph graph 'g': {feature} is not supported: ")
+
+
+def test_compile_breakpoints_reach_the_manifest_and_its_hash_only_when_set() -> None:
+    plain = from_langgraph(two_nodes(), graph_name="g").manifest
+    before = from_langgraph(two_nodes().compile(interrupt_before=["b"]), graph_name="g").manifest
+    every = from_langgraph(two_nodes().compile(interrupt_after="*"), graph_name="g").manifest
+
+    assert (plain.interrupt_before, plain.interrupt_after) == ([], [])
+    assert (before.interrupt_before, before.interrupt_after) == (["b"], [])
+    assert every.interrupt_after == "*"
+    assert len({plain.graph_hash, before.graph_hash, every.graph_hash}) == 3
+
+
+def test_a_subgraph_compiled_with_breakpoints_is_rejected() -> None:
+    parent = StateGraph(S)
+    parent.add_node("child", two_nodes().compile(interrupt_before=["b"]))
+    parent.add_edge(START, "child")
+
+    with pytest.raises(ManifestError, match="a subgraph cannot pause its parent run"):
+        from_langgraph(parent, graph_name="parent")
 
 
 def test_a_join_target_is_triggered_by_each_source_and_routed_by_the_join() -> None:

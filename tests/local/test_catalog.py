@@ -117,5 +117,8 @@ def test_duplicate_names_ignoring_case_are_refused() -> None:
         def get_user_function(self) -> Any:
             return lambda x: x
 
+        def get_bindings(self) -> list[Any]:
+            return []
+
     with pytest.raises(LocalHostError, match="two durable functions are named 'Work'"):
         AppCatalog([Fake("work"), Fake("Work")])

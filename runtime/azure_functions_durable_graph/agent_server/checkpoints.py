@@ -119,15 +119,20 @@ def instance_checkpoints(
         return points
     state = dict(start.get("state") or {})
     next_nodes = [str(n) for n in ran[0] or []] if ran else view.active
+    # A run without input continues from a checkpoint (its base) and writes none before
+    # its first superstep, as in LangGraph: its start is that checkpoint, whose tasks
+    # this instance runs (ThreadNow.history keeps it once).
+    base = entry.get("base")
+    first_step = int(base["step"]) if base else step_base + 2
     points.append(
         Checkpoint(
-            checkpoint_id(thread_id, key, 0),
-            step_base + 2,
-            "loop",
+            base["checkpoint_id"] if base else checkpoint_id(thread_id, key, 0),
+            first_step,
+            base["source"] if base else "loop",
             shown(state),
             next_nodes if not view.finished or ran or view.status != "Completed" else [],
-            run_id,
-            created,
+            base.get("run_id") if base else run_id,
+            base.get("created_at") if base else created,
             key,
             0,
         )
@@ -159,7 +164,7 @@ def instance_checkpoints(
         points.append(
             Checkpoint(
                 checkpoint_id(thread_id, key, superstep),
-                step_base + 2 + superstep,
+                first_step + superstep,
                 "loop",
                 shown(state),
                 [str(t.get("node")) for t in record.get("next") or []],
@@ -173,6 +178,8 @@ def instance_checkpoints(
     if not view.finished:
         last.next = view.active or last.next
         last.tasks = _pending_tasks(view, last.next)
+    elif entry.get("status") == "success" and view.status != "Completed":
+        last.tasks = _pending_tasks(view, last.next)  # it paused, then gave way: none failed
     elif view.status != "Completed":
         error = view.error()  # as LangGraph keeps it: the exception's repr
         failed = f"{error['error']}({error['message']!r})"
@@ -185,6 +192,8 @@ def instance_checkpoints(
 def _pending_tasks(view: InstanceView, nodes: list[str]) -> list[dict[str, Any]]:
     by_node: dict[str, list[dict[str, Any]]] = {}
     for pause in view.interrupts:
+        if pause.get("pause"):  # a breakpoint: LangGraph's tasks show no interrupt
+            continue
         by_node.setdefault(str(pause.get("node")), []).append(
             {"id": pause.get("id"), "value": pause.get("value")}
         )
@@ -197,15 +206,18 @@ def _pending_tasks(view: InstanceView, nodes: list[str]) -> list[dict[str, Any]]
 def update_checkpoint(
     thread_id: str, entry: dict[str, Any], step: int, parent: str | None
 ) -> Checkpoint:
+    key = str(entry["update_id"])
+    following = [str(n) for n in entry.get("next") or []]
     return Checkpoint(
-        checkpoint_id(thread_id, str(entry["update_id"]), 0),
+        checkpoint_id(thread_id, key, 0),
         step,
         "update",
         shown(entry.get("values")),
-        list(entry.get("next") or []),
+        following,
         None,
         entry.get("created_at"),
         parent_id=parent,
+        tasks=[_task(task_id(key, step, n), n, None) for n in following],  # what runs next
     )
 
 

@@ -42,6 +42,13 @@ class InstanceView:
         return [i for i in self.custom.get("interrupts") or [] if isinstance(i, dict)]
 
     @property
+    def admission(self) -> str | None:
+        """Before the thread's lock let the run start: ``queued``, ``starting`` or
+        ``rejected`` (durable/admission.py); None once it runs."""
+        value = self.custom.get("admission")
+        return str(value) if value is not None else None
+
+    @property
     def superstep(self) -> int:
         step = self.custom.get("step")
         return step if isinstance(step, int) else 0
@@ -131,6 +138,8 @@ def _complete(view: InstanceView, records: list[dict[str, Any]]) -> bool:
     started = bool(records) and records[0].get("kind") == "start"
     last = max((int(r.get("superstep") or 0) for r in records), default=0)
     if view.status == "Running":
+        if any(i.get("pause") for i in view.interrupts):  # logged up to where it paused
+            return started and last >= view.superstep
         if view.batched and not (view.interrupts or view.custom.get("waiting")):
             return True  # a working run's batched log lags it; it is written before waits
         return view.superstep < 1 or (started and last >= view.superstep - 1)

@@ -5,17 +5,24 @@ functions' annotations at indexing time.
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import azure.functions as func
 
+from .. import deferred
+from ..durable.names import PREPARE_ACTIVITY, THREAD_ENTITY
 from ..http_streaming import Answer, http_endpoint
-from .thread_entity import THREAD_ENTITY, THREAD_INDEX_ENTITY, thread_entity, thread_index_entity
 
+#: The TTL's orchestration and activity (thread_ttl.py, imported when they first run).
+TTL_ORCHESTRATOR = "durable_graph_thread_ttl"
+EXPIRE_ACTIVITY = "durable_graph_thread_expire"
 #: Under the app's route prefix: ``/api/langgraph/...`` with the default prefix.
 AGENT_SERVER_ROUTE = "langgraph/{*path}"
 HTTP_FUNCTION = "durable_graph_http_langgraph"
+#: The thread entities (thread_entity.py: their bodies, imported when they first run);
+#: THREAD_ENTITY's name is in durable/names.py (a queued run's history calls it).
+THREAD_INDEX_ENTITY = "durable_graph_thread_index"
 #: App setting: when set, the API wants it in LangGraph's ``x-api-key`` header instead of a
 #: function key (the route is then anonymous to the Functions host, and checked here).
 API_KEY_SETTING = "DURABLE_GRAPH_LANGGRAPH_API_KEY"
@@ -61,9 +68,45 @@ def register_agent_server(
         bp.route(route=AGENT_SERVER_ROUTE, methods=METHODS, auth_level=auth_level),
         bp.durable_client_input(client_name="client"),
     )
-    for name, body in ((THREAD_ENTITY, thread_entity), (THREAD_INDEX_ENTITY, thread_index_entity)):
+
+    async def thread_prepare(request: Any, client: Any) -> Any:
+        from .run_prepare import prepare
+
+        return await prepare(registry, client, request)
+
+    _apply(
+        thread_prepare,
+        bp.function_name(PREPARE_ACTIVITY),
+        bp.activity_trigger(input_name="request", activity=PREPARE_ACTIVITY),
+        bp.durable_client_input(client_name="client"),
+    )
+
+    async def thread_expire(request: Any, client: Any) -> Any:
+        from .thread_ttl import expire
+
+        return await expire(client, request)
+
+    _apply(
+        thread_expire,
+        bp.function_name(EXPIRE_ACTIVITY),
+        bp.activity_trigger(input_name="request", activity=EXPIRE_ACTIVITY),
+        bp.durable_client_input(client_name="client"),
+    )
+
+    def thread_ttl(context: Any) -> Generator[Any, Any, str]:
+        from .thread_ttl import ttl_orchestrator
+
+        return (yield from ttl_orchestrator(context))
+
+    _apply(
+        thread_ttl,
+        bp.function_name(TTL_ORCHESTRATOR),
+        bp.orchestration_trigger(context_name="context", orchestration=TTL_ORCHESTRATOR),
+    )
+    bodies = ((THREAD_ENTITY, "thread_entity"), (THREAD_INDEX_ENTITY, "thread_index_entity"))
+    for name, body in bodies:
         _apply(
-            body,
+            deferred.entity(".agent_server.thread_entity", body),
             bp.function_name(name),
             bp.entity_trigger(context_name="context", entity_name=name),
         )

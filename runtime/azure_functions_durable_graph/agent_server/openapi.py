@@ -9,6 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
+#: LangGraph's interrupt_before / interrupt_after: "*" or node names (no null).
+BREAKPOINTS: dict[str, Any] = {
+    "anyOf": [{"type": "string", "enum": ["*"]}, {"type": "array", "items": {"type": "string"}}]
+}
 ARRAY: dict[str, Any] = {"type": "array", "items": OBJECT}
 #: A run's config as the server checks it (agent_server/run_config.py).
 RUN_CONFIG: dict[str, Any] = {
@@ -263,6 +267,8 @@ def _schemas() -> dict[str, Any]:
                     "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
                 },
                 "checkpoint_id": {"type": "string"},
+                "interrupt_before": BREAKPOINTS,
+                "interrupt_after": BREAKPOINTS,
                 "multitask_strategy": {
                     "type": "string",
                     "enum": ["reject", "interrupt", "rollback", "enqueue"],

@@ -26,7 +26,12 @@ STEP_LOG_MODES = frozenset({"values", "updates", "debug", "tasks", "checkpoints"
 
 
 def interrupt_items(pauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"value": p.get("value"), "id": p.get("id"), "response_schema": None} for p in pauses]
+    """LangGraph's interrupts of the pending `pauses` (a breakpoint has none)."""
+    return [
+        {"value": p.get("value"), "id": p.get("id"), "response_schema": None}
+        for p in pauses
+        if not p.get("pause")
+    ]
 
 
 def run_events(
@@ -110,7 +115,7 @@ def run_events(
         pauses = interrupt_items(unanswered(entry, view))
         if "updates" in modes:
             ending.append(("updates", {"__interrupt__": pauses}))
-        if "values" in modes:
+        if "values" in modes and pauses:  # (LangGraph sends none at a breakpoint)
             ending.append(("values", {**shown(state), "__interrupt__": pauses}))
     events.extend(extra.closing(state, tail, ending, status))
     return events

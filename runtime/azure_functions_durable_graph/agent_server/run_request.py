@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,9 @@ class RunRequest:
     if_not_exists: str
     checkpoint_id: str | None
     body: dict[str, Any]
+    #: LangGraph's breakpoints of this run ("*" or node names; None: the graph's).
+    interrupt_before: list[str] | str | None = None
+    interrupt_after: list[str] | str | None = None
 
     def kwargs(self) -> dict[str, Any]:
         """What LangGraph shows as a run's ``kwargs``."""
@@ -96,7 +100,23 @@ def _object(body: dict[str, Any], key: str) -> dict[str, Any]:
     return value
 
 
-def parse_run_request(body: dict[str, Any]) -> RunRequest:
+def _breakpoints(body: dict[str, Any], key: str, schema: str) -> list[str] | str | None:
+    """``"*"`` or a list of strings, as LangGraph's schema takes them (its 422 otherwise).
+    Names of no node are accepted and never pause, as LangGraph's server does."""
+    if key not in body:
+        return None
+    value = body[key]
+    if value == "*" or (isinstance(value, list) and all(isinstance(n, str) for n in value)):
+        return value or None
+    shown = json.dumps(value)
+    raise invalid(
+        f"{shown} is not valid under any of the schemas listed in the 'anyOf' keyword\n\n"
+        f'Failed validating "anyOf" in schema["components"]["schemas"]["{schema}"]'
+        f'["properties"]["{key}"]\n\nOn instance["{key}"]:\n    {shown}'
+    )
+
+
+def parse_run_request(body: dict[str, Any], *, stateful: bool = True) -> RunRequest:
     unknown = sorted(set(body) - KNOWN_KEYS)
     if unknown:
         raise invalid(f"Unknown fields in run request: {', '.join(unknown)}")
@@ -123,11 +143,9 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         not isinstance(command, dict) or not command or set(command) - COMMAND_KEYS
     ):
         raise invalid("command must be an object with resume, update and/or goto")
-    for key in ("interrupt_before", "interrupt_after"):
-        if body.get(key):
-            raise invalid(
-                f"{key} is not supported by durable runs: use interrupt() in the node instead"
-            )
+    schema = "RunCreateStateful" if stateful else "RunCreateStateless"
+    before = _breakpoints(body, "interrupt_before", schema)
+    after = _breakpoints(body, "interrupt_after", schema)
     checkpoint_id = body.get("checkpoint_id")
     checkpoint = body.get("checkpoint")
     if checkpoint_id is None and isinstance(checkpoint, dict):
@@ -145,4 +163,6 @@ def parse_run_request(body: dict[str, Any]) -> RunRequest:
         if_not_exists,
         str(checkpoint_id) if checkpoint_id else None,
         body,
+        before,
+        after,
     )

@@ -52,7 +52,7 @@ def _links(entry: dict[str, Any], tail: str) -> dict[str, str]:
 
 
 async def _created(call: Call, thread_id: str | None) -> dict[str, Any]:
-    request = parse_run_request(call.body())
+    request = parse_run_request(call.body(), stateful=thread_id is not None)
     return await create_run(call, thread_id, request)
 
 
@@ -94,8 +94,9 @@ async def _output(call: Call, entry: dict[str, Any]) -> Any:
         return point.get("values") or now.values() or {}
     values = dict(now.values() or {})
     view = now.view_of(entry)
-    if view is not None and not view.finished and unanswered(entry, view):
-        values["__interrupt__"] = interrupt_items(unanswered(entry, view))
+    items = interrupt_items(unanswered(entry, view)) if view and not view.finished else []
+    if items:  # (a breakpoint shows none, as in LangGraph)
+        values["__interrupt__"] = items
     return values
 
 
@@ -186,6 +187,7 @@ async def cancel(call: Call) -> func.HttpResponse:
     if await _status(call, entry) not in ("pending", "running"):
         raise conflict(f"Run {entry['run_id']} is not pending or running")
     await call.client.terminate(str(entry["instance_id"]), f"cancelled ({action})")
+    await call.threads.signal(now.thread_id, "release", {"run_id": str(entry["instance_id"])})
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
         if record is None:
@@ -197,6 +199,8 @@ async def cancel(call: Call) -> func.HttpResponse:
             for e in timeline:
                 if e.get("run_id") == entry["run_id"]:
                     e["status"] = "interrupted"
+                    if e.pop("queued", None):
+                        e["never_started"] = True  # the thread's values never saw it
         return record
 
     await mutate(call, now.thread_id, change)

@@ -5,24 +5,28 @@ left with) is the entity's state, so threads live wherever the task hub lives (A
 Storage on Azure, SQLite on the local host) and survive any restart. The entity is a
 versioned register: ``put`` replaces the record only when the writer read the current
 version (optimistic concurrency), and remembers the last writers' operation ids, so a
-writer can tell that its signal was applied. ``durable_graph_thread_index@all`` lists
-the thread ids (the SDK's client cannot list entities), for search and count.
+writer can tell that its signal was applied. Beside the record the entity holds the
+thread's run lock (``lock``, thread_lock.py), changed only by the lock's operations,
+which the runs' orchestrations call. ``durable_graph_thread_index@all`` lists the
+thread ids (the SDK's client cannot list entities), for search and count.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from azure.durable_functions import EntityId
 
+from ..durable.names import THREAD_ENTITY
 from ..durable.wire import decode_json_text
 from .errors import AgentServerError
+from .functions import THREAD_INDEX_ENTITY
+from .thread_lock import LOCK_OPERATIONS, Lock, lock_of
 
-THREAD_ENTITY = "durable_graph_thread"
-THREAD_INDEX_ENTITY = "durable_graph_thread_index"
+__all__ = ["THREAD_ENTITY", "ThreadEntities", "thread_entity", "thread_index_entity"]
 INDEX_KEY = "all"
 #: Operation ids an entity remembers (a writer polls for its own right after signalling).
 OPS_KEPT = 50
@@ -31,14 +35,27 @@ WRITE_TIMEOUT_SECONDS = 30.0
 
 
 def thread_entity(context: Any) -> None:
-    """``put`` {"op", "expect", "record"}: replace the record if the version is `expect`."""
+    """``put`` {"op", "expect", "record"}: replace the record if the version is `expect`;
+    ``admit`` / ``release`` / ``hold``: the run lock (thread_lock.py); ``ttl``: when the
+    thread expires (None: never, or no thread)."""
     state = context.get_state(lambda: {"version": 0, "record": None, "ops": []})
-    if context.operation_name == "put":
-        request = context.get_input() or {}
+    request = context.get_input() or {}
+    operation = context.operation_name
+    if operation == "put":
         if request.get("expect") == state["version"]:
             state["record"] = request.get("record")
             state["version"] += 1
             state["ops"] = [*state["ops"], request.get("op")][-OPS_KEPT:]
+            if state["record"] is None:
+                state.pop("lock", None)  # a deleted thread frees its lock and queue
+    elif operation in LOCK_OPERATIONS:
+        lock, answer = LOCK_OPERATIONS[operation](state.get("lock"), request)
+        state["lock"] = lock
+        context.set_result(answer)
+    elif operation == "ttl":
+        record = state.get("record")
+        ttl = record.get("ttl") if isinstance(record, dict) else None
+        context.set_result(ttl.get("expires_at") if isinstance(ttl, dict) else None)
     context.set_state(state)
 
 
@@ -57,10 +74,11 @@ def thread_index_entity(context: Any) -> None:
 
 @dataclass(frozen=True)
 class Stored:
-    """A thread record as read, with the version a write must expect."""
+    """A thread record as read, with the version a write must expect, and its run lock."""
 
     version: int
     record: dict[str, Any] | None
+    lock: Lock = field(default_factory=Lock)
 
 
 class ThreadEntities:
@@ -74,7 +92,26 @@ class ThreadEntities:
         if not isinstance(state, dict):
             return Stored(0, None)
         record = state.get("record")
-        return Stored(int(state.get("version", 0)), record if isinstance(record, dict) else None)
+        return Stored(
+            int(state.get("version", 0)),
+            record if isinstance(record, dict) else None,
+            lock_of(state.get("lock")),
+        )
+
+    async def signal(self, thread_id: str, operation: str, request: dict[str, Any]) -> None:
+        """A lock operation, fire and forget (``release`` of a run the API terminated)."""
+        await self.client.signal_entity(EntityId(THREAD_ENTITY, thread_id), operation, request)
+
+    async def decision(self, thread_id: str, run_id: str, timeout: float) -> str | None:
+        """What the lock decided for `run_id` (admit), waiting up to `timeout` seconds."""
+        entity = EntityId(THREAD_ENTITY, thread_id)
+        try:
+            state = await self._until(
+                entity, lambda s: run_id in lock_of(s.get("lock")).decisions, timeout
+            )
+        except AgentServerError:
+            return None
+        return lock_of(state.get("lock")).decisions[run_id]
 
     async def write(self, thread_id: str, expect: int, record: dict[str, Any] | None) -> bool:
         """Signal a conditional replace and wait until it was applied; False if another
@@ -104,10 +141,12 @@ class ThreadEntities:
             return None
         return decode_json_text(response.entity_state)
 
-    async def _until(self, entity: EntityId, done: Any) -> dict[str, Any]:
+    async def _until(
+        self, entity: EntityId, done: Any, timeout: float = WRITE_TIMEOUT_SECONDS
+    ) -> dict[str, Any]:
         delay = 0.01
         waited = 0.0
-        while waited < WRITE_TIMEOUT_SECONDS:
+        while waited < timeout:
             state = await self._state(entity)
             if isinstance(state, dict) and done(state):
                 return state

@@ -17,6 +17,11 @@ from .durable_view import InstanceView, read_instance
 FINAL = frozenset({"success", "error", "interrupted", "timeout"})
 
 
+def _started(entry: dict[str, Any]) -> bool:
+    """Not waiting in the thread's queue, nor cancelled there (such runs changed nothing)."""
+    return not entry.get("queued") and not entry.get("never_started")
+
+
 def runs_of(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for e in record.get("timeline") or [] if e.get("kind") == "run"]
 
@@ -30,12 +35,23 @@ def unanswered(entry: dict[str, Any], view: InstanceView) -> list[dict[str, Any]
     return [i for i in view.interrupts if i.get("id") not in answered]
 
 
+def paused_at(now: ThreadNow) -> dict[str, Any] | None:
+    """The breakpoint (interrupt_before/after) the thread's latest run waits at, if any."""
+    latest = now.latest
+    view = now.view_of(latest) if latest is not None else None
+    if latest is None or view is None or latest.get("kind") != "run":
+        return None
+    return next((i for i in unanswered(latest, view) if i.get("pause")), None)
+
+
 def run_status(entry: dict[str, Any], view: InstanceView | None) -> str:
     """LangGraph's run status: a run that stopped at an interrupt is a ``success``."""
     if entry.get("status") in FINAL:
         return str(entry["status"])
     if view is None or view.status is None:
         return "pending"
+    if view.admission is not None and not view.finished:
+        return "pending"  # queued behind another run, or being planned (admission.py)
     if view.status == "Completed":
         return "success"
     if view.status == "Failed":
@@ -55,16 +71,29 @@ class ThreadNow:
 
     @property
     def latest(self) -> dict[str, Any] | None:
-        timeline = self.record.get("timeline") or []
-        return timeline[-1] if timeline else None
+        """The latest entry that has started (runs queued behind it come after)."""
+        started = [e for e in self.record.get("timeline") or [] if _started(e)]
+        return started[-1] if started else None
+
+    @property
+    def queued(self) -> list[dict[str, Any]]:
+        return [e for e in self.record.get("timeline") or [] if e.get("queued")]
+
+    @property
+    def active_run(self) -> dict[str, Any] | None:
+        """The run a multitask strategy acts on: the latest that started, if it is a run."""
+        entry = self.latest
+        return entry if entry is not None and entry.get("kind") == "run" else None
 
     def view_of(self, entry: dict[str, Any]) -> InstanceView | None:
         return self.views.get(str(entry.get("instance_id")))
 
     def status(self) -> str:
         entry = self.latest
+        if self.queued:
+            return "busy"
         if entry is None or entry.get("kind") != "run":
-            return "idle"
+            return str((entry or {}).get("thread_status") or "idle")
         view = self.view_of(entry)
         state = run_status(entry, view)
         if state in ("pending", "running"):
@@ -88,8 +117,8 @@ class ThreadNow:
             ]
         view = self.view_of(entry)
         first = first_of_instance(self.record, str(entry["instance_id"]))
-        if view is None:
-            return []
+        if view is None or entry.get("queued") or view.admission is not None:
+            return []  # not started yet
         answered: dict[int, list[dict[str, Any]]] = {}
         for run in runs_of(self.record):
             if run.get("instance_id") == entry["instance_id"] and run.get("answered"):
@@ -126,7 +155,10 @@ class ThreadNow:
                     continue
                 seen.add(str(instance))
             before = points[-1].values if points else None
-            points.extend(self.checkpoints_of(entry, before))
+            more = self.checkpoints_of(entry, before)
+            if points and more and more[0].checkpoint_id == points[-1].checkpoint_id:
+                points.pop()  # a run continuing from it: the same checkpoint, its tasks run
+            points.extend(more)
         return points
 
     def values(self) -> dict[str, Any] | None:
@@ -157,7 +189,8 @@ async def load(client: Any, thread_id: str, record: dict[str, Any], *, full: boo
     """The thread with its latest instance read (`full`: every instance, for history)."""
     now = ThreadNow(thread_id, record)
     entries = runs_of(record)
-    wanted = entries if full else entries[-1:]
+    started = [e for e in entries if _started(e)]
+    wanted = entries if full else started[-1:] + [e for e in entries if e.get("queued")]
     for entry in wanted:
         instance = str(entry.get("instance_id"))
         if instance in now.views:
@@ -169,10 +202,10 @@ async def load(client: Any, thread_id: str, record: dict[str, Any], *, full: boo
 
 
 def compact(record: dict[str, Any]) -> None:
-    """Keep the thread entity small: only the first and the latest run keep the values they
-    started from, only the latest settled run its last checkpoint (history rebuilds the
-    rest from the step log)."""
-    runs = runs_of(record)
+    """Keep the thread entity small: only the first and the latest started run keep the
+    values they started from (queued runs are planned again when they start), only the
+    latest settled run its last checkpoint (history rebuilds the rest from the step log)."""
+    runs = [e for e in runs_of(record) if _started(e)]
     settled = [e for e in runs if "checkpoint" in e]
     for entry in runs[1:-1]:
         entry.pop("values_before", None)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
+from . import thread_search
 from .assistants import registered
 from .checkpoints import state_body
 from .errors import AgentServerError, conflict, invalid, json_response
@@ -17,15 +18,15 @@ from .thread_records import (
     new_record,
     now_iso,
     read_thread,
+    remove_thread,
     thread_body,
     thread_missing,
 )
-from .thread_state import ThreadNow, load
+from .thread_state import ThreadNow, load, paused_at
+from .thread_ttl import parse_ttl, schedule
 
 if TYPE_CHECKING:
     from .server import Call
-
-THREAD_STATUSES = ("idle", "busy", "interrupted", "error")
 
 
 def _metadata(body: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +43,7 @@ async def create(call: Call) -> func.HttpResponse:
     if if_exists not in ("raise", "do_nothing"):
         raise invalid("if_exists must be 'raise' or 'do_nothing'")
     metadata = _metadata(body)
+    ttl = parse_ttl(body)
     existed = False
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -51,11 +53,13 @@ async def create(call: Call) -> func.HttpResponse:
                 raise conflict(f"Thread with ID {thread_id} already exists")
             existed = True
             return record
-        return new_record(thread_id, metadata)
+        return {**new_record(thread_id, metadata), **({"ttl": ttl} if ttl else {})}
 
     record = await mutate(call, thread_id, change)
     if not existed:
         await call.threads.index("add", thread_id)
+        if ttl is not None:
+            await schedule(call.client, thread_id)
     assert record is not None
     return json_response(thread_body(await load(call.client, thread_id, record, full=False)))
 
@@ -64,81 +68,31 @@ async def get(call: Call) -> func.HttpResponse:
     return json_response(thread_body(await read_thread(call, call.params["thread_id"])))
 
 
-async def _all(call: Call) -> list[ThreadNow]:
-    found = []
-    for thread_id in await call.threads.thread_ids():
-        stored = await call.threads.read(thread_id)
-        if stored.record is not None:
-            found.append(await load(call.client, thread_id, stored.record, full=False))
-    return found
-
-
-def _matches(now: ThreadNow, body: dict[str, Any]) -> bool:
-    metadata = _metadata(body)
-    status = body.get("status")
-    if status is not None and status not in THREAD_STATUSES:
-        raise invalid(f"status must be one of {', '.join(THREAD_STATUSES)}")
-    values = body.get("values") or {}
-    ids = body.get("ids")
-    record_metadata = now.record.get("metadata") or {}
-    current = now.values() or {}
-    return (
-        all(record_metadata.get(k) == v for k, v in metadata.items())
-        and (status is None or now.status() == status)
-        and all(current.get(k) == v for k, v in values.items())
-        and (not ids or now.thread_id in ids)
-    )
-
-
-async def search(call: Call) -> func.HttpResponse:
-    body = call.body()
-    limit, offset = body.get("limit", 10), body.get("offset", 0)
-    if not isinstance(limit, int) or not isinstance(offset, int) or limit < 0 or offset < 0:
-        raise invalid("limit and offset must be non-negative integers")
-    sort_by = body.get("sort_by") or "created_at"
-    if sort_by not in ("thread_id", "status", "created_at", "updated_at", "state_updated_at"):
-        raise invalid(f"cannot sort by {sort_by!r}")
-    descending = (body.get("sort_order") or "desc") == "desc"
-    found = [thread_body(now) for now in await _all(call) if _matches(now, body)]
-    found.sort(key=lambda t: str(t.get(sort_by) or ""), reverse=descending)
-    return json_response(found[offset : offset + limit])
-
-
-async def count(call: Call) -> func.HttpResponse:
-    body = call.body()
-    return json_response(sum(1 for now in await _all(call) if _matches(now, body)))
-
-
 async def patch(call: Call) -> func.HttpResponse:
     thread_id = check_uuid(call.params["thread_id"])
-    metadata = _metadata(call.body())
+    body = call.body()
+    metadata = _metadata(body)
+    ttl = parse_ttl(body)
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
         if record is None:
             raise thread_missing(thread_id)
         record["metadata"] = {**(record.get("metadata") or {}), **metadata}
         record["updated_at"] = now_iso()
+        if ttl is not None:
+            record["ttl"] = ttl
         return record
 
     record = await mutate(call, thread_id, change)
+    if ttl is not None:
+        await schedule(call.client, thread_id)
     assert record is not None
     return json_response(thread_body(await load(call.client, thread_id, record, full=False)))
 
 
 async def delete(call: Call) -> func.HttpResponse:
     now = await read_thread(call, call.params["thread_id"])
-    for entry in now.record.get("timeline") or []:
-        view = now.view_of(entry)
-        if view is not None and not view.finished and view.status is not None:
-            await call.client.terminate(view.instance_id, "thread deleted")
-
-    async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
-        if record is None:
-            raise thread_missing(now.thread_id)
-        return None
-
-    await mutate(call, now.thread_id, change)
-    await call.threads.index("remove", now.thread_id)
+    await remove_thread(call, now)
     return func.HttpResponse(status_code=204)
 
 
@@ -213,6 +167,7 @@ async def update_state(call: Call) -> func.HttpResponse:
         raise invalid(f"Invalid update: {exc}") from exc
     manifest = registration.manifest
     following: list[str] = []
+    pause = paused_at(now)
     if as_node is not None:
         if as_node not in manifest.nodes:
             raise invalid(f"Node {as_node} does not exist")
@@ -220,11 +175,14 @@ async def update_state(call: Call) -> func.HttpResponse:
         nexts = node.next_node if isinstance(node.next_node, tuple) else (node.next_node,)
         following = [n for n in nexts if n] if not node.terminal else []
     elif point is not None:
-        following = [] if now.status() == "interrupted" else point.next
+        # At a breakpoint the paused nodes stay next, as in LangGraph; not at an interrupt().
+        following = [] if now.status() == "interrupted" and pause is None else point.next
+    paused = []
     for entry in now.record.get("timeline") or []:  # a paused run is superseded by the update
         view = now.view_of(entry)
         if view is not None and view.status is not None and not view.finished:
             await call.client.terminate(view.instance_id, "superseded by a state update")
+            paused.append(view.instance_id)
     entry = {
         "kind": "update",
         "update_id": str(uuid.uuid4()),
@@ -235,10 +193,15 @@ async def update_state(call: Call) -> func.HttpResponse:
         "parent": point.checkpoint_id if point is not None else None,
         "as_node": as_node,
     }
+    if pause is not None:
+        entry["thread_status"] = "interrupted"  # LangGraph's update leaves the thread as it was
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:
         if record is None:
             raise thread_missing(thread_id)
+        for earlier in record.get("timeline") or []:  # it ended where it paused: a success
+            if earlier.get("kind") == "run" and earlier.get("instance_id") in paused:
+                earlier.setdefault("status", "success")
         record["timeline"] = [*record.get("timeline", []), entry]
         record["updated_at"] = record["state_updated_at"] = now_iso()
         return record
@@ -277,8 +240,8 @@ async def history(call: Call) -> func.HttpResponse:
 
 def register(router: Router) -> None:
     router.add("POST", "/threads", create)
-    router.add("POST", "/threads/search", search)
-    router.add("POST", "/threads/count", count)
+    router.add("POST", "/threads/search", thread_search.search)
+    router.add("POST", "/threads/count", thread_search.count)
     router.add("GET", "/threads/{thread_id}", get)
     router.add("PATCH", "/threads/{thread_id}", patch)
     router.add("DELETE", "/threads/{thread_id}", delete)

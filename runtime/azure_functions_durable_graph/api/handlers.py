@@ -24,14 +24,18 @@ from ..graph.registry import GraphRegistry
 from . import durable_calls as calls
 from .errors import ApiError, error_response, json_response, shown
 from .inputs import (
+    BREAKPOINT_KEYS,
     DEFAULT_MAX_REQUEST_BYTES,
     check_instance_id,
+    check_max_request_bytes,
     json_body,
+    run_breakpoints,
     run_options,
     valid_run_id,
 )
 from .resume import answers_for
 from .status import FINISHED, describe_run, runtime_status_name
+from .step_log_cache import StepLogCache
 from .steps import (
     FORK_KEYS,
     all_steps,
@@ -59,12 +63,11 @@ class GraphApi:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         step_log: bool = True,
     ):
-        if max_request_bytes < 1:
-            raise ValueError(f"max_request_bytes must be at least 1, got {max_request_bytes}")
         self.registry = registry
         self.orchestrator_name = orchestrator_name
-        self.max_request_bytes = max_request_bytes
+        self.max_request_bytes = check_max_request_bytes(max_request_bytes)
         self.step_log = step_log
+        self.step_logs = StepLogCache()  # running runs' step records, for status polls
 
     # -- routes that need the durable client -------------------------------------------
 
@@ -112,7 +115,7 @@ class GraphApi:
                 f'request body must be a JSON object like {{"input": {{...}}}}; '
                 f"got {type(body).__name__}",
             )
-        allowed = ["input", "instance_id", "config", "context", *FORK_KEYS]
+        allowed = ["input", "instance_id", "config", "context", *BREAKPOINT_KEYS, *FORK_KEYS]
         unknown = sorted(set(body) - set(allowed))
         if unknown:
             raise ApiError(
@@ -121,12 +124,13 @@ class GraphApi:
                 f"unknown keys {shown(unknown)} in request body; allowed keys: {allowed}",
             )
         if any(key in body for key in FORK_KEYS):
-            if "config" in body or "context" in body:
+            if any(key in body for key in ("config", "context", *BREAKPOINT_KEYS)):
                 raise ApiError(
                     400,
                     "invalid_body",
-                    "a fork runs with the config and context of the run it forks; "
-                    "leave 'config' and 'context' out",
+                    "a fork runs with the config, context and breakpoints of the run it "
+                    "forks; leave 'config', 'context', 'interrupt_before' and "
+                    "'interrupt_after' out",
                 )
             source = await self._graph_run_status(client, str(body.get("from_run", "")))
             registration, run = await fork_input(
@@ -143,6 +147,7 @@ class GraphApi:
             )
         state = _validate_input(registration, raw_input)
         config, context = run_options(body, registration.codec, registration.graph_name)
+        breakpoints = run_breakpoints(body, list(registration.manifest.nodes))
         instance_id = None
         if "instance_id" in body:
             instance_id = check_instance_id(body["instance_id"])
@@ -155,6 +160,7 @@ class GraphApi:
             log_id=new_log_id() if self.step_log else None,
             config=config,
             context=context,
+            **breakpoints,
         )
         return await self._started(req, client, registration, run, instance_id)
 
@@ -189,7 +195,7 @@ class GraphApi:
         if run["status"] == "Completed":
             run["state"] = run["output"]
         else:
-            run["state"] = await running_state(client, status, step_count(status))
+            run["state"] = await running_state(client, status, step_count(status), self.step_logs)
         for child in run.get("children") or []:
             child_status = await calls.current_status(client, child["instance_id"])
             child_run = describe_run(child_status, child["instance_id"], self.registry)

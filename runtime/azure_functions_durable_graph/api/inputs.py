@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import azure.functions as func
@@ -47,6 +47,13 @@ RUN_ID_RULE = (
     f"1-{MAX_RUN_ID_LENGTH} characters from A-Z a-z 0-9 - _ . ~ : @ (a run's id, "
     "or a subgraph child's)"
 )
+
+
+def check_max_request_bytes(limit: int) -> int:
+    """A body limit an app or API can be built with (at least one byte)."""
+    if limit < 1:
+        raise ValueError(f"max_request_bytes must be at least 1, got {limit}")
+    return limit
 
 
 def valid_instance_id(value: object) -> bool:
@@ -204,3 +211,29 @@ def run_options(body: Mapping[str, Any], codec: Any, graph_name: str) -> tuple[A
                 json.loads(exc.json(include_url=False)),
             ) from exc
     return config, context
+
+
+#: LangGraph's breakpoints a run may be started with (``POST .../runs``; durable/breakpoints.py).
+BREAKPOINT_KEYS = ("interrupt_before", "interrupt_after")
+
+
+def run_breakpoints(body: Mapping[str, Any], nodes: Sequence[str]) -> dict[str, Any]:
+    """The start body's ``interrupt_before``/``interrupt_after``: ``"*"`` or node names of
+    the graph (400 otherwise); null or [] leaves the graph's own."""
+    chosen: dict[str, Any] = {}
+    for key in BREAKPOINT_KEYS:
+        value = body.get(key)
+        if value is None or value == "*":
+            chosen[key] = value
+            continue
+        if not isinstance(value, list) or not all(isinstance(n, str) for n in value):
+            raise ApiError(400, "invalid_body", f"'{key}' must be \"*\" or an array of node names")
+        unknown = [n for n in value if n not in nodes]
+        if unknown:
+            raise ApiError(
+                400,
+                "unknown_node",
+                f"'{key}' names {shown(unknown)}, not nodes of this graph; nodes: {list(nodes)}",
+            )
+        chosen[key] = value or None
+    return chosen

@@ -35,9 +35,10 @@ def answers_for(
     """The ``{interrupt id: value}`` map a resume body means (validated), or an ApiError."""
     answers = _answers(body, pending, instance_id)
     models = answer_models or {}
-    nodes = {str(i["id"]): str(i.get("node")) for i in pending}
+    # A breakpoint's answer is no answer to the node (null, or breakpoints for the rest).
+    nodes = {str(i["id"]): str(i.get("node")) for i in pending if not i.get("pause")}
     for interrupt_id, value in answers.items():
-        model = models.get(nodes[interrupt_id])
+        model = models.get(nodes.get(interrupt_id, ""))
         if model is None:
             continue
         try:

@@ -9,13 +9,14 @@ Another module contributes routes by building `HttpRoute`s and passing them to
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from ..http_streaming import http_endpoint
-from .handlers import GraphApi
-from .runs_list import list_runs
+
+if TYPE_CHECKING:
+    from .handlers import GraphApi
 
 ClientHandler = Callable[[func.HttpRequest, Any], Awaitable[func.HttpResponse]]
 PlainHandler = Callable[[func.HttpRequest], func.HttpResponse]
@@ -35,33 +36,45 @@ class HttpRoute:
     client: bool = False
 
 
-def graph_api_routes(api: GraphApi) -> list[HttpRoute]:
-    """The graph API (docs/architecture.md lists it); names and routes never change."""
-    registry = api.registry
+def graph_api_routes(api: Callable[[], "GraphApi"]) -> list[HttpRoute]:
+    """The graph API (docs/architecture.md lists it); names and routes never change.
 
-    async def list_runs_handler(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-        return await list_runs(req, client, registry)
+    `api` gives the `GraphApi` whose methods answer; the routes call it on each request,
+    so the handlers (api/handlers.py and all it imports) load with the first request,
+    not with the app (a deployed app imports this at every cold start).
+    """
 
-    def with_client(short: str, route: str, method: str, handler: ClientHandler) -> HttpRoute:
+    async def list_runs(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+        from .runs_list import list_runs
+
+        return await list_runs(req, client, api().registry)
+
+    def with_client(short: str, route: str, method: str) -> HttpRoute:
+        async def handler(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+            response: func.HttpResponse = await getattr(api(), short)(req, client)
+            return response
+
         return HttpRoute(HTTP_PREFIX + short, route, method, handler, client=True)
 
-    def plain(short: str, route: str, handler: PlainHandler) -> HttpRoute:
+    def plain(short: str, route: str) -> HttpRoute:
+        def handler(req: func.HttpRequest) -> func.HttpResponse:
+            response: func.HttpResponse = getattr(api(), short)(req)
+            return response
+
         return HttpRoute(HTTP_PREFIX + short, route, "GET", handler)
 
     return [
-        with_client("list_runs", "runs", "GET", list_runs_handler),
-        with_client("start_run", "graphs/{graph_name}/runs", "POST", api.start_run),
-        with_client("get_run", "runs/{instance_id}", "GET", api.get_run),
-        with_client(
-            "raise_event", "runs/{instance_id}/events/{event_name}", "POST", api.raise_event
-        ),
-        with_client("cancel_run", "runs/{instance_id}/cancel", "POST", api.cancel_run),
-        with_client("resume_run", "runs/{instance_id}/resume", "POST", api.resume_run),
-        with_client("get_steps", "runs/{instance_id}/steps", "GET", api.get_steps),
-        plain("health", "health", api.health),
-        plain("list_graphs", "graphs", api.list_graphs),
-        plain("get_graph", "graphs/{graph_name}", api.get_graph),
-        plain("openapi", "openapi.json", api.openapi),
+        HttpRoute(HTTP_PREFIX + "list_runs", "runs", "GET", list_runs, client=True),
+        with_client("start_run", "graphs/{graph_name}/runs", "POST"),
+        with_client("get_run", "runs/{instance_id}", "GET"),
+        with_client("raise_event", "runs/{instance_id}/events/{event_name}", "POST"),
+        with_client("cancel_run", "runs/{instance_id}/cancel", "POST"),
+        with_client("resume_run", "runs/{instance_id}/resume", "POST"),
+        with_client("get_steps", "runs/{instance_id}/steps", "GET"),
+        plain("health", "health"),
+        plain("list_graphs", "graphs"),
+        plain("get_graph", "graphs/{graph_name}"),
+        plain("openapi", "openapi.json"),
     ]
 
 

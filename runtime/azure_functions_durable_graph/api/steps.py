@@ -24,6 +24,7 @@ from ..errors import GraphVersionNotRegistered
 from ..graph.manifest import GraphRegistration
 from ..graph.registry import GraphRegistry
 from .errors import ApiError
+from .step_log_cache import StepLogCache, logged_count
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,11 @@ async def fork_input(
         log_id=new_log_id() if step_log else None,
         config=source.config,
         context=source.context,
+        interrupt_before=source.interrupt_before,
+        interrupt_after=source.interrupt_after,
     )
+    # LangGraph's time travel resumes: no pause before its first superstep (breakpoints.py).
+    progress["resuming"] = True
     return pinned, run
 
 
@@ -168,12 +173,16 @@ async def all_steps(
     return fold(records)
 
 
-async def running_state(client: Any, status: Any, executions: int) -> dict[str, Any] | None:
+async def running_state(
+    client: Any, status: Any, executions: int, cache: StepLogCache | None = None
+) -> dict[str, Any] | None:
     """The state now: where the current execution started, plus its recorded steps.
 
     Steps are recorded asynchronously and in batches (durable/steplog.py), so while
     the run works this may lag it by up to `STEP_LOG_BATCH` supersteps (or to where
     its execution started); while it waits for an event or a resume, it does not.
+    With a `cache`, records read before are reused while the run's custom status
+    says none were sent since (step_log_cache.py).
     """
     try:
         run = RunInput.parse(getattr(status, "input_", None))
@@ -182,8 +191,17 @@ async def running_state(client: Any, status: Any, executions: int) -> dict[str, 
     if run.engine < ENGINE_V2 or not run.record_steps:
         return None
     state = dict((run.progress or {}).get("state") or run.state)
-    records = await read_records(client, str(status.instance_id), executions, run.log_id)
-    return replay_changes(state, records)
+    instance_id = str(status.instance_id)
+    logged = logged_count(status, decode_json_text(getattr(status, "custom_status", None)))
+    if cache is None or logged is None or run.log_id is None:
+        records = await read_records(client, instance_id, executions, run.log_id)
+        return replay_changes(state, records)
+    key = (instance_id, run.log_id, executions)
+    cached = cache.get(key, logged)
+    if cached is None:
+        cached = await read_records(client, instance_id, executions, run.log_id)
+        cache.put(key, cached)
+    return replay_changes(state, cached)
 
 
 def page(steps: list[dict[str, Any]], query: Mapping[str, str]) -> dict[str, Any]:

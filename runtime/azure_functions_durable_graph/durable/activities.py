@@ -39,7 +39,7 @@ from .protocol import (
     WaitDecision,
 )
 from .targets import describe_task, goto_targets, route_targets
-from .user_code import log_failure, user_call
+from .user_code import in_one_thread, is_async, log_failure, user_call
 
 
 @dataclass
@@ -51,8 +51,20 @@ class _NodeResult:
 async def run_step(
     registry: GraphRegistry, request: Mapping[str, Any]
 ) -> AppliedResult | FailedResult | InterruptedResult:
-    """A node alone in its superstep: handler, reducers and route in one call."""
+    """A node alone in its superstep: handler, reducers and route in one call.
+
+    A sync node runs with its reducers and route in one worker thread (one hop, not one
+    per handler); an async node is awaited on the worker loop as before.
+    """
     registration = registry.get(str(request["graph_name"]), str(request["graph_hash"]))
+    if is_async(registration.node_handlers[str(request["task"]["node"])]):
+        return await _step(registration, request)
+    return await in_one_thread(lambda: _step(registration, request))
+
+
+async def _step(
+    registration: GraphRegistration, request: Mapping[str, Any]
+) -> AppliedResult | FailedResult | InterruptedResult:
     task = request["task"]
     state = request["state"]
     try:

@@ -25,6 +25,8 @@ from ..errors import DurableGraphError, GraphRunFailed, StepLimitExceeded
 from ..graph.handoff import NO_PARENT, PARENT_COMMAND
 from ..graph.manifest import GraphManifest, GraphRegistration
 from ..graph.routing import COMPLETE
+from . import admission
+from .breakpoints import continue_options, effective, matches, pause_id
 from .inbox import Inbox
 from .progress import Progress
 from .protocol import (
@@ -110,25 +112,39 @@ class _Run:
         self.per_execution = run.steps_per_execution or manifest.steps_per_execution
         self.step: Superstep | None = None
         self.waiting: Waiting | None = None
+        self.paused: dict[str, Any] | None = None  # the breakpoint the run waits at
         self.event: dict[str, Any] | None = None  # what the last event wait took, for the log
         self.failure: str | None = None  # the class name of the error the run ends with
         self.unlogged: list[StepRecord] = []  # step records not written yet (batched log)
-        self.inbox = Inbox(context, self.progress.inbox, self.publish, on_idle=self._write_log)
+        self.logged = 0  # records this execution has sent to its step log (custom status)
+        self.lock_paused = False  # waiting at an interrupt with the thread's lock paused
+        self.inbox = Inbox(context, self.progress.inbox, self.publish, on_idle=self._idle)
 
     def execute(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
         """Run supersteps. A failure's class name goes to the custom status (`error_type`)
         before it ends the orchestration (whose output keeps only the message), so the
-        run's resource can show both; the step records kept so far are written with it."""
+        run's resource can show both; the step records kept so far are written with it.
+        A run on an Agent Server thread is admitted by the thread's lock first, and
+        releases it when it ends (admission.py)."""
         try:
-            return (yield from self._supersteps())
+            if self.run.admission is not None and self.run.thread_id is not None:
+                go, result = yield from admission.admitted(self.context, self.run)
+                if not go:
+                    return result
+            result = yield from self._supersteps()
+            if result is not None:  # None: it continued as new, still owning the thread
+                yield from admission.finish(self.context, self.run)
+            return result
         except DurableGraphError as exc:
             error_type = exc.error_type if isinstance(exc, GraphRunFailed) else type(exc).__name__
             self.failure = error_type
             self.publish()
             self._write_log()  # the steps before the failure stay listed
+            admission.release(self.context, self.run)
             raise
         except Exception:
             self._write_log()
+            admission.release(self.context, self.run)
             raise
 
     def _supersteps(self) -> Generator[DurableTask, object, dict[str, Any] | None]:
@@ -155,6 +171,7 @@ class _Run:
                 raise StepLimitExceeded(
                     self.manifest.graph_name, self.manifest.max_steps, progress.active[0]["node"]
                 )
+            yield from self._breakpoint("before", [task["node"] for task in progress.active])
             progress.superstep += 1
             done_here += 1
             progress.path.extend(task["node"] for task in progress.active)
@@ -193,6 +210,8 @@ class _Run:
                 targets, progress.deferred, self.manifest
             )
             self._log({**record, "next": progress.active, "deferred": progress.deferred})
+            if progress.active:  # LangGraph's pause after the last node ends the run anyway
+                yield from self._breakpoint("after", [task["node"] for task in tasks])
         self._write_log()
         self.publish()
         return {
@@ -221,6 +240,14 @@ class _Run:
         if self.run.step_log_live or steps >= STEP_LOG_BATCH:  # live: each record as made
             self._write_log()
 
+    def _idle(self) -> None:
+        """About to wait for the outside world; at an interrupt, the thread is free."""
+        self._write_log()
+        at_interrupt = self.step is not None and bool(self.step.interrupts)
+        if (at_interrupt or self.paused is not None) and not self.lock_paused:
+            admission.pause(self.context, self.run)
+            self.lock_paused = True
+
     def _write_log(self) -> None:
         """Signal the records kept so far in one operation (fire and forget; see steplog.py).
 
@@ -234,12 +261,57 @@ class _Run:
     def _signal_log(self, operation: str, value: object) -> None:
         key = entity_key(self.context.instance_id, self.progress.executions, self.run.log_id)
         self.context.signal_entity(EntityId(STEPS_ENTITY, key), operation, value)
+        self.logged += len(value) if isinstance(value, list) else 1
+        self.publish()  # "logged" never lags what was sent (api/step_log_cache.py)
 
     def _change(self, changed: dict[str, Any], removed: list[str]) -> None:
         state = self.progress.state
         state.update(changed)
         for key in removed:
             state.pop(key, None)
+
+    def _breakpoint(self, when: str, nodes: list[str]) -> Generator[DurableTask, object, None]:
+        """Pause at LangGraph's `interrupt_before`/`interrupt_after` (breakpoints.py) until
+        a resume answers the pause; its answer may set the breakpoints of the rest."""
+        progress = self.progress
+        if self.run.subgraph:
+            return  # a child's own breakpoints are refused at build time; a run's stay its own
+        if when == "before" and progress.resuming:
+            progress.resuming = False
+            return
+        listed = effective(
+            when,
+            progress.breakpoints,
+            getattr(self.run, f"interrupt_{when}"),
+            getattr(self.manifest, f"interrupt_{when}"),
+        )
+        hit = matches(nodes, listed)
+        if not hit:
+            return
+        key = pause_id(self.context.instance_id, progress.executions, progress.superstep, when)
+        self.paused = {"id": key, "node": hit[0], "value": None, "pause": when, "nodes": hit}
+        try:
+            while True:
+                message = self.inbox.take(lambda m: m["kind"] == "resume")
+                if message is None:
+                    self.publish()
+                    yield from self.inbox.next_message()
+                    continue
+                answers = message.get("answers") or {}
+                unknown = [k for k in answers if k != key]
+                if unknown:
+                    progress.reject(message, f"no pending interrupt with id {unknown[0]!r}")
+                if key in answers:
+                    options = continue_options(answers[key])
+                    if options is not None:
+                        progress.breakpoints = options
+                    # After a pause "after", the next superstep follows a resume: LangGraph
+                    # does not pause before it; a pause "before" has just been passed.
+                    progress.resuming = when == "after"
+                    return
+        finally:
+            self.paused = None
+            self.publish()
 
     def _wait_for_event(
         self, decision: WaitDecision
@@ -312,9 +384,13 @@ class _Run:
             self.progress.reject(message, reason)
 
     def publish(self) -> None:
-        """The custom status: where the run is and what it holds (shape in docs/graphs.md)."""
+        """The custom status: where the run is and what it holds (shape in docs/graphs.md).
+        A run that let its thread go at an interrupt holds it again once resumed."""
         progress = self.progress
         step = self.step
+        if self.lock_paused and self.paused is None and (step is None or not step.interrupts):
+            admission.hold(self.context, self.run)
+            self.lock_paused = False
         pending: dict[str, int] = {}
         for message in progress.inbox:
             if message["kind"] == "event":
@@ -335,7 +411,10 @@ class _Run:
             pending_events=[{"name": n, "count": c} for n, c in pending.items()],
             rejected=progress.rejected[-5:],
             executions=progress.executions,
+            logged=self.logged,
         )
+        if self.paused is not None:
+            status["interrupts"] = [self.paused]
         if self.failure is not None:
             status["error_type"] = self.failure
         self.context.set_custom_status(bounded_status(status))

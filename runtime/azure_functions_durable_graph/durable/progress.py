@@ -13,6 +13,8 @@ from typing import Any
 
 from .protocol import Target
 
+#: Fields added after 0.2.0, kept out of the carried progress while unused.
+_OPTIONAL = ("resuming", "breakpoints")
 #: How many rejected events/resumes the status keeps (oldest dropped first).
 REJECTED_KEPT = 20
 
@@ -31,9 +33,17 @@ class Progress:
     executions: int = 1
     last_node: str = ""
     log_started: bool = False
+    #: The next superstep follows a resume (breakpoints.py): it is never paused before.
+    resuming: bool = False
+    #: The breakpoints the answer to a pause set (breakpoints.continue_options); None: the run's.
+    breakpoints: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for key in _OPTIONAL:  # left out at their defaults: older runs' progress unchanged
+            if data[key] in (False, None):
+                del data[key]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Progress:

@@ -6,8 +6,10 @@ the run's input (`RunInput`), the engine numbers that tell the two engines
 apart, the activity requests and results (`parse_result` is the one reader of
 a result), the custom status (`CustomStatus`, the shape the CLI and the
 inspector read) and the step-log record (the SDK's own surface, as the engine
-uses it, is typed in `sdk_surface.py`). A renamed constant here is a changed history: runs in
-flight replay against these names, so they never change.
+uses it, is typed in `sdk_surface.py`). The names of the registered functions are
+defined in `names.py` (registering them imports nothing else) and re-exported here.
+A renamed constant here is a changed history: runs in flight replay against these
+names, so they never change.
 """
 
 from __future__ import annotations
@@ -19,35 +21,25 @@ from typing import Any, Literal, TypedDict
 from typing_extensions import NotRequired
 
 from ..errors import GraphRunFailed
-from .wire import decode_json_text
+from .breakpoints import normalised
 
-#: The one orchestrator of every graph; prefixed so it cannot collide with the user's functions.
-ORCHESTRATOR_NAME = "durable_graph_orchestrator"
+# The registered functions' names (names.py), re-exported: importers find every name here.
+from .names import APPLY_ACTIVITY as APPLY_ACTIVITY
+from .names import EVENT_HANDLER_ACTIVITY as EVENT_HANDLER_ACTIVITY
+from .names import ORCHESTRATOR_NAME as ORCHESTRATOR_NAME
+from .names import STEP_ACTIVITY as STEP_ACTIVITY
+from .names import STEPS_ENTITY as STEPS_ENTITY
+from .names import TASK_ACTIVITY as TASK_ACTIVITY
+from .names import V1_EVENT_ACTIVITY as V1_EVENT_ACTIVITY
+from .names import V1_NODE_ACTIVITY as V1_NODE_ACTIVITY
+from .wire import decode_json_text
 
 #: Engine 1: the 0.1.0 loop (compat/engine_v1); its runs' input has no "engine" key.
 ENGINE_V1 = 1
 #: Engine 2: LangGraph's supersteps (this package).
 ENGINE_V2 = 2
 
-# Engine 2's activities.
-#: A node alone in its superstep: handler, reducers and route in one call.
-STEP_ACTIVITY = "durable_graph_step"
-#: One node of a parallel superstep: its handler only.
-TASK_ACTIVITY = "durable_graph_task"
-#: A parallel superstep's updates through the reducers, then each node's route.
-APPLY_ACTIVITY = "durable_graph_apply"
-#: An event handler's update (engine 2).
-EVENT_HANDLER_ACTIVITY = "durable_graph_event"
-
-# Engine 1's activities (0.1.0 runs only).
-#: One node step: handler, merge and route.
-V1_NODE_ACTIVITY = "durable_graph_run_node"
-#: One event applied to the state.
-V1_EVENT_ACTIVITY = "durable_graph_apply_event"
-
-#: The step-log entity, keyed ``<instance id>|<log id>|<execution>`` (see steplog.py).
-STEPS_ENTITY = "durable_graph_steps"
-#: Its operations: one record ("add", runs started before issue 18), or a list of them.
+#: The step-log entity's operations: one record ("add", runs before issue 18), or a list.
 STEPS_ADD, STEPS_ADD_BATCH = "add", "add_batch"
 #: A batched step log is written at least every this many supersteps (see steplog.py).
 STEP_LOG_BATCH = 10
@@ -97,6 +89,15 @@ class RunInput:
     context: Any = None
     #: Started by a parent graph's superstep (it may hand a command back: graph/handoff.py).
     subgraph: bool = False
+    #: LangGraph's run-time breakpoints (durable/breakpoints.py): "*" or node names; None:
+    #: the graph's own (older runs have none).
+    interrupt_before: list[str] | str | None = None
+    interrupt_after: list[str] | str | None = None
+    #: The Agent Server thread whose run lock the run holds (admission.py); None: no thread.
+    thread_id: str | None = None
+    #: Ask the thread's lock first: {"strategy", "generation", "poll_seconds"} (first
+    #: execution only).
+    admission: dict[str, Any] | None = None
 
     @property
     def options(self) -> RunOptions | None:
@@ -127,11 +128,21 @@ class RunInput:
             data["context"] = self.context
         if self.subgraph:
             data["subgraph"] = True
+        if self.interrupt_before:
+            data["interrupt_before"] = self.interrupt_before
+        if self.interrupt_after:
+            data["interrupt_after"] = self.interrupt_after
+        if self.thread_id is not None:
+            data["thread_id"] = self.thread_id
+        if self.admission is not None:
+            data["admission"] = self.admission
         return data
 
     def continued(self, progress: Mapping[str, Any]) -> dict[str, Any]:
         """The input of the next execution after a continue-as-new (`progress` as a dict)."""
-        return {**self.to_dict(), "state": {}, "progress": dict(progress)}
+        data = {**self.to_dict(), "state": {}, "progress": dict(progress)}
+        data.pop("admission", None)
+        return data
 
     @classmethod
     def parse(cls, value: Any) -> RunInput:
@@ -164,6 +175,12 @@ class RunInput:
             config=dict(value["config"]) if isinstance(value.get("config"), Mapping) else None,
             context=value.get("context"),
             subgraph=value.get("subgraph") is True,
+            interrupt_before=normalised(value.get("interrupt_before")) or None,
+            interrupt_after=normalised(value.get("interrupt_after")) or None,
+            thread_id=value["thread_id"] if isinstance(value.get("thread_id"), str) else None,
+            admission=dict(admission)
+            if isinstance(admission := value.get("admission"), Mapping)
+            else None,
         )
 
 
@@ -183,7 +200,9 @@ class CustomStatus(TypedDict):
     api/status.py, cli/ and inspector/static/app.js follow this definition. Engine-1
     runs publish only ``graph, version, hash, node, step, waiting`` (no ``engine``).
     ``interrupts`` items are ``{"id", "node", "value"}`` (a value over the size limit
-    becomes ``{"elided": true, "bytes": n}``); ``retry`` is null or ``{"node",
+    becomes ``{"elided": true, "bytes": n}``); a run paused at a breakpoint
+    (breakpoints.py) shows one item with ``value`` null, ``"pause": "before"|"after"``
+    and ``"nodes"``; ``retry`` is null or ``{"node",
     "attempt", "next_attempt_at", "last_error"}``; ``children`` items ``{"node",
     "instance_id"}``; ``pending_events`` items ``{"name", "count"}``; ``rejected``
     items ``{"kind", "name"|"answers", "reason"}`` (the last five). Every list shows at
@@ -205,6 +224,9 @@ class CustomStatus(TypedDict):
     pending_events: list[dict[str, Any]]
     rejected: list[dict[str, Any]]
     executions: int
+    #: Step records the current execution has sent to its step log so far (the API reads
+    #: the log again only when this changes; absent in runs published before issue 18).
+    logged: NotRequired[int]
     truncated: NotRequired[bool]  # a list was cut to its first items (status_size.py)
     counts: NotRequired[dict[str, int]]  # how many items the cut lists really have
     #: The class name of the error the run fails with, set just before it fails.

@@ -78,6 +78,10 @@ class OrchestrationContext(Protocol):
         self, entity_id: Any, operation_name: str, operation_input: object
     ) -> None: ...
 
+    def call_entity(
+        self, entity_id: Any, operation_name: str, operation_input: object = ...
+    ) -> DurableTask: ...
+
 
 def utc_now(context: OrchestrationContext) -> datetime:
     """The orchestration's replay-safe time, aware UTC (hosts send UTC, maybe without a zone)."""

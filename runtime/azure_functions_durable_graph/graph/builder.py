@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, NoReturn
 
 from pydantic import BaseModel
 
 from ..errors import ManifestError
+from .as_validated import as_validated
 from .call_site import caller_site
 from .codec import PydanticCodec, StateCodec, reducer_problems
 from .manifest import (
@@ -30,6 +31,7 @@ from .manifest import (
 )
 from .node_options import (
     NodeOptions,
+    check_breakpoints,
     check_defer,
     check_model,
     check_next_nodes,
@@ -62,6 +64,8 @@ class ManifestBuilder:
         steps_per_execution: supersteps per Durable execution; past it the run
             continues as new, invisibly, so its history stays bounded.
         codec: a `StateCodec` to use instead of a Pydantic `state_model` (adapters).
+        interrupt_before, interrupt_after: LangGraph's breakpoints: ``"*"`` or node
+            names the run pauses before/after (docs/graphs.md, "Breakpoints").
         error_forms: the class name and message a run fails with when node ``n`` times
             out (key ``"timeout:n"``), as ``{"type": ..., "message": ...}``; adapters name
             them as their library does. Not part of the hash (see `_registration`).
@@ -80,6 +84,8 @@ class ManifestBuilder:
         codec: StateCodec | None = None,
         retry_policy: RetryPolicy | None = None,
         error_forms: Mapping[str, Mapping[str, str]] | None = None,
+        interrupt_before: Sequence[str] | str | None = None,
+        interrupt_after: Sequence[str] | str | None = None,
     ) -> None:
         retry = one_of("retry", retry, "retry_policy", retry_policy)
         self.graph_name = graph_name
@@ -91,6 +97,10 @@ class ManifestBuilder:
         self.steps_per_execution = steps_per_execution
         self.codec = codec
         self.error_forms = {k: dict(v) for k, v in (error_forms or {}).items()}
+        self.breakpoints = {
+            "interrupt_before": interrupt_before,
+            "interrupt_after": interrupt_after,
+        }
         unknown = sorted(k for k in self.error_forms if not k.startswith("timeout:"))
         if unknown:  # the step limit's error is the run's (a codec's step_limit), not named here
             self._fail(f"error_forms names node timeouts only ('timeout:<node>'); got {unknown}")
@@ -308,9 +318,12 @@ class ManifestBuilder:
                 payload_models[event_name] = model
             events[event_name] = handler
 
-        definitions = self._definitions(nodes, targets, codec, default_retry)
+        schema = self._schema(codec)  # once: pydantic builds a JSON schema anew on every call
+        definitions = self._definitions(nodes, targets, schema, default_retry)
         self._site = build_site
-        return self._registration(nodes, events, payload_models, definitions, codec, default_retry)
+        return self._registration(
+            nodes, events, payload_models, definitions, codec, schema, default_retry
+        )
 
     def _codec(self) -> StateCodec:
         if self.codec is not None:
@@ -327,13 +340,13 @@ class ManifestBuilder:
         self,
         nodes: Mapping[str, NodeSpec],
         targets: Mapping[str, tuple[str, ...] | None],
-        codec: StateCodec,
+        schema: Mapping[str, Any],
         default_retry: RetryPolicy | None,
     ) -> dict[str, NodeDefinition]:
         fail = self._fail
         names = list(nodes)
         assert self._entrypoint is not None
-        parent_fields = list(self._schema(codec).get("properties", {}))
+        parent_fields = list(schema.get("properties", {}))
         definitions = {}
         for name, spec in nodes.items():
             self._site = spec.declared_at
@@ -341,7 +354,8 @@ class ManifestBuilder:
             child = spec.handler if isinstance(spec.handler, GraphRegistration) else None
             input_model = check_model(f"node {name!r} input_model", opts.input_model, fail)
             answer_model = check_model(f"node {name!r} answer_model", opts.answer_model, fail)
-            definitions[name] = NodeDefinition(
+            definitions[name] = as_validated(
+                NodeDefinition,
                 name=name,
                 next_node=check_next_nodes(name, spec.next_node, names, fail),
                 has_route=spec.route is not None,
@@ -378,6 +392,7 @@ class ManifestBuilder:
         payload_models: dict[str, type[BaseModel]],
         definitions: dict[str, NodeDefinition],
         codec: StateCodec,
+        schema: dict[str, Any],
         default_retry: RetryPolicy | None,
     ) -> GraphRegistration:
         assert self._entrypoint is not None
@@ -385,7 +400,7 @@ class ManifestBuilder:
             "graph_name": self.graph_name,
             "version": self.version,
             "state_model_name": codec.model_name,
-            "state_schema": self._schema(codec),
+            "state_schema": schema,
             "entrypoint": self._entrypoint,
             "nodes": {name: d.hash_content() for name, d in definitions.items()},
             "edges": [[n, t] for n, d in definitions.items() for t in d.next_nodes],
@@ -394,6 +409,10 @@ class ManifestBuilder:
             "max_steps": self.max_steps,
         }
         # Engine-v2 parts enter the hash only when used, so 0.1.0 graphs keep their hash.
+        for option, value in self.breakpoints.items():
+            checked = check_breakpoints(option, value, list(definitions), self._fail)
+            if checked:
+                content[option] = checked
         reducers = codec.reducers()
         if reducers:
             content["reducers"] = reducers
@@ -419,7 +438,8 @@ class ManifestBuilder:
         # names the error a timed-out node fails the run with (its class and message): no
         # scheduling decision depends on it, so a graph gaining it (from_langgraph graphs
         # with a node timeout) keeps the hash its runs in flight pinned.
-        manifest = GraphManifest(
+        manifest = as_validated(
+            GraphManifest,
             graph_hash=graph_hash,
             steps_per_execution=self.steps_per_execution,
             error_forms=self.error_forms,

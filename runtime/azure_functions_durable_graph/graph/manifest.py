@@ -4,15 +4,17 @@ The orchestrator only ever reads the manifest; handlers live beside it in the
 `GraphRegistration` and are looked up by name inside activities.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: pydantic would compile each field's string
+# annotation when the models are declared, at every cold start.
 
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_jsonable_python
 
 if TYPE_CHECKING:
     from .codec import StateCodec
@@ -39,7 +41,9 @@ class NodeDefinition(BaseModel):
     ``"__complete__"``); None means the route's choices are only known at run time.
     """
 
-    model_config = ConfigDict(frozen=True)
+    # Validators are built on first use (a request, a run), not at every cold start:
+    # ManifestBuilder.build() constructs checked values through as_validated.py.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     next_node: str | tuple[str, ...] | None = None
@@ -71,7 +75,10 @@ class NodeDefinition(BaseModel):
         use them keep the hash they had before the field existed (runs in flight
         stay valid).
         """
-        content = self.model_dump(mode="json")
+        # model_dump(mode="json") without building the serializer: the same pydantic-core
+        # rules for the `Any` values (inf and nan as null), the typed fields are JSON types
+        # already (timeout_seconds is finite).
+        content: dict[str, Any] = to_jsonable_python(dict(self), inf_nan_mode="null")
         # How the state travels to a Send task, not what the graph does: never hashed, so
         # graphs gaining it (LangGraph ToolNodes) keep the hash their runs in flight pinned.
         del content["send_reads_state"]
@@ -96,7 +103,7 @@ _OPTIONAL_NODE_FIELDS = (
 class GraphManifest(BaseModel):
     """What the orchestrator, the HTTP API and the hash see of a graph."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # as NodeDefinition's
 
     graph_name: str
     version: str
@@ -116,6 +123,10 @@ class GraphManifest(BaseModel):
     #: How the engine's node timeouts are named, for graphs that mirror another library
     #: (from_langgraph): "timeout:<node>" -> {"type", "message"}. Not hashed (builder.py).
     error_forms: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: LangGraph's compile-time breakpoints (durable/breakpoints.py): "*" or node names.
+    #: Hashed only when set, so graphs without them keep their hash.
+    interrupt_before: list[str] | Literal["*"] = Field(default_factory=list)
+    interrupt_after: list[str] | Literal["*"] = Field(default_factory=list)
 
     @property
     def edges(self) -> list[tuple[str, str]]:
@@ -142,13 +153,13 @@ class GraphRegistration:
     node_handlers: Mapping[str, NodeHandler]
     route_handlers: Mapping[str, RouteHandler]
     event_handlers: Mapping[str, EventHandler]
-    codec: StateCodec = field(default=None)  # type: ignore[assignment]  # set in __post_init__
+    codec: "StateCodec" = field(default=None)  # type: ignore[assignment]  # set in __post_init__
     input_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     event_payload_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
     #: node -> the model every answer to that node's interrupts must validate against.
     answer_models: Mapping[str, type[BaseModel]] = field(default_factory=dict)
-    retry_policies: Mapping[str, RetryPolicy] = field(default_factory=dict)
-    subgraphs: Mapping[str, GraphRegistration] = field(default_factory=dict)
+    retry_policies: Mapping[str, "RetryPolicy"] = field(default_factory=dict)
+    subgraphs: Mapping[str, "GraphRegistration"] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.codec is None:

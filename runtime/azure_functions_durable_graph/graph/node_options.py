@@ -145,6 +145,12 @@ def subgraph_manifest(
     """Shared keys by name (`shared` in, `returns` out when the child's output keys differ
     from its input keys), and no graph that contains its own parent."""
     chain = _graph_names(child)
+    if child.manifest.interrupt_before or child.manifest.interrupt_after:
+        fail(
+            f"node {name!r} runs subgraph {child.graph_name!r}, which has interrupt_before/"
+            "interrupt_after; a subgraph cannot pause its parent run (use interrupt() in "
+            "its node instead)"
+        )
     if parent_name in chain:
         fail(
             f"node {name!r} runs subgraph {child.graph_name!r}, which contains graph "
@@ -208,3 +214,21 @@ def one_of(name: str, value: Any, alias: str, alias_value: Any) -> Any:
     if value is not None and alias_value is not None:
         raise TypeError(f"give {name}= or {alias}= (the same option), not both")
     return value if value is not None else alias_value
+
+
+def check_breakpoints(
+    option: str, value: object, names: Sequence[str], fail: Fail
+) -> list[str] | str:
+    """`interrupt_before`/`interrupt_after`: ``"*"`` or existing node names (as LangGraph's
+    compile() checks them)."""
+    if value is None:
+        return []
+    if value == "*":
+        return "*"
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        fail(f"{option} must be '*' or a list of node names; got {value!r}")
+    listed = list(value)
+    for node in listed:
+        if node not in names:
+            fail(f"{option} names node {node!r}, which is not a node of this graph")
+    return listed

@@ -56,8 +56,8 @@ def from_langgraph(
 
     Args:
         graph: a `StateGraph` builder, or the graph its `compile()` returned
-            (compiled without a checkpointer, store, cache or interrupt_before/after:
-            Durable Functions keeps the state and pauses runs).
+            (compiled without a checkpointer, store or cache: Durable Functions keeps the
+            state; its interrupt_before/interrupt_after pause runs as LangGraph's do).
         graph_name: URL-safe name of the graph in the HTTP API.
         version: a label for people; the hash pins runs.
         metadata: JSON-serialisable data shown in the manifest.
@@ -92,6 +92,8 @@ def from_langgraph(
         metadata={**dict(metadata or {}), "source": "langgraph"},
         max_steps=DEFAULT_MAX_STEPS if max_steps is None else max_steps,
         error_forms=timeout_forms(builder),
+        interrupt_before=_breakpoints(compiled.interrupt_before_nodes),
+        interrupt_after=_breakpoints(compiled.interrupt_after_nodes),
     )
     if not start_node:
         manifest.set_entrypoint(starts[0])
@@ -146,6 +148,14 @@ def from_langgraph(
     return manifest.build()
 
 
+def _breakpoints(nodes: Any) -> list[str] | str | None:
+    """compile(interrupt_before/after=...) as the manifest keeps it (LangGraph checked the
+    names); a subgraph with them is refused by the builder (it cannot pause its parent)."""
+    if nodes == "*":
+        return "*"
+    return list(nodes) or None
+
+
 def _child_name(graph_name: str, node: str) -> str:
     """The subgraph's registration name: URL-safe, at most 64 characters, stable."""
     name = re.sub(r"[^A-Za-z0-9_-]", "_", f"{graph_name}--{node}")
@@ -180,17 +190,6 @@ def _compiled(graph: Any, graph_name: str) -> CompiledStateGraph[Any, Any, Any, 
         raise UnsupportedFeature(
             graph_name, "a cache passed to compile()", "node results are not cached durably"
         )
-    for option, nodes in (
-        ("interrupt_before", graph.interrupt_before_nodes),
-        ("interrupt_after", graph.interrupt_after_nodes),
-    ):
-        if nodes:
-            raise UnsupportedFeature(
-                graph_name,
-                f"compile({option}=...)",
-                "pause a run with interrupt() inside the node instead; it resumes through "
-                "POST /api/runs/{id}/resume",
-            )
     return graph
 
 

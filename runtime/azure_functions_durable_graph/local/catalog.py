@@ -30,6 +30,7 @@ from .errors import LocalHostError
 ORCHESTRATION_TRIGGER = "orchestrationTrigger"
 ACTIVITY_TRIGGER = "activityTrigger"
 ENTITY_TRIGGER = "entityTrigger"
+DURABLE_CLIENT = "durableClient"
 
 
 class FunctionCatalog(Protocol):
@@ -74,10 +75,11 @@ class ActivityFunction:
     user_function: Callable[..., Any]
     input_parameter: str
     directory: str
+    client_bindings: tuple[str, ...] = ()  # durableClient inputs: bound to the starter
 
-    async def invoke(self, input_json: str | None) -> str:
+    async def invoke(self, input_json: str | None, starter: Callable[[], str] | None = None) -> str:
         """Run the activity with the decoded input; return the result as df_dumps text."""
-        kwargs = self._arguments(_decode_input(input_json))
+        kwargs = self._arguments(_decode_input(input_json), starter)
         if inspect.iscoroutinefunction(self.user_function):
             result = await self.user_function(**kwargs)
         else:
@@ -87,11 +89,23 @@ class ActivityFunction:
             )
         return str(ActivityTriggerConverter.encode(result, expected_type=None).value)
 
-    def _arguments(self, value: Any) -> dict[str, Any]:
+    @functools.cached_property
+    def _parameters(self) -> list[inspect.Parameter]:
+        """The function's parameters, read once (inspect.signature is slow per call)."""
+        return list(inspect.signature(self.user_function).parameters.values())
+
+    def _arguments(self, value: Any, starter: Callable[[], str] | None) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
-        for parameter in inspect.signature(self.user_function).parameters.values():
+        for parameter in self._parameters:
             if parameter.name == self.input_parameter:
                 kwargs[parameter.name] = value
+            elif parameter.name in self.client_bindings:
+                if starter is None:
+                    raise BindingError(
+                        f"activity '{self.name}' takes a Durable client, and this host "
+                        "serves no management API to bind it to"
+                    )
+                kwargs[parameter.name] = starter()
             elif parameter.name == "context":
                 kwargs["context"] = InvocationContext(self.name, self.directory)
             elif parameter.default is inspect.Parameter.empty and parameter.kind not in (
@@ -120,6 +134,9 @@ class AppCatalog:
         self._orchestrators: dict[str, tuple[str, Callable[[str], str]]] = {}
         self._activities: dict[str, ActivityFunction] = {}
         self._entities: dict[str, tuple[str, Callable[..., Any]]] = {}
+        #: The Durable client's starter JSON for activities with a durableClient binding
+        #: (set by the host once its management API listens).
+        self.starter: Callable[[], str] | None = None
         for function in functions:
             self._index(function, directory)
 
@@ -141,7 +158,7 @@ class AppCatalog:
         activity = self._activities.get(name.lower())
         if activity is None:
             raise ActivityNotFound(name)
-        return await activity.invoke(input_json)
+        return await activity.invoke(input_json, self.starter)
 
     # Introspection -------------------------------------------------------------------------------
 
@@ -188,7 +205,12 @@ class AppCatalog:
         elif kind == ENTITY_TRIGGER:
             self._entities[key] = (name, user_function)
         else:
-            self._activities[key] = ActivityFunction(name, user_function, trigger.name, directory)
+            clients = tuple(
+                b.name for b in function.get_bindings() if getattr(b, "type", "") == DURABLE_CLIENT
+            )
+            self._activities[key] = ActivityFunction(
+                name, user_function, trigger.name, directory, clients
+            )
 
 
 class _TraceContext(func_abc.TraceContext):

@@ -25,7 +25,7 @@ from .decisions_state import (
     pending_instance,
 )
 from .history import Event, EventType
-from .store.records import InstanceRecord
+from .store.records import InstanceRecord, WorkItem
 from .store.store import Store
 
 _ENTITY_ACTIONS = (ActionType.CALL_ENTITY, ActionType.SIGNAL_ENTITY)
@@ -133,10 +133,15 @@ class ActionScheduler:
                     h.task_scheduled(self.now, task_id, name=name, input_json=input_json), retry_of
                 )
             )
-            item = self.store.add_work_item(
-                self.record.instance_id, self.record.execution_id, task_id, name, input_json
+            record = self.record
+            item_id = self.store.add_work_item(
+                record.instance_id, record.execution_id, task_id, name, input_json
             )
-            self.effects.work_items.append(item)
+            self.effects.work_items.append(
+                WorkItem(
+                    item_id, record.instance_id, record.execution_id, task_id, name, input_json
+                )
+            )
         else:
             child_id = instance_id or f"{self.record.execution_id}:{task_id}"
             created = h.sub_orchestration_created(

@@ -7,6 +7,7 @@ inbox messages make up the next episode, and what continue-as-new carries over.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 
 from .actions import Action, ActionType
 from .history import Event, EventType
-from .store.records import InstanceRecord, Message
+from .store.records import InstanceRecord, Message, WorkItem
 
 #: Extra history field on the retry timers and re-attempts the host schedules by itself.
 RETRY_OF = "RetryOf"
@@ -60,7 +61,7 @@ def event_message(event: Event) -> dict[str, Any]:
 class Effects:
     """What the engine starts once the transaction has committed."""
 
-    work_items: list[int] = field(default_factory=list)
+    work_items: list[WorkItem] = field(default_factory=list)  # created, to launch
     kick: set[str] = field(default_factory=set)
     entities: set[str] = field(default_factory=set)
     timers_changed: bool = False
@@ -84,21 +85,32 @@ def mark_retry(event: Event, retry_of: int | None) -> Event:
 
 
 def unconsumed_events(events: list[Event], actions: list[Action]) -> list[Event]:
-    """External events no wait_for_external_event took, in arrival order (carried over)."""
+    """External events no wait_for_external_event took, in arrival order (carried over).
+    The answers to this execution's `call_entity` requests are not external events."""
     waits: dict[str, int] = defaultdict(int)
     for action in actions:
         if action.type == ActionType.WAIT_FOR_EXTERNAL_EVENT and action.name is not None:
             waits[action.name] += 1
+    answers = {_request_id(e) for e in events if e["EventType"] == EventType.EVENT_SENT}
     carried: list[Event] = []
     seen: dict[str, int] = defaultdict(int)
     for event in events:
-        if event["EventType"] != EventType.EVENT_RAISED:
+        if event["EventType"] != EventType.EVENT_RAISED or event.get("Name") in answers:
             continue
         name = event.get("Name") or ""
         seen[name] += 1
         if seen[name] > waits[name]:
             carried.append({**event, "IsPlayed": False})
     return carried
+
+
+def _request_id(event: Event) -> str | None:
+    """The id an entity request was sent with (its answer is an EventRaised of that name)."""
+    try:
+        request = json.loads(event.get("Input") or "null")
+    except ValueError:
+        return None
+    return str(request["id"]) if isinstance(request, dict) and "id" in request else None
 
 
 def select_batch(messages: list[Message], state: dict[str, Any]) -> list[Message]:

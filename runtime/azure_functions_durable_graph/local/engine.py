@@ -75,6 +75,7 @@ class Engine:
         self.max_activity_concurrency = max_activity_concurrency
         self._instances: InstanceRunner | None = None
         self._activity_tasks: dict[int, asyncio.Task[None]] = {}
+        self._activity_instances: dict[int, str] = {}  # work item id -> its instance
         self._entities: EntityWorker | None = None
         self._episode_pool: ThreadPoolExecutor | None = None
         self._semaphore: asyncio.Semaphore | None = None
@@ -108,6 +109,7 @@ class Engine:
             executor=self._episode_pool,
             apply_effects=self._apply_effects,
             on_progress=self._signal,
+            running_activities=self._runs_activities,
         )
         self._entities = EntityWorker(
             self.store,
@@ -140,6 +142,7 @@ class Engine:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._activity_tasks.clear()
+        self._activity_instances.clear()
         if self._episode_pool is not None:
             self._episode_pool.shutdown(wait=False, cancel_futures=True)
             self._episode_pool = None
@@ -340,10 +343,8 @@ class Engine:
             self._signal()
 
     def _apply_effects(self, effects: Effects) -> None:
-        for item_id in effects.work_items:
-            item = self.store.get_work_item(item_id)
-            if item is not None:
-                self._launch(item)
+        for item in effects.work_items:  # committed just now, so still stored
+            self._launch(item)
         for instance_id in effects.kick:
             self._kick(instance_id)
         for scheduler_id in effects.entities:
@@ -362,9 +363,14 @@ class Engine:
     def _launch(self, item: WorkItem) -> None:
         if not self._running or item.id in self._activity_tasks:
             return
+        self._activity_instances[item.id] = item.instance_id
         self._activity_tasks[item.id] = asyncio.get_running_loop().create_task(
             self._run_activity(item)
         )
+
+    def _runs_activities(self, instance_id: str) -> bool:
+        """Whether any activity of the instance is running or waiting for a slot."""
+        return instance_id in self._activity_instances.values()
 
     async def _run_activity(self, item: WorkItem) -> None:
         assert self._semaphore is not None
@@ -381,10 +387,11 @@ class Engine:
 
             # The result is kept in memory until the store takes it; the activity never re-runs.
             await retry_write(commit, f"activity {item.name} of {item.instance_id}")
-            self._kick(item.instance_id)
         finally:
             self._activity_tasks.pop(item.id, None)
+            self._activity_instances.pop(item.id, None)
             self._signal()
+        self._kick(item.instance_id)  # after it no longer counts as running (instance_runner)
 
 
 def _require_json(text: str | None, what: str) -> None:

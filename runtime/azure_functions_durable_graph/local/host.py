@@ -228,6 +228,7 @@ class LocalHost:
             cors=read_cors(self.app_dir),
         )
         run_sync(server.start())
+        catalog.starter = lambda: self._urls_of(server).starter_json()
         self._server = server
         _RUNNING.add(self)
         run_sync(self._engine.start())

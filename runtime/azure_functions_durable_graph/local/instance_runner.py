@@ -4,6 +4,19 @@ An instance's task takes its inbox messages (terminate first, then suspend and
 resume, then events as one batch), replays the history plus the new events
 through the SDK handle on the episode threads, and commits what the episode
 decided in one transaction. The engine starts whatever the commit created.
+
+Activity results that arrive while more of the instance's activities are still
+running are held back briefly (`HOLD_SECONDS` after the last arrival, at most
+`HOLD_CAP_SECONDS`), so a fan-out's results reach the orchestrator in one
+episode instead of one per batch the backend happened to deliver: any other
+message (an event, a timer, a terminate) ends the hold. Only the batching
+changes, which Durable leaves to the backend; the SDK replays the same events.
+
+A short episode (payload under `INLINE_EPISODE_BYTES`) runs on the loop's own
+thread: replay is CPU work, which the GIL serialises anyway, and handing it to
+a thread and back cost a fifth of a step's CPU (docs/benchmarks.md). Longer
+ones, whose replay could hold the loop past the GIL's 5 ms switch interval, run
+on the episode threads.
 """
 
 from __future__ import annotations
@@ -31,6 +44,14 @@ from .store.store import Store
 
 logger = logging.getLogger(__name__)
 
+#: How long an activity result waits for the results of its instance's other running
+#: activities: after the last one arrived, and at most in all.
+HOLD_SECONDS = 0.025
+HOLD_CAP_SECONDS = 1.0
+
+#: Episodes whose payload (history and input, JSON text) is shorter run on the loop's thread.
+INLINE_EPISODE_BYTES = 128 * 1024
+
 
 class InstanceRunner:
     """Runs episodes for instances whose inbox has messages."""
@@ -44,6 +65,7 @@ class InstanceRunner:
         executor: Executor | None,
         apply_effects: Callable[[Effects], None],
         on_progress: Callable[[], None],
+        running_activities: Callable[[str], bool] = lambda instance_id: False,
     ) -> None:
         self.store = store
         self.catalog = catalog
@@ -51,7 +73,10 @@ class InstanceRunner:
         self.executor = executor
         self.apply_effects = apply_effects
         self.on_progress = on_progress
+        self.running_activities = running_activities
         self._tasks = KeyedTasks(self._drive, on_progress)
+        self._arrivals: dict[str, asyncio.Event] = {}  # instances holding activity results
+        self._held: set[str] = set()  # held once: their next episode runs
 
     @property
     def busy(self) -> bool:
@@ -59,6 +84,9 @@ class InstanceRunner:
 
     def kick(self, instance_id: str) -> None:
         """Make sure a task drains this instance's inbox (one task per instance)."""
+        arrival = self._arrivals.get(instance_id)
+        if arrival is not None:
+            arrival.set()
         self._tasks.kick(instance_id)
 
     def stop(self) -> list[asyncio.Task[None]]:
@@ -94,10 +122,10 @@ class InstanceRunner:
 
     async def _episode(self, instance_id: str) -> bool:
         """Run one episode for the instance; False when its inbox is empty."""
-        record = self.store.get_instance(instance_id)
         messages = self.store.messages(instance_id)
         if not messages:
             return False
+        record = self.store.get_instance(instance_id)
         if record is None or record.status in TERMINAL:
             self.store.delete_messages([m.id for m in messages])
             return True
@@ -122,8 +150,36 @@ class InstanceRunner:
         if not batch:
             self.store.delete_messages([m.id for m in stale])
             return True
+        if instance_id not in self._held and self._may_hold(instance_id, messages):
+            await self._hold(instance_id)
+            return True  # read the inbox again, with what arrived meanwhile
+        self._held.discard(instance_id)
         await self._run_batch(record, batch, stale)
         return True
+
+    def _may_hold(self, instance_id: str, messages: list[Message]) -> bool:
+        """Only activity results in the inbox, and more of the instance's activities running."""
+        return all(_is_activity_result(m) for m in messages) and self.running_activities(
+            instance_id
+        )
+
+    async def _hold(self, instance_id: str) -> None:
+        """Wait while activity results keep arriving and more activities still run."""
+        loop = asyncio.get_running_loop()
+        arrival = self._arrivals[instance_id] = asyncio.Event()
+        cap = loop.time() + HOLD_CAP_SECONDS
+        try:
+            while loop.time() < cap:
+                arrival.clear()
+                try:
+                    await asyncio.wait_for(arrival.wait(), min(HOLD_SECONDS, cap - loop.time()))
+                except asyncio.TimeoutError:
+                    break
+                if not self._may_hold(instance_id, self.store.messages(instance_id)):
+                    break
+        finally:
+            self._arrivals.pop(instance_id, None)
+            self._held.add(instance_id)
 
     def _suspend_or_resume(self, record: InstanceRecord, controls: list[Message]) -> None:
         """Apply suspend/resume requests in arrival order; each leaves a history event."""
@@ -173,7 +229,11 @@ class InstanceRunner:
             loop = asyncio.get_running_loop()
             try:
                 episode = partial(run_episode, handle, payload, instance_id=record.instance_id)
-                outcome = await loop.run_in_executor(self.executor, episode)
+                if len(payload) < INLINE_EPISODE_BYTES:
+                    outcome = episode()
+                    await asyncio.sleep(0)  # let the loop's other work in, as a thread would
+                else:
+                    outcome = await loop.run_in_executor(self.executor, episode)
             except OrchestratorProtocolError as exc:
                 effects = self._commit_failure(record, batch + stale, now, str(exc), new)
             else:
@@ -208,3 +268,8 @@ class InstanceRunner:
         with self.store.transaction():
             self.store.delete_messages([m.id for m in consumed])
             return EpisodeDecisions(self.store, self.catalog, record, now).fail(message, new)
+
+
+def _is_activity_result(message: Message) -> bool:
+    event = message.body.get("event") if message.body.get("kind") == "event" else None
+    return isinstance(event, dict) and event.get("EventType") == EventType.TASK_COMPLETED

@@ -67,6 +67,27 @@ def test_each_chunk_reaches_the_client_before_the_generator_goes_on(
         connection.close()
 
 
+def test_the_status_and_headers_come_before_the_first_chunk(host: LocalHost) -> None:
+    connection, reply = open_stream(host, "GET", "/api/quiet/headers-first")
+    try:  # getresponse() returned: the status line came while the generator still waits
+        assert reply.status == 200
+        assert reply.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+        host.post("/api/gates/headers-first")
+        assert reply.read() == b"late\n"
+    finally:
+        connection.close()
+
+
+def test_a_client_that_leaves_before_the_first_chunk_stops_the_generator(
+    host: LocalHost,
+) -> None:
+    connection, reply = open_stream(host, "GET", "/api/quiet/left-early")
+    assert reply.status == 200
+    connection.close()
+    wait_for(lambda: host.get("/api/closed/left-early").json() == {"closed": True}, "the end")
+    wait_for(lambda: _stream_tasks() == [], "the stream task to end")
+
+
 def test_the_request_reaches_the_function_as_a_fastapi_request(host: LocalHost) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", host.port, timeout=READ_TIMEOUT)
     try:
@@ -121,7 +142,7 @@ def test_returning_none_is_a_500_as_the_worker_has_no_response(host: LocalHost) 
     assert "returned None" in reply.json()["error"]["message"]
 
 
-def test_an_error_before_the_first_byte_is_the_usual_500(
+def test_an_error_before_the_response_starts_is_the_usual_500(
     host: LocalHost, caplog: pytest.LogCaptureFixture
 ) -> None:
     reply = host.get("/api/fails-early")
@@ -142,7 +163,7 @@ def test_a_status_outside_100_to_599_fails_the_call(host: LocalHost) -> None:
     assert "has status 700; expected 100 to 599" in reply.json()["error"]["message"]
 
 
-def test_an_error_after_the_first_byte_cuts_the_body(
+def test_an_error_mid_stream_cuts_the_body(
     host: LocalHost, caplog: pytest.LogCaptureFixture
 ) -> None:
     connection, reply = open_stream(host, "GET", "/api/fails-midway/midway")

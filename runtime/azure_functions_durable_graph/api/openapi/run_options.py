@@ -28,12 +28,25 @@ assert set(RUN_CONFIG_SCHEMA["properties"]) == set(RUN_CONFIG_KEYS)
 def add_run_options(
     request: dict[str, Any], registration: GraphRegistration, schemas: dict[str, Any]
 ) -> None:
-    """Add ``config`` to a StartRequest, and ``context`` when the graph takes one."""
+    """Add ``config`` and the breakpoints to a StartRequest, and ``context`` when the graph
+    takes one."""
     schemas.setdefault("RunConfig", RUN_CONFIG_SCHEMA)
     # null: no config (the graph's defaults), as when the key is left out.
     request["properties"]["config"] = {
         "anyOf": [{"$ref": "#/components/schemas/RunConfig"}, {"type": "null"}]
     }
+    nodes = sorted(registration.manifest.nodes)
+    for key, when in (("interrupt_before", "before"), ("interrupt_after", "after")):
+        request["properties"][key] = {
+            "description": f"LangGraph's {key}: the run pauses {when} the supersteps running "
+            'these nodes ("*": any), as an interrupt without a value that a resume '
+            "answers (null: the graph's own breakpoints).",
+            "anyOf": [
+                {"type": "string", "enum": ["*"]},
+                {"type": "array", "items": {"type": "string", "enum": nodes}},
+                {"type": "null"},
+            ],
+        }
     codec: Any = registration.codec
     if getattr(codec, "validate_context", None) is None:
         return

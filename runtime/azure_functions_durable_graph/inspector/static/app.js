@@ -235,7 +235,12 @@ function renderPending(run) {
   if (run.waiting_for && run.waiting_for.event_name && !FINISHED.has(run.status)) {
     items.push(`event ${run.waiting_for.event_name} (then ${run.waiting_for.resume_node || "the route"})`);
   }
-  for (const i of run.interrupts || []) items.push(`interrupt ${i.id} in ${i.node}: ${JSON.stringify(i.value)}`);
+  for (const i of run.interrupts || []) {
+    // A breakpoint (interrupt_before/after) asks nothing: the run waits to be continued.
+    items.push(i.pause
+      ? `paused ${i.pause} ${(i.nodes || [i.node]).join(", ")} (breakpoint ${i.id}): resume to continue`
+      : `interrupt ${i.id} in ${i.node}: ${JSON.stringify(i.value)}`);
+  }
   for (const e of run.pending_events || []) items.push(`queued event ${e.name} × ${e.count}`);
   const box = $("#pending");
   box.replaceChildren(...(items.length ? items.map((t) => el("div", t, { class: "pending-item" })) : [el("span", "nothing", { class: "muted" })]));
@@ -290,7 +295,7 @@ function renderForms(run, detail) {
   $("#event-form").hidden = names.length === 0;
   const interrupts = run.interrupts || [];
   $("#resume-form").hidden = interrupts.length === 0;
-  $("#resume-form [name=interrupt]").replaceChildren(...interrupts.map((i) => el("option", `${i.node}: ${i.id}`, { value: i.id })));
+  $("#resume-form [name=interrupt]").replaceChildren(...interrupts.map((i) => el("option", `${i.pause ? `${i.pause} ` : ""}${i.node}: ${i.id}`, { value: i.id })));
 }
 
 function nodeIds(text) {
@@ -356,8 +361,16 @@ onSubmit("#event-form", async (form, run) => {
 });
 
 onSubmit("#resume-form", async (form, run) => {
+  const chosen = (run.interrupts || []).find((i) => i.id === form.get("interrupt"));
+  const empty = !String(form.get("value")).trim();
+  if (chosen && chosen.pause && empty) {  // a breakpoint: continue with no answer
+    await api(`runs/${encodeURIComponent(run.instance_id)}/resume`, {
+      method: "POST", body: JSON.stringify({ resume: { [chosen.id]: null } }),
+    });
+    return "Continued past the breakpoint.";
+  }
   // No pre-filled answer: a guessed value would be taken as the answer and could fail the run.
-  if (!String(form.get("value")).trim()) throw new Error("Type the answer (JSON) first.");
+  if (empty) throw new Error("Type the answer (JSON) first.");
   const value = parsed(form.get("value"), "the answer");
   await api(`runs/${encodeURIComponent(run.instance_id)}/resume`, {
     method: "POST", body: JSON.stringify({ resume: { [form.get("interrupt")]: value } }),

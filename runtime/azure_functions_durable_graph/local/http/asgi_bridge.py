@@ -73,11 +73,10 @@ class AsgiExchange:
     ) -> None:
         self.scope = build_scope(request)
         self.request = request
-        self.response: web.StreamResponse | None = None  # set once the first byte is due
+        self.response: web.StreamResponse | None = None  # set at http.response.start
         self.status = 0
         self._body: bytes | None = body
         self._extra_headers = extra_headers
-        self._headers: CIMultiDict[str] = CIMultiDict()
         self._ended = False
         self._gone = asyncio.Event()
 
@@ -100,19 +99,11 @@ class AsgiExchange:
     async def send(self, message: Message) -> None:
         kind = message.get("type")
         if kind == "http.response.start":
-            if self.status:
-                raise RuntimeError("the response was started twice")
-            status = int(message["status"])
-            if not 100 <= status <= 599:  # aiohttp would send it; no client could read it
-                raise ValueError(f"the response has status {status}; expected 100 to 599")
-            self.status = status
-            for name, value in message.get("headers", ()):
-                if bytes(name).lower() not in _HOP_HEADERS:
-                    self._headers.add(bytes(name).decode("latin-1"), bytes(value).decode("latin-1"))
+            await self._start(message)
             return
         if kind != "http.response.body":
             raise RuntimeError(f"unexpected ASGI message {kind!r} in an HTTP response")
-        if not self.status:
+        if self.response is None:
             raise RuntimeError("the response sent its body before http.response.start")
         if self._ended:
             raise RuntimeError("the response sent a body after its last chunk")
@@ -120,20 +111,29 @@ class AsgiExchange:
         self._ended = not message.get("more_body", False)
         if self.client_gone():
             raise ClientGone("the client closed the connection")
-        response = await self._prepared()
         if chunk and self.request.method != "HEAD":
-            await response.write(chunk)  # on the socket now: aiohttp does not hold chunks
+            await self.response.write(chunk)  # on the socket now: aiohttp does not hold chunks
         if self._ended:
-            await response.write_eof()
+            await self.response.write_eof()
 
-    async def _prepared(self) -> web.StreamResponse:
-        if self.response is None:
-            for name, value in self._extra_headers:
-                self._headers.setdefault(name, value)
-            self.response = web.StreamResponse(status=self.status, headers=self._headers)
-        if not self.response.prepared:
-            await self.response.prepare(self.request)
-        return self.response
+    async def _start(self, message: Message) -> None:
+        """Status line and headers go out at once, as uvicorn sends them on Azure."""
+        if self.response is not None:
+            raise RuntimeError("the response was started twice")
+        status = int(message["status"])
+        if not 100 <= status <= 599:  # aiohttp would send it; no client could read it
+            raise ValueError(f"the response has status {status}; expected 100 to 599")
+        headers: CIMultiDict[str] = CIMultiDict()
+        for name, value in message.get("headers", ()):
+            if bytes(name).lower() not in _HOP_HEADERS:
+                headers.add(bytes(name).decode("latin-1"), bytes(value).decode("latin-1"))
+        for name, value in self._extra_headers:
+            headers.setdefault(name, value)
+        if self.client_gone():
+            raise ClientGone("the client closed the connection")
+        self.status = status
+        self.response = web.StreamResponse(status=status, headers=headers)
+        await self.response.prepare(self.request)  # a StreamResponse sends its headers now
 
     async def run(self, app: AsgiApp, name: str) -> None:
         """Run `app` to its end; stop it when the client leaves. Its errors propagate."""
@@ -150,7 +150,7 @@ class AsgiExchange:
             if task.exception() is not None and self.client_gone():
                 raise ClientGone("the client closed the connection") from task.exception()
             task.result()
-            if not self.status:
+            if self.response is None:
                 raise RuntimeError("the function's response sent nothing (no http.response.start)")
             if not self._ended:  # the app returned without its last chunk
                 await self.send({"type": "http.response.body", "body": b"", "more_body": False})

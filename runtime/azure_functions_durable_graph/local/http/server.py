@@ -171,7 +171,7 @@ class AppServer:
         if is_preflight(request):  # answered here, as Core Tools does: never a function call
             return _response(answer_preflight(request, self.guard.cors))
         response = await self._route(request)
-        if not response.prepared:  # a streamed response got them before its first byte
+        if not response.prepared:  # a streamed response got them with its status line
             for name, value in self.guard.cors.headers(request.headers.get("Origin")):
                 response.headers.setdefault(name, value)
         return response

@@ -8,8 +8,8 @@ returns goes back the way FastAPI returns it from the worker's catch-all
 route: a Starlette `Response` (StreamingResponse included) runs as it is,
 anything else is `JSONResponse(jsonable_encoder(value))` (so a `str` comes
 back as a JSON string), and `None` fails the call, as the worker finds no
-response for it. A failure before the first byte is the same 500 JSON body
-as for other functions; after it, the connection is closed mid-body.
+response for it. A failure before the status line is sent is the same 500
+JSON body as for other functions; after it, the connection is closed mid-body.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ async def invoke_streaming(
     except ClientGone:
         logger.info("Function %r: the client closed the connection mid-response", fn.name)
         exchange.abort()
-        return _answered(exchange), exchange.status
+        return _answered(exchange)
     except Exception as exc:
         if not exchange.started:
             return failure(fn, exc), 500
@@ -87,11 +87,11 @@ async def invoke_streaming(
             "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip(),
         )
         exchange.abort()
-        return _answered(exchange), exchange.status
-    return _answered(exchange), exchange.status
+        return _answered(exchange)
+    return _answered(exchange)
 
 
-def _answered(exchange: AsgiExchange) -> web.StreamResponse:
-    if exchange.response is None:  # the client left before the first byte was due
-        return web.Response(status=499)
-    return exchange.response
+def _answered(exchange: AsgiExchange) -> tuple[web.StreamResponse, int]:
+    if exchange.response is None:  # the client left before the status line was due
+        return web.Response(status=499), 499
+    return exchange.response, exchange.status

@@ -282,3 +282,24 @@ approval_form = ManifestBuilder(graph_name="approval_form", state_model=Intervie
 approval_form.set_entrypoint("ask")
 approval_form.add_node("ask", ask_approval, terminal=True, answer_model=Approval)
 runtime.register_registration(approval_form.build())
+
+
+# -- "paced": a loop with a breakpoint before "done" (the builder's interrupt_before) ------
+
+
+def step_up(state: Loop) -> dict:
+    return {"count": state.count + 1}
+
+
+def more(state: Loop) -> str:
+    return "tick" if state.count < state.limit else "done"
+
+
+# Two supersteps per execution: pauses and their answers cross continue-as-new.
+paced = ManifestBuilder(
+    graph_name="paced", state_model=Loop, steps_per_execution=2, interrupt_before=["done"]
+)
+paced.set_entrypoint("tick")
+paced.add_node("tick", step_up, route=more, route_targets=["tick", "done"])
+paced.add_node("done", lambda s: {"pings": ["done"]}, terminal=True)
+runtime.register_registration(paced.build())

@@ -83,6 +83,20 @@ async def endless(req: Request) -> StreamingResponse:
     return StreamingResponse(chunks(), media_type="text/event-stream")
 
 
+@app.route(route="quiet/{key}", methods=["GET"])
+async def quiet(req: Request) -> StreamingResponse:
+    key = req.path_params["key"]
+
+    async def chunks() -> AsyncIterator[bytes]:
+        try:
+            await async_gate(key).wait()  # nothing to send until the gate opens
+            yield b"late\n"
+        finally:
+            closed.add(key)
+
+    return StreamingResponse(chunks(), media_type="text/event-stream")
+
+
 @app.route(route="closed/{key}", methods=["GET"])
 async def was_closed(req: Request) -> dict:
     return {"closed": req.path_params["key"] in closed}
