@@ -36,6 +36,8 @@ from .durable.wire import decode_json_text
 from .errors import DurableGraphError
 from .graph.manifest import GraphRegistration
 from .graph.registry import GraphRegistry
+from .http_streaming import enable as enable_http_streaming
+from .http_streaming import streaming_on
 
 if TYPE_CHECKING:
     from langgraph.store.base import BaseStore
@@ -66,6 +68,12 @@ class DurableGraphApp:
         store: the LangGraph store (any ``BaseStore``) of the Agent Server's store routes
             and of LangGraph nodes' ``runtime.store``; None chooses one from the app
             settings (docs/agent-server-api.md#store).
+        http_streaming: register every HTTP function with the
+            ``azurefunctions-extensions-http-fastapi`` types, so the Agent Server's streams
+            follow their runs live (the ``http-streaming`` extra; http_streaming.py).
+            The extension turns HTTP v2 on for the whole app: other HTTP functions on it
+            must take and return its types too. None reads the app setting
+            ``DURABLE_GRAPH_HTTP_STREAMING``; off unless it says ``1``/``true``.
     """
 
     def __init__(
@@ -77,6 +85,7 @@ class DurableGraphApp:
         max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
         agent_server: bool = True,
         store: "BaseStore | None" = None,
+        http_streaming: bool | None = None,
     ) -> None:
         # Azure's worker replays histories through the same SDK parser (see _sdk_speedups).
         _sdk_speedups.install()
@@ -89,15 +98,25 @@ class DurableGraphApp:
             )
         check_max_request_bytes(max_request_bytes)
         self._app = app
+        self._http_streaming = streaming_on(http_streaming)
+        if self._http_streaming:
+            enable_http_streaming()
         self._registry = GraphRegistry()
         self._step_log, self._max_request_bytes = step_log, max_request_bytes
         self._stores = StoreProvider(store)
         blueprint = df.Blueprint(http_auth_level=http_auth_level)
         self._register_durable_functions(blueprint)
-        register_http_routes(blueprint, graph_api_routes(lambda: self._api), http_auth_level)
+        streaming = self._http_streaming
+        register_http_routes(
+            blueprint, graph_api_routes(lambda: self._api), http_auth_level, streaming=streaming
+        )
         if agent_server:
             register_store_routes(
-                blueprint, self._stores, http_auth_level, max_body_bytes=max_request_bytes
+                blueprint,
+                self._stores,
+                http_auth_level,
+                max_body_bytes=max_request_bytes,
+                streaming=streaming,
             )
             register_agent_server(
                 blueprint,
@@ -106,6 +125,7 @@ class DurableGraphApp:
                 orchestrator_name=ORCHESTRATOR_NAME,
                 max_request_bytes=max_request_bytes,
                 stores=self._stores,
+                http_streaming=streaming,
             )
         app.register_functions(blueprint)
         self._http_auth_level = http_auth_level
@@ -114,6 +134,11 @@ class DurableGraphApp:
     def function_app(self) -> func.FunctionRegister:
         """The app the Functions host indexes (assign it to a module-level name)."""
         return self._app
+
+    @property
+    def http_streaming(self) -> bool:
+        """Whether the app's HTTP functions use the streaming extension's types."""
+        return self._http_streaming
 
     @property
     def registry(self) -> GraphRegistry:
@@ -147,9 +172,11 @@ class DurableGraphApp:
 
     def add_http_routes(self, routes: Iterable[HttpRoute]) -> None:
         """Serve more HTTP functions on this app (e.g. another API over the same graphs),
-        with the graph API's auth level. Function names must not repeat."""
+        with the graph API's auth level and HTTP types. Function names must not repeat."""
         blueprint = df.Blueprint(http_auth_level=self._http_auth_level)
-        register_http_routes(blueprint, routes, self._http_auth_level)
+        register_http_routes(
+            blueprint, routes, self._http_auth_level, streaming=self.http_streaming
+        )
         self._app.register_functions(blueprint)
 
     def _register_durable_functions(self, bp: Any) -> None:

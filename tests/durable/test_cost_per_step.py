@@ -91,6 +91,34 @@ def test_the_step_log_of_a_run_started_before_batching_is_written_per_superstep(
     assert [s["state"]["count"] for s in steps] == list(range(1, 13))
 
 
+def test_a_run_followed_live_writes_its_step_log_at_every_record(counted):
+    """``step_log_live`` (a run whose client follows it superstep by superstep): one
+    operation per record, the start record included, so the log keeps up with the run."""
+    host, counter = counted
+    registration = host_registration(host, "loop")
+    run = RunInput(
+        "loop", registration.graph_hash, {"limit": 12}, record_steps=True, step_log_live=True
+    ).to_dict()
+    instance_id = host.start_new(ORCHESTRATOR_NAME, run)
+    host.wait_for_status(instance_id, "Completed", timeout=60)
+    host.wait_until_idle()
+    counts = counter.take()
+
+    assert run["step_log_live"] is True
+    assert counts.entity_operations == 12 + 1
+    steps = host.get(f"/api/runs/{instance_id}/steps").json()["steps"]
+    assert [s["state"]["count"] for s in steps] == list(range(1, 13))
+
+
+def test_a_run_not_followed_live_keeps_its_input_as_recorded_before():
+    """Inputs recorded before ``step_log_live`` existed replay unchanged: the key is
+    written only when it is on."""
+    plain = RunInput("g", "h", {}, record_steps=True).to_dict()
+
+    assert "step_log_live" not in plain
+    assert RunInput.parse(plain).step_log_live is False
+
+
 def host_registration(host: LocalHost, graph: str) -> Any:
     """The registration the host's app serves (its module-level `runtime`)."""
     return sys.modules["function_app"].runtime.registry.latest(graph)

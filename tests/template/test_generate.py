@@ -39,6 +39,7 @@ VARIANTS: dict[str, dict[str, object]] = {
     "python-3.13": {"python_version": "3.13"},
     "no-workflows-no-infra": {"include_github_workflows": False, "include_infra": False},
     "durable-task-scheduler": {"durable_backend": "durable_task_scheduler"},
+    "http-streaming": {"http_streaming": True},
 }
 
 
@@ -66,6 +67,7 @@ def answers_of(variant: str) -> dict[str, Any]:
         "include_github_workflows": True,
         "include_infra": True,
         "durable_backend": "azure_storage",
+        "http_streaming": False,
     }
     return {**defaults, **VARIANTS[variant]}
 
@@ -161,6 +163,8 @@ def test_runtime_is_vendored_or_pinned(generated: tuple[Path, dict[str, Any]]) -
 
     assert "azure-functions-durable>=1.7,<2" in requirements
     assert "pydantic>=2,<3" in requirements
+    extension = "azurefunctions-extensions-http-fastapi>=1.0.1,<2"
+    assert (extension in requirements.splitlines()) == answers["http_streaming"]
     if answers["runtime_install"] == "vendored":
         assert (vendored / "__init__.py").is_file()
         assert not (vendored / "__init__.py").is_symlink()
@@ -215,6 +219,10 @@ def test_local_settings_are_complete_and_not_committed(
             assert dts == "Endpoint=http://localhost:8080;Authentication=None"
         else:
             assert dts is None
+        # HTTP streaming: the worker starts the extension's web server only with init indexing.
+        streaming = {"PYTHON_ENABLE_INIT_INDEXING": "1", "DURABLE_GRAPH_HTTP_STREAMING": "1"}
+        wanted = streaming if answers["http_streaming"] else {}
+        assert {k: v for k, v in values.items() if k in streaming} == wanted
     ignored = (project / ".gitignore").read_text().splitlines()
     assert "local.settings.json" in ignored
     assert ".durable-graph/" in ignored
@@ -364,6 +372,9 @@ def test_infrastructure_follows_the_answers(generated: tuple[Path, dict[str, Any
         scheduler_fragments
     )
     assert ("DurableTask" in bicep) == uses_scheduler
+    streams = answers["http_streaming"]
+    assert ("PYTHON_ENABLE_INIT_INDEXING: '1'" in settings) == streams
+    assert ("DURABLE_GRAPH_HTTP_STREAMING: '1'" in settings) == streams
     assert "FUNCTIONS_EXTENSION_VERSION:" not in settings
     json.loads((project / "infra" / "main.parameters.json").read_text())
     azure_yaml = yaml.safe_load((project / "azure.yaml").read_text())

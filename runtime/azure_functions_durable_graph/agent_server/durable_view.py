@@ -95,6 +95,27 @@ async def read_instance(client: Any, instance_id: str, *, with_log: bool) -> Ins
     return view
 
 
+async def refresh(client: Any, view: InstanceView) -> InstanceView:
+    """`view` read again, its step log included, without the run's input (what the input
+    pins, the log's id and batching, does not change): a live stream's poll."""
+    status = await client.get_status(view.instance_id, show_input=False)
+    name = runtime_status_name(status) if status is not None else None
+    if not name:
+        return InstanceView(view.instance_id, None, {}, None)
+    custom = decode_json_text(getattr(status, "custom_status", None))
+    now = InstanceView(
+        view.instance_id,
+        name,
+        custom if isinstance(custom, dict) else {},
+        decode_json_text(getattr(status, "output", None)),
+        executions=step_count(status),
+        log=view.log,
+        batched=view.batched,
+    )
+    now.records = await _records(client, now)
+    return now
+
+
 async def _records(client: Any, view: InstanceView) -> list[dict[str, Any]]:
     """The instance's step log, waited for until it holds the last step of a finished run."""
     waited, delay = 0.0, 0.02

@@ -12,6 +12,7 @@ import azure.functions as func
 
 from .. import deferred
 from ..durable.names import PREPARE_ACTIVITY, THREAD_ENTITY
+from ..http_streaming import Answer, http_endpoint
 
 #: The TTL's orchestration and activity (thread_ttl.py, imported when they first run).
 TTL_ORCHESTRATOR = "durable_graph_thread_ttl"
@@ -36,14 +37,16 @@ def register_agent_server(
     orchestrator_name: str,
     max_request_bytes: int,
     stores: Any = None,
+    http_streaming: bool = False,
 ) -> None:
-    """Add the Agent Server API of `registry`'s graphs to blueprint `bp`."""
+    """Add the Agent Server API of `registry`'s graphs to blueprint `bp`; with HTTP
+    streaming on, its SSE follows runs live (http_streaming.py)."""
     server: Any = None
     api_key = os.environ.get(API_KEY_SETTING) or None
     if api_key is not None:
         auth_level = func.AuthLevel.ANONYMOUS
 
-    async def langgraph_api(req: func.HttpRequest, client: Any) -> func.HttpResponse:
+    async def langgraph_api(req: func.HttpRequest, client: Any) -> Answer:
         nonlocal server
         if server is None:  # built on the first request: not part of cold start
             from .server import AgentServer
@@ -54,12 +57,13 @@ def register_agent_server(
                 max_request_bytes=max_request_bytes,
                 api_key=api_key,
                 stores=stores,
+                live=http_streaming,
             )
-        response: func.HttpResponse = await server.handle(req, client)
-        return response
+        answer: Answer = await server.handle(req, client)
+        return answer
 
     _apply(
-        langgraph_api,
+        http_endpoint(HTTP_FUNCTION, langgraph_api, client=True, streaming=http_streaming),
         bp.function_name(HTTP_FUNCTION),
         bp.route(route=AGENT_SERVER_ROUTE, methods=METHODS, auth_level=auth_level),
         bp.durable_client_input(client_name="client"),

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import azure.functions as func
-
+from ..http_streaming import Answer
 from .errors import AgentServerError
 
 if TYPE_CHECKING:
     from .server import Call
 
-Handler = Callable[["Call"], Awaitable[func.HttpResponse]]
+Handler = Callable[["Call"], Awaitable[Answer]]
 
 #: Modules of this package exposing ``register(router: Router) -> None``, in order.
 CONTRIBUTING_MODULES: tuple[str, ...] = ("assistants", "threads", "runs")

@@ -21,6 +21,8 @@ from .superstep_modes import SuperstepModes
 from .thread_state import run_status, unanswered
 
 Event = tuple[str, Any]
+#: Stream modes whose events come from the step log, one superstep at a time.
+STEP_LOG_MODES = frozenset({"values", "updates", "debug", "tasks", "checkpoints", "events"})
 
 
 def interrupt_items(pauses: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -39,11 +41,17 @@ def run_events(
     reducers: set[str],
     streamed: dict[int, list[Event]] | None = None,
     superstep_modes: SuperstepModes | None = None,
+    *,
+    ended: bool = True,
 ) -> list[Event]:
-    """Every event of the run, in LangGraph's order (the run must have ended).
+    """Every event of the run, in LangGraph's order.
 
     `streamed`: the events the run's nodes published, by superstep; `superstep_modes`:
-    the tasks/checkpoints/debug events woven in (superstep_modes.py).
+    the tasks/checkpoints/debug events woven in (superstep_modes.py). With `ended` False
+    (a run followed live: live_stream.py), the events so far, each list a prefix of the
+    next: no closing events, and, next to step-log modes, what a superstep published
+    only once the log holds the steps before it (its records may lag the activity that
+    publishes).
     """
     extra = superstep_modes or SuperstepModes(frozenset())
     from_step = int(entry.get("from_step") or 0)
@@ -57,9 +65,11 @@ def run_events(
         return events
     state: dict[str, Any] = {}
     started = False
+    last = -1  # the last superstep the log holds
     for record in view.records:
         kind = record.get("kind")
         superstep = int(record.get("superstep") or 0)
+        last = max(last, superstep)
         if kind == "start":
             state = dict(record.get("state") or {})
             if from_step == 0:
@@ -89,6 +99,12 @@ def run_events(
         changed = "next" in record and _changed(before, state)
         values = _values(state, modes) if changed else []
         events.extend(extra.step(record, before, published, updates, values))
+    if not ended:  # the superstep in flight: what it published so far
+        alone = not STEP_LOG_MODES.intersection(modes)  # nothing to come before it
+        for superstep in sorted(pending):
+            if alone or (started and superstep <= last + 1):
+                events.extend(_published(pending[superstep], modes, messages))
+        return events
     if not started and "values" in modes:
         events.append(("values", shown(state)))
     tail = [e for step in sorted(pending) for e in _published(pending[step], modes, messages)]

@@ -77,4 +77,5 @@ async def prepare(registry: GraphRegistry, client: Any, raw: Any) -> dict[str, A
         return {"error": {"error": "GraphNotFound", "message": str(exc)}}
     entry.pop("queued", None)
     await mutate(backend, thread_id, run_change(client, thread_id, entry, resume=False))
-    return {"input": replace(run, thread_id=thread_id).to_dict()}
+    live = entry.get("step_log_live") is True  # a client may follow it (run_start.py)
+    return {"input": replace(run, thread_id=thread_id, step_log_live=live).to_dict()}

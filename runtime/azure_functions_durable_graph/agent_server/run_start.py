@@ -29,6 +29,7 @@ from ..graph.manifest import GraphRegistration
 from .assistants import assistant_id_of, resolve
 from .checkpoints import Checkpoint
 from .errors import AgentServerError, conflict, invalid, not_found
+from .live_stream import superstep_modes
 from .run_config import run_config
 from .run_request import RunRequest
 from .stream_channel import STREAM_MODES_KEY, channel_modes
@@ -128,7 +129,12 @@ async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> 
             "poll_seconds": _poll_seconds(),
             "request": request.body,
         }
-        run = replace(run, thread_id=thread_id, admission=admission)
+        # A client may follow the run live: its step log then keeps up with each superstep
+        # (kept in the entry for when an enqueued run is planned again: run_prepare.py).
+        live = call.server.live and superstep_modes(request.stream_mode)
+        if live:
+            entry["step_log_live"] = True
+        run = replace(run, thread_id=thread_id, admission=admission, step_log_live=live)
         await calls.start(call.client, call.server.orchestrator_name, run_id, run.to_dict())
         await _admitted(call, thread_id, entry)
     entry["updated_at"] = entry["created_at"]

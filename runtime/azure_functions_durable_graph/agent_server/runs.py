@@ -1,8 +1,10 @@
 """Runs: create (background), wait, stream, join, join_stream, get, list, cancel, delete.
 
-Streams are answered when the run has ended (or paused at an interrupt): the Python
-worker hands the host a whole response, so the events are rebuilt from the step log
-and sent at once, in LangGraph's order and shapes (docs/agent-server-api.md).
+With HTTP streaming on (http_streaming.py), a stream follows its run live
+(live_stream.py); without it the Python worker hands the host a whole response, so
+the events are rebuilt from the step log when the run has ended (or paused at an
+interrupt) and sent at once. Either way in LangGraph's order and shapes, with the
+header ``X-Durable-Graph-Stream: live|buffered`` (docs/agent-server-api.md).
 """
 
 from __future__ import annotations
@@ -12,16 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
-from .assistants import registered
+from ..http_streaming import STREAM_HEADER, Answer, LiveStream
 from .durable_view import read_instance
 from .errors import conflict, invalid, json_response, not_found
+from .live_stream import follow, whole
 from .routes import Router
-from .run_events import encode, interrupt_items, run_events
+from .run_events import interrupt_items
 from .run_request import parse_run_request
 from .run_start import create_run
-from .stream_channel import publications
-from .subgraph_events import subgraph_events
-from .superstep_modes import superstep_modes_of
 from .thread_records import check_uuid, mutate, read_thread
 from .thread_state import FINAL, ThreadNow, run_status, runs_of, unanswered
 
@@ -100,26 +100,28 @@ async def _output(call: Call, entry: dict[str, Any]) -> Any:
     return values
 
 
-async def _events_body(call: Call, entry: dict[str, Any]) -> str:
+async def _events(call: Call, entry: dict[str, Any], headers: dict[str, str]) -> Answer:
+    """The run's SSE answer: followed live with HTTP streaming on, else whole at its end."""
+    if call.server.live:
+
+        async def reread() -> tuple[ThreadNow, dict[str, Any]]:
+            return await _entry(call, entry["thread_id"], entry["run_id"])
+
+        return LiveStream(follow(call, reread), headers=_sse_headers(headers, "live"))
     await _until_done(call, entry)
     now, entry = await _entry(call, entry["thread_id"], entry["run_id"])
-    view = await read_instance(call.client, str(entry["instance_id"]), with_log=True)
-    registration = registered(call, str(entry["graph_id"]))
-    reducers = set(registration.manifest.reducers)
-    modes = list((entry.get("kwargs") or {}).get("stream_mode") or ["values"])
-    published = publications(call.server.stores, entry, modes)
-    streamed = await published(None)
-    extra = superstep_modes_of(now, entry, view, modes, registration)
-    if (entry.get("kwargs") or {}).get("subgraphs"):
-        extra.children = await subgraph_events(call.client, registration, extra, modes, published)
-    return encode(run_events(entry, view, modes, reducers, streamed, extra))
+    return _sse(await whole(call, now, entry), headers)
+
+
+def _sse_headers(headers: dict[str, str], how: str) -> dict[str, str]:
+    return {**headers, "Cache-Control": "no-store", STREAM_HEADER: how}
 
 
 def _sse(body: str, headers: dict[str, str]) -> func.HttpResponse:
     return func.HttpResponse(
         body,
         status_code=200,
-        headers={**headers, "Cache-Control": "no-store"},
+        headers=_sse_headers(headers, "buffered"),
         mimetype="text/event-stream",
     )
 
@@ -140,9 +142,9 @@ async def wait(call: Call) -> func.HttpResponse:
     return json_response(await _output(call, entry), headers=_links(entry, "join"))
 
 
-async def stream(call: Call) -> func.HttpResponse:
+async def stream(call: Call) -> Answer:
     entry = await _created(call, call.params.get("thread_id"))
-    return _sse(await _events_body(call, entry), _links(entry, "stream"))
+    return await _events(call, entry, _links(entry, "stream"))
 
 
 async def join(call: Call) -> func.HttpResponse:
@@ -151,11 +153,12 @@ async def join(call: Call) -> func.HttpResponse:
     return json_response(await _output(call, entry))
 
 
-async def join_stream(call: Call) -> func.HttpResponse:
+async def join_stream(call: Call) -> Answer:
     _, entry = await _entry(call, call.params["thread_id"], call.params["run_id"])
     if await _status(call, entry) not in ("pending", "running"):
-        return _sse("", {})  # LangGraph: a run that has ended streams nothing more
-    return _sse(await _events_body(call, entry), {})
+        how = "live" if call.server.live else "buffered"  # LangGraph: nothing more to stream
+        return func.HttpResponse("", headers=_sse_headers({}, how), mimetype="text/event-stream")
+    return await _events(call, entry, {})
 
 
 async def get(call: Call) -> func.HttpResponse:

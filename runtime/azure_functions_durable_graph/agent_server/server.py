@@ -11,6 +11,7 @@ from typing import Any
 import azure.functions as func
 
 from ..graph.registry import GraphRegistry
+from ..http_streaming import Answer
 from .errors import AgentServerError, error_response, invalid, json_response
 from .routes import build_router
 from .stores.selection import StoreProvider
@@ -56,7 +57,8 @@ class Call:
 
 
 class AgentServer:
-    """Serves the API; with an `api_key`, only to requests carrying it in ``x-api-key``."""
+    """Serves the API; with an `api_key`, only to requests carrying it in ``x-api-key``;
+    `live`: HTTP streaming is on, so streams follow their runs as they go."""
 
     def __init__(
         self,
@@ -66,6 +68,7 @@ class AgentServer:
         max_request_bytes: int,
         api_key: str | None = None,
         stores: StoreProvider | None = None,
+        live: bool = False,
     ) -> None:
         self.registry = registry
         self.api_key = api_key
@@ -73,6 +76,8 @@ class AgentServer:
         self.max_request_bytes = max_request_bytes
         #: The app's store, which also carries the runs' stream channel (stream_channel.py).
         self.stores = stores
+        #: HTTP streaming is on: SSE answers follow runs live (live_stream.py).
+        self.live = live
         self.router = build_router()
 
     def _authorise(self, req: func.HttpRequest) -> None:
@@ -82,7 +87,7 @@ class AgentServer:
         if not hmac.compare_digest(given.encode(), self.api_key.encode()):
             raise AgentServerError(401, "Invalid or missing x-api-key header")
 
-    async def handle(self, req: func.HttpRequest, client: Any) -> func.HttpResponse:
+    async def handle(self, req: func.HttpRequest, client: Any) -> Answer:
         path = "/" + (req.route_params.get("path") or "").strip("/")
         try:
             self._authorise(req)

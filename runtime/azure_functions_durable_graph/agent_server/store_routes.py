@@ -22,6 +22,7 @@ from typing import Any
 
 import azure.functions as func
 
+from ..http_streaming import http_endpoint
 from .store_requests import (
     StoreRequestError,
     check_index,
@@ -200,8 +201,10 @@ def register_store_routes(
     auth_level: func.AuthLevel | str,
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    streaming: bool = False,
 ) -> StoreRoutes:
-    """Register the store routes on a (df.)Blueprint or FunctionApp; return their handlers."""
+    """Register the store routes on a (df.)Blueprint or FunctionApp; return their handlers.
+    With HTTP `streaming` on, with the extension's types (http_streaming.py)."""
     routes = StoreRoutes(stores, max_body_bytes)
     table: list[tuple[Callable[[func.HttpRequest], Awaitable[func.HttpResponse]], str, list[str]]]
     table = [
@@ -210,19 +213,7 @@ def register_store_routes(
         (routes.namespaces, ROUTE_NAMESPACES, ["POST"]),
     ]
     for handler, route, methods in table:
-        endpoint = _endpoint(handler, FUNCTIONS[route])
+        endpoint = http_endpoint(FUNCTIONS[route], handler, client=False, streaming=streaming)
         decorated: Any = bp.route(route=route, methods=methods, auth_level=auth_level)(endpoint)
         bp.function_name(FUNCTIONS[route])(decorated)
     return routes
-
-
-def _endpoint(
-    handler: Callable[[func.HttpRequest], Awaitable[func.HttpResponse]], name: str
-) -> Callable[[func.HttpRequest], Awaitable[func.HttpResponse]]:
-    """A fresh function per route: the SDK's decorators annotate and rename what they wrap."""
-
-    async def endpoint(req: func.HttpRequest) -> func.HttpResponse:
-        return await handler(req)
-
-    endpoint.__name__ = name
-    return endpoint

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
+from ..http_streaming import http_endpoint
+
 if TYPE_CHECKING:
     from .handlers import GraphApi
 
@@ -76,8 +78,11 @@ def graph_api_routes(api: Callable[[], "GraphApi"]) -> list[HttpRoute]:
     ]
 
 
-def register_http_routes(bp: Any, routes: Iterable[HttpRoute], auth: Any) -> None:
-    """Register each route on a (df.)Blueprint: one fresh endpoint function per route."""
+def register_http_routes(
+    bp: Any, routes: Iterable[HttpRoute], auth: Any, *, streaming: bool = False
+) -> None:
+    """Register each route on a (df.)Blueprint: one fresh endpoint function per route,
+    with the extension's types when HTTP `streaming` is on (http_streaming.py)."""
     for entry in routes:
         decorators = [
             bp.function_name(entry.name),
@@ -85,33 +90,9 @@ def register_http_routes(bp: Any, routes: Iterable[HttpRoute], auth: Any) -> Non
         ]
         if entry.client:
             decorators.append(bp.durable_client_input(client_name="client"))
-            endpoint = _client_endpoint(entry)
-        else:
-            endpoint = _plain_endpoint(entry)
+        short = entry.name.removeprefix(HTTP_PREFIX)
+        endpoint = http_endpoint(short, entry.handler, client=entry.client, streaming=streaming)
         apply_decorators(endpoint, *decorators)
-
-
-def _client_endpoint(entry: HttpRoute) -> Callable[..., Any]:
-    handler: Any = entry.handler
-
-    async def endpoint(req: func.HttpRequest, client: Any) -> func.HttpResponse:
-        response: func.HttpResponse = await handler(req, client)
-        return response
-
-    endpoint.__name__ = entry.name.removeprefix(HTTP_PREFIX)
-    return endpoint
-
-
-def _plain_endpoint(entry: HttpRoute) -> Callable[..., Any]:
-    """A fresh function per route: the SDK's decorators annotate and rename what they wrap."""
-    handler: Any = entry.handler
-
-    def endpoint(req: func.HttpRequest) -> func.HttpResponse:
-        response: func.HttpResponse = handler(req)
-        return response
-
-    endpoint.__name__ = entry.name.removeprefix(HTTP_PREFIX)
-    return endpoint
 
 
 def apply_decorators(fn: Callable[..., Any], *decorators: Any) -> None:

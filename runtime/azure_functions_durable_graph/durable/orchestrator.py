@@ -236,7 +236,8 @@ class _Run:
             self._signal_log(STEPS_ADD, record)
             return
         self.unlogged.append(record)
-        if sum(1 for r in self.unlogged if r["kind"] == "step") >= STEP_LOG_BATCH:
+        steps = sum(1 for r in self.unlogged if r["kind"] == "step")
+        if self.run.step_log_live or steps >= STEP_LOG_BATCH:  # live: each record as made
             self._write_log()
 
     def _idle(self) -> None:

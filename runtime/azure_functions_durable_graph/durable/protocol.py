@@ -75,6 +75,10 @@ class RunInput:
     #: The step log is written in batches; False in runs started before issue 18, which
     #: signal once per superstep and must keep doing so on replay.
     step_log_batched: bool = True
+    #: Write each step record as it is made (a run a client follows live by superstep:
+    #: agent_server/live_stream.py); False, the default, keeps the batches (and the
+    #: inputs recorded before it existed).
+    step_log_live: bool = False
     steps_per_execution: int | None = None
     progress: dict[str, Any] | None = None
     record_steps: bool = False
@@ -111,6 +115,8 @@ class RunInput:
         if self.engine >= ENGINE_V2:
             data["engine"] = self.engine
             data["step_log_batched"] = self.step_log_batched
+            if self.step_log_live:
+                data["step_log_live"] = True
             data["steps_per_execution"] = self.steps_per_execution
             data["record_steps"] = self.record_steps
             if self.log_id is not None:
@@ -161,6 +167,7 @@ class RunInput:
             dict(value["state"]),
             engine=engine if isinstance(engine, int) else ENGINE_V1,
             step_log_batched=value.get("step_log_batched") is True,
+            step_log_live=value.get("step_log_live") is True,
             steps_per_execution=per_execution if isinstance(per_execution, int) else None,
             progress=dict(progress) if isinstance(progress, Mapping) else None,
             record_steps=value.get("record_steps") is True,
