@@ -3,12 +3,14 @@ the differential tests. `make langgraph-dev-venv` installs it in build/venv-lang
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -55,3 +57,14 @@ def _answers(url: str) -> bool:
         return httpx.get(f"{url}/ok", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def assert_same_answers(expected: dict[str, Any], actual: dict[str, Any]) -> None:
+    """Every answer of `langgraph dev` (`expected`) is ours too; the message shows both
+    sides of each one that differs, by key."""
+    differing = {
+        k: {"langgraph": v, "here": actual.get(k)}
+        for k, v in expected.items()
+        if actual.get(k) != v
+    }
+    assert not differing, json.dumps(differing, indent=1, default=str)

@@ -17,6 +17,7 @@ from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
 from azure_functions_durable_graph.testing import LocalHost
+from tests.agent_server.langgraph_dev import assert_same_answers
 from tests.agent_server.langgraph_dev import langgraph_dev as serve_langgraph_dev
 from tests.agent_server.scenario import normalised
 
@@ -145,9 +146,4 @@ def test_breakpoints_answer_as_langgraph_dev_does(langgraph_dev: str, host: Loca
     expected = transcript(langgraph_dev)
     actual = transcript(f"{host.base_url}/api/langgraph")
 
-    differing = {
-        k: {"langgraph": v, "here": actual.get(k)}
-        for k, v in expected.items()
-        if actual.get(k) != v
-    }
-    assert not differing, json.dumps(differing, indent=1, default=str)
+    assert_same_answers(expected, actual)

@@ -6,7 +6,6 @@ pins stay out of .venv); `make test-fast` builds it first.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import httpx
@@ -15,6 +14,7 @@ from langgraph_sdk import get_sync_client
 
 from azure_functions_durable_graph.testing import LocalHost
 from tests.agent_server.conftest import AGENT_APP
+from tests.agent_server.langgraph_dev import assert_same_answers
 from tests.agent_server.langgraph_dev import langgraph_dev as serve_langgraph_dev
 from tests.agent_server.modes_scenario import run_modes_scenario
 from tests.agent_server.scenario import run_scenario
@@ -38,12 +38,7 @@ def test_the_local_host_answers_the_client_script_as_langgraph_dev_does(
     expected = transcript(langgraph_dev)
     actual = transcript(f"{host.base_url}/api/langgraph")
 
-    differing = {
-        k: {"langgraph": v, "here": actual.get(k)}
-        for k, v in expected.items()
-        if actual.get(k) != v
-    }
-    assert not differing, json.dumps(differing, indent=1, default=str)
+    assert_same_answers(expected, actual)
     assert actual == expected
 
 
@@ -55,9 +50,4 @@ def test_the_superstep_stream_modes_are_langgraph_devs(langgraph_dev: str, host:
         actual = run_modes_scenario(client)
 
     assert all(expected["ids"].values()), expected["ids"]  # the property holds for LangGraph
-    differing = {
-        k: {"langgraph": v, "here": actual.get(k)}
-        for k, v in expected.items()
-        if actual.get(k) != v
-    }
-    assert not differing, json.dumps(differing, indent=1, default=str)
+    assert_same_answers(expected, actual)

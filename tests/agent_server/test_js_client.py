@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
+from tests.agent_server.langgraph_dev import assert_same_answers
 from tests.agent_server.scenario import normalised
 
 # The reference server fixture (`langgraph dev` on the same graphs), one per module.
@@ -124,10 +125,5 @@ def test_the_js_client_gets_from_the_local_host_what_langgraph_dev_answers(
     expected = stripped(normalised(run_script(langgraph_dev)))
     actual = stripped(normalised(here))
 
-    differing = {
-        k: {"langgraph": v, "here": actual.get(k)}
-        for k, v in expected.items()
-        if actual.get(k) != v
-    }
-    assert not differing, json.dumps(differing, indent=1, default=str)
+    assert_same_answers(expected, actual)
     assert actual == expected

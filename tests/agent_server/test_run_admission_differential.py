@@ -7,7 +7,6 @@ sweeps it (its in-memory runtime has no sweeper), so expiry itself is tested onl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 
 from azure_functions_durable_graph.testing import LocalHost
 from tests.agent_server.conftest import AGENT_APP
+from tests.agent_server.langgraph_dev import assert_same_answers
 from tests.agent_server.langgraph_dev import langgraph_dev as serve_langgraph_dev
 from tests.agent_server.scenario import normalised, say
 from tests.helpers import eventually
@@ -97,9 +97,4 @@ def test_multitask_and_ttl_answer_as_langgraph_dev_does(
     expected = script(langgraph_dev)
     actual = script(f"{host.base_url}/api/langgraph")
 
-    differing = {
-        k: {"langgraph": v, "here": actual.get(k)}
-        for k, v in expected.items()
-        if actual.get(k) != v
-    }
-    assert not differing, json.dumps(differing, indent=1, default=str)
+    assert_same_answers(expected, actual)

@@ -6,14 +6,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import httpx
 import pytest
 from langgraph_sdk import get_sync_client
 
-from tests.agent_server.langgraph_dev import langgraph_dev
+from tests.agent_server.langgraph_dev import assert_same_answers, langgraph_dev
 from tests.agent_server.store_hosts import APP, BACKENDS, store_host
 from tests.agent_server.store_scenario import run_store_scenario
 
@@ -39,9 +38,4 @@ def test_the_store_answers_the_script_as_langgraph_dev_does(
     with store_host(backend, tmp_path) as host:
         actual = transcript(f"{host.base_url}/api/langgraph")
 
-    differing = {
-        k: {"langgraph": v, "here": actual.get(k)}
-        for k, v in expected.items()
-        if actual.get(k) != v
-    }
-    assert not differing, json.dumps(differing, indent=1, default=str)
+    assert_same_answers(expected, actual)
