@@ -251,6 +251,7 @@ def test_functions_are_listed_with_their_urls(tmp_path: Path) -> None:
 def test_wait_for_status_times_out_with_the_last_status(tmp_path: Path) -> None:
     with LocalHost(write_app(tmp_path), store=":memory:", clock=VirtualClock()) as host:
         instance_id = host.start_new("approval_flow", {"id": 1}, instance_id="waits")
+        host.wait_until_idle()  # it reached its deadline timer (a loaded machine is slow)
         with pytest.raises(TimeoutError) as info:
             host.wait_for_status(instance_id, "Completed", timeout=0.2)
     assert str(info.value).startswith(

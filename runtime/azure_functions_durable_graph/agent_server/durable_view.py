@@ -121,13 +121,27 @@ async def _records(client: Any, view: InstanceView) -> list[dict[str, Any]]:
     waited, delay = 0.0, 0.02
     while True:
         records: list[dict[str, Any]] = []
+        latest: list[dict[str, Any]] = []
         for execution in range(1, view.executions + 1):
-            records.extend(await read_records(client, view.instance_id, execution, view.log))
-        if _complete(view, records) or waited >= LOG_CATCH_UP_SECONDS:
+            latest = await read_records(client, view.instance_id, execution, view.log)
+            records.extend(latest)
+        if (_caught_up(view, latest) and _complete(view, records)) or (
+            waited >= LOG_CATCH_UP_SECONDS
+        ):
             return records
         await asyncio.sleep(delay)
         waited += delay
         delay = min(delay * 2, 0.2)
+
+
+def _caught_up(view: InstanceView, latest: list[dict[str, Any]]) -> bool:
+    """Whether the current execution's log holds every record the orchestrator says it
+    sent (``logged`` in its custom status; the entity applies signals a little later).
+    Holds for a failed run too, whose last records are signalled as it fails."""
+    logged = view.custom.get("logged")
+    if not isinstance(logged, int) or isinstance(logged, bool):
+        return True  # a run started before the count was published
+    return len(latest) >= logged
 
 
 def _complete(view: InstanceView, records: list[dict[str, Any]]) -> bool:
