@@ -143,42 +143,14 @@ def run_modes_scenario(client: SyncLangGraphClient) -> dict[str, Any]:
             )
         )
     )
-    out["ids"] = ids_agree(client)
-    # A subgraph node's own steps, namespaced (stream_subgraphs), what its nodes write.
-    out["subgraph"] = comparable(
+    out["stateless_kept_has_checkpoints"] = comparable(
         streamed(
             client.runs.stream(
                 None,
-                "nested",
+                "reviewer",
                 input={"topic": "owls"},
-                stream_mode=["values", "updates", "tasks", "custom"],
-                stream_subgraphs=True,
-            )
-        )
-    )
-    nested = client.threads.create()["thread_id"]  # a stateless run has no checkpoints
-    out["subgraph_checkpoints"] = comparable(
-        streamed(
-            client.runs.stream(
-                nested,
-                "nested",
-                input={"topic": "owls"},
-                stream_mode=["checkpoints", "debug"],
-                stream_subgraphs=True,
-            )
-        )
-    )
-    out["subgraph_not_streamed"] = comparable(
-        streamed(
-            client.runs.stream(
-                nested, "nested", input={"topic": "owls"}, stream_mode=["custom", "checkpoints"]
-            )
-        )
-    )
-    out["stateless_has_no_checkpoints"] = comparable(
-        streamed(
-            client.runs.stream(
-                None, "reviewer", input={"topic": "owls"}, stream_mode=["checkpoints", "debug"]
+                stream_mode=["checkpoints"],
+                on_completion="keep",
             )
         )
     )

@@ -91,9 +91,11 @@ def run_change(
 async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> dict[str, Any]:
     """Start the run, let the thread's lock admit it, and record it in the thread."""
     registration = resolve(call, request.assistant_id)
-    temporary = thread_id is None
+    stateless = thread_id is None
+    # LangGraph's: a stateless run's thread is temporary unless it asked to keep it.
+    temporary = stateless and request.body.get("on_completion") != "keep"
     thread_id = check_uuid(thread_id) if thread_id else str(uuid.uuid4())
-    now, generation = await _thread(call, thread_id, request, create=temporary)
+    now, generation = await _thread(call, thread_id, request, create=stateless)
     now, generation = await _make_room(call, now, generation, request)
     run_id = str(uuid.uuid4())
     entry: dict[str, Any] = {
