@@ -15,12 +15,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from azure.durable_functions import EntityId
 from pydantic import ValidationError
 
 from ..api import durable_calls as calls
 from ..api.errors import ApiError
 from ..api.resume import answers_for
 from ..api.status import FINISHED, runtime_status_name
+from ..durable.names import THREAD_ENTITY
 from ..durable.protocol import INBOX_EVENT, RunInput
 from ..durable.steplog import new_log_id
 from ..durable.targets import plain
@@ -28,6 +30,7 @@ from ..durable.wire import wrap_resume
 from ..graph.manifest import GraphRegistration
 from .assistants import assistant_id_of, resolve
 from .checkpoints import Checkpoint
+from .durable_view import InstanceView
 from .errors import AgentServerError, conflict, invalid, not_found
 from .live_stream import superstep_modes
 from .run_config import run_config
@@ -131,7 +134,10 @@ async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> 
         }
         # A client may follow the run live: its step log then keeps up with each superstep
         # (kept in the entry for when an enqueued run is planned again: run_prepare.py).
-        live = call.server.live and superstep_modes(request.stream_mode)
+        # So does a run of a graph with subgraph nodes: while a child waits at an interrupt,
+        # the thread's state is the parent's log up to the step that runs the child.
+        live = bool(call.server.live and superstep_modes(request.stream_mode))
+        live = live or bool(registration.subgraphs)
         if live:
             entry["step_log_live"] = True
         run = replace(run, thread_id=thread_id, admission=admission, step_log_live=live)
@@ -263,7 +269,14 @@ async def _resume(call: Call, now: ThreadNow, entry: dict[str, Any], request: Ru
     except ApiError as exc:
         _fail(entry, "InvalidUpdateError", exc.message)
         return
-    await calls.raise_event(call.client, view.instance_id, INBOX_EVENT, wrap_resume(answers))
+    # An interrupt inside a subgraph node is answered where it waits: the child instance
+    # (LangGraph resumes it through the parent run).
+    targets: dict[str, dict[str, Any]] = {}
+    waits_in = {str(p.get("id")): str(p.get("child") or view.instance_id) for p in pending}
+    for interrupt_id, value in answers.items():
+        targets.setdefault(waits_in[interrupt_id], {})[interrupt_id] = value
+    for instance_id, answered in targets.items():
+        await calls.raise_event(call.client, instance_id, INBOX_EVENT, wrap_resume(answered))
     entry["instance_id"] = view.instance_id
     entry["answers"] = [*(latest.get("answers") or []), *answers]
     entry["answered"] = [  # what was asked, for the history of the paused step
@@ -360,7 +373,7 @@ async def plan_start(
     for earlier in now.record.get("timeline") or [] if supersede else []:
         view = now.view_of(earlier)  # a paused run gives way to new input
         if view is not None and not view.finished and unanswered(earlier, view):
-            await client.terminate(view.instance_id, "superseded by a new run")
+            await _give_way(client, now.thread_id, view)
             superseded.append(view.instance_id)
     entry["supersedes"] = superseded
     # A run without input continues from the checkpoint; LangGraph counts it as resuming,
@@ -397,6 +410,19 @@ async def plan_start(
     entry["input_checkpoint"] = request.input is not None
     entry["reducers"] = sorted(manifest.reducers)
     return run
+
+
+async def _give_way(client: Any, thread_id: str, view: InstanceView) -> None:
+    """End a run paused at an interrupt. One paused inside a subgraph node never paused
+    the thread's lock (its child did the waiting): its children end too (terminating an
+    orchestration does not end its sub-orchestrations), and the lock lets it go."""
+    await client.terminate(view.instance_id, "superseded by a new run")
+    children = {c for pause in view.child_interrupts for c in pause.get("chain") or []}
+    for child in sorted(children):
+        await client.terminate(child, "its parent run was superseded by a new run")
+    if children:
+        entity = EntityId(THREAD_ENTITY, thread_id)
+        await client.signal_entity(entity, "release", {"run_id": view.instance_id})
 
 
 async def _base_checkpoint(client: Any, now: ThreadNow, request: RunRequest) -> Checkpoint | None:
