@@ -145,8 +145,9 @@ def chain_of(http: httpx.Client, instance_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def test_new_input_ends_a_run_paused_in_a_nested_subgraph_and_its_children(
-    host: LocalHost,
+@pytest.mark.parametrize("supersede", ["new input", "update_state"])
+def test_a_run_paused_in_a_nested_subgraph_ends_with_its_children_when_superseded(
+    host: LocalHost, supersede: str
 ) -> None:
     url = f"{host.base_url}/api/langgraph"
     with (
@@ -158,8 +159,13 @@ def test_new_input_ends_a_run_paused_in_a_nested_subgraph_and_its_children(
         paused = chain_of(http, client.runs.list(thread_id)[0]["run_id"])
         assert [r["status"] for r in paused] == ["Running"] * 3  # parent, middle, inner
 
-        client.runs.wait(thread_id, "sg_nested", input={"log": ["new"]})
+        if supersede == "new input":
+            client.runs.wait(thread_id, "sg_nested", input={"log": ["new"]})
+        else:
+            client.threads.update_state(thread_id, {"log": ["edited"]})
 
         ended = [http.get(f"/api/runs/{r['instance_id']}").json()["status"] for r in paused]
         assert ended == ["Terminated"] * 3
-        assert client.threads.get(thread_id)["status"] == "interrupted"  # the new run asks
+        # The thread's lock let the paused run go: a run on it starts and asks again.
+        client.runs.wait(thread_id, "sg_nested", input={"log": ["more"]})
+        assert client.threads.get(thread_id)["status"] == "interrupted"

@@ -34,8 +34,7 @@ class InstanceView:
     batched: bool = False  # the log is written in batches (durable/steplog.py)
     records: list[dict[str, Any]] = field(default_factory=list)
     #: The interrupts its subgraph children (nested ones too) wait on, each under the
-    #: child's node here, naming the instance that waits (``child``) and the children
-    #: from this run's down to it (``chain``).
+    #: child's node here and naming the instance that waits (``child``).
     child_interrupts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -139,8 +138,8 @@ async def _child_interrupts(client: Any, view: InstanceView) -> list[dict[str, A
         instance = str(child["instance_id"])
         sub = await read_instance(client, instance, with_log=False)
         for pause in sub.interrupts:
-            chain = [instance, *(pause.get("chain") or [])]  # from this child down
-            found.append({**pause, "node": child.get("node"), "child": chain[-1], "chain": chain})
+            waits = pause.get("child") or instance
+            found.append({**pause, "node": child.get("node"), "child": waits})
     return found
 
 

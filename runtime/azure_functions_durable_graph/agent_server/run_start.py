@@ -15,14 +15,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from azure.durable_functions import EntityId
 from pydantic import ValidationError
 
 from ..api import durable_calls as calls
 from ..api.errors import ApiError
 from ..api.resume import answers_for
 from ..api.status import FINISHED, runtime_status_name
-from ..durable.names import THREAD_ENTITY
 from ..durable.protocol import INBOX_EVENT, RunInput
 from ..durable.steplog import new_log_id
 from ..durable.targets import plain
@@ -30,11 +28,11 @@ from ..durable.wire import wrap_resume
 from ..graph.manifest import GraphRegistration
 from .assistants import assistant_id_of, resolve
 from .checkpoints import Checkpoint
-from .durable_view import InstanceView
 from .errors import AgentServerError, conflict, invalid, not_found
 from .live_stream import superstep_modes
 from .run_config import run_config
 from .run_request import RunRequest
+from .run_stop import give_way, stop_run
 from .stream_channel import STREAM_MODES_KEY, channel_modes
 from .thread_records import check_uuid, heal_lock, mutate, new_record, now_iso
 from .thread_state import ThreadNow, compact, load, paused_at, settle, unanswered
@@ -225,7 +223,7 @@ async def _make_room(
         raise conflict(BUSY)
     current = now.active_run
     assert current is not None
-    await call.client.terminate(str(current["instance_id"]), f"{strategy} by a new run")
+    await stop_run(call.client, str(current["instance_id"]), f"{strategy} by a new run")
     await call.threads.signal(now.thread_id, "release", {"run_id": str(current["instance_id"])})
     if strategy == "rollback":
 
@@ -373,7 +371,7 @@ async def plan_start(
     for earlier in now.record.get("timeline") or [] if supersede else []:
         view = now.view_of(earlier)  # a paused run gives way to new input
         if view is not None and not view.finished and unanswered(earlier, view):
-            await _give_way(client, now.thread_id, view)
+            await give_way(client, now.thread_id, view, "superseded by a new run")
             superseded.append(view.instance_id)
     entry["supersedes"] = superseded
     # A run without input continues from the checkpoint; LangGraph counts it as resuming,
@@ -410,19 +408,6 @@ async def plan_start(
     entry["input_checkpoint"] = request.input is not None
     entry["reducers"] = sorted(manifest.reducers)
     return run
-
-
-async def _give_way(client: Any, thread_id: str, view: InstanceView) -> None:
-    """End a run paused at an interrupt. One paused inside a subgraph node never paused
-    the thread's lock (its child did the waiting): its children end too (terminating an
-    orchestration does not end its sub-orchestrations), and the lock lets it go."""
-    await client.terminate(view.instance_id, "superseded by a new run")
-    children = {c for pause in view.child_interrupts for c in pause.get("chain") or []}
-    for child in sorted(children):
-        await client.terminate(child, "its parent run was superseded by a new run")
-    if children:
-        entity = EntityId(THREAD_ENTITY, thread_id)
-        await client.signal_entity(entity, "release", {"run_id": view.instance_id})
 
 
 async def _base_checkpoint(client: Any, now: ThreadNow, request: RunRequest) -> Checkpoint | None:
