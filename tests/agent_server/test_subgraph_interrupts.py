@@ -4,7 +4,8 @@ apps/subgraph_app. The parent run pauses (run `success`, thread `interrupted`), 
 thread's state shows the parent's task for the subgraph node with the interrupt, `wait`
 answers the values with `__interrupt__`, and `Command(resume=...)` on the thread
 resumes the subgraph through the parent (by value, and by interrupt id); new input
-instead ends the paused run and starts another."""
+instead ends the paused run and starts another. Streamed with `stream_subgraphs`, the
+subgraph's steps come in its namespace up to its interrupt, and from there on resume."""
 
 from __future__ import annotations
 
@@ -114,7 +115,36 @@ def script(client: SyncLangGraphClient) -> dict[str, Any]:
     thread_id = client.threads.create()["thread_id"]
     parts = client.runs.stream(thread_id, "sg_ask", input=START, stream_mode=["updates", "values"])
     out["streamed"] = normalised([[p.event, p.data] for p in parts if p.event != "metadata"])
+
+    # With stream_subgraphs: the subgraph's own steps, in its namespace, up to where it
+    # asks; the resumed run's subgraph goes on from the step it paused in.
+    for graph in ("sg_ask", "sg_nested"):
+        thread_id = client.threads.create()["thread_id"]
+        for key, start in [("paused", {"input": START}), ("resumed", {"command": RESUME})]:
+            parts = client.runs.stream(
+                thread_id,
+                graph,
+                stream_mode=["updates", "values"],
+                stream_subgraphs=True,
+                **start,
+            )
+            out[f"{graph} streamed with subgraphs: {key}"] = with_subgraphs(parts)
     return out
+
+
+#: The subgraph nodes: their `updates` show what the parent's appending reducer added,
+#: not the subgraph's output (a difference docs/agent-server-api.md lists).
+SUBGRAPH_NODES = frozenset({"ask", "middle", "inner"})
+RESUME = {"resume": "streamed"}
+
+
+def with_subgraphs(parts: Any) -> list[Any]:
+    return [
+        [TASK_ID.sub("", p.event), normalised(p.data)]
+        for p in parts
+        if p.event != "metadata"
+        and not (p.event.startswith("updates") and SUBGRAPH_NODES.intersection(p.data))
+    ]
 
 
 def transcript(url: str) -> dict[str, Any]:

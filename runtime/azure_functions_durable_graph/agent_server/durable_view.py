@@ -34,7 +34,8 @@ class InstanceView:
     batched: bool = False  # the log is written in batches (durable/steplog.py)
     records: list[dict[str, Any]] = field(default_factory=list)
     #: The interrupts its subgraph children (nested ones too) wait on, each under the
-    #: child's node here and naming the instance that waits (``child``).
+    #: child's node here, naming the instance that waits (``child``) and the superstep
+    #: each child down to it is in (``steps``).
     child_interrupts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -139,7 +140,8 @@ async def _child_interrupts(client: Any, view: InstanceView) -> list[dict[str, A
         sub = await read_instance(client, instance, with_log=False)
         for pause in sub.interrupts:
             waits = pause.get("child") or instance
-            found.append({**pause, "node": child.get("node"), "child": waits})
+            steps = {instance: sub.superstep, **(pause.get("steps") or {})}
+            found.append({**pause, "node": child.get("node"), "child": waits, "steps": steps})
     return found
 
 

@@ -283,6 +283,14 @@ async def _resume(call: Call, now: ThreadNow, entry: dict[str, Any], request: Ru
         if p.get("id") in answers
     ]
     entry["from_step"] = view.superstep
+    steps = {
+        child: step
+        for p in pending
+        if p.get("id") in answers
+        for child, step in (p.get("steps") or {}).items()
+    }
+    if steps:  # the subgraph runs resumed: each streams from the step it paused in
+        entry["child_steps"] = steps
 
 
 async def _continue(
