@@ -128,16 +128,20 @@ async def refresh(client: Any, view: InstanceView) -> InstanceView:
 
 async def _child_interrupts(client: Any, view: InstanceView) -> list[dict[str, Any]]:
     """What the running instance's subgraph children wait on, read through their status
-    (their own children's too): each interrupt under the parent's node for the child,
-    with the instance a resume goes to."""
+    (their own children's too; at most the 50 a status lists, durable/status_size.py):
+    each interrupt under the parent's node for the child, with the instance a resume
+    goes to."""
     if view.status != "Running":
         return []
+    children = [
+        c for c in view.custom.get("children") or [] if isinstance(c, dict) and c.get("instance_id")
+    ]
+    subs = await asyncio.gather(
+        *(read_instance(client, str(c["instance_id"]), with_log=False) for c in children)
+    )
     found: list[dict[str, Any]] = []
-    for child in view.custom.get("children") or []:
-        if not isinstance(child, dict) or not child.get("instance_id"):
-            continue
-        instance = str(child["instance_id"])
-        sub = await read_instance(client, instance, with_log=False)
+    for child, sub in zip(children, subs, strict=True):
+        instance = sub.instance_id
         for pause in sub.interrupts:
             waits = pause.get("child") or instance
             steps = {instance: sub.superstep, **(pause.get("steps") or {})}
