@@ -2,8 +2,11 @@
 
 A LangGraph run maps onto a durable graph run (an orchestration instance): a run
 started with input is a new instance; a run resuming an interrupt continues the
-instance that paused. Everything here is read through the Durable client (status,
-custom status, the step log entities), so it holds on Azure as on the local host.
+instance that paused. A subgraph node runs as a child instance (the parent's custom
+status lists it under ``children``): an interrupt inside it pauses the child, and the
+parent shows it as its own, under the subgraph's node, as LangGraph pauses the parent.
+Everything here is read through the Durable client (status, custom status, the step
+log entities), so it holds on Azure as on the local host.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ class InstanceView:
     log: str | None = None  # the step log's id, pinned in the run's input
     batched: bool = False  # the log is written in batches (durable/steplog.py)
     records: list[dict[str, Any]] = field(default_factory=list)
+    #: The interrupts its subgraph children (nested ones too) wait on, each under the
+    #: child's node here, naming the instance that waits (``child``) and the superstep
+    #: each child down to it is in (``steps``).
+    child_interrupts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:
@@ -39,7 +46,8 @@ class InstanceView:
     def interrupts(self) -> list[dict[str, Any]]:
         if self.status in FINISHED:
             return []
-        return [i for i in self.custom.get("interrupts") or [] if isinstance(i, dict)]
+        own = [i for i in self.custom.get("interrupts") or [] if isinstance(i, dict)]
+        return own + self.child_interrupts
 
     @property
     def admission(self) -> str | None:
@@ -90,6 +98,7 @@ async def read_instance(client: Any, instance_id: str, *, with_log: bool) -> Ins
         log=log_id(status),
         batched=log_batched(status),
     )
+    view.child_interrupts = await _child_interrupts(client, view)
     if with_log:
         view.records = await _records(client, view)
     return view
@@ -112,8 +121,32 @@ async def refresh(client: Any, view: InstanceView) -> InstanceView:
         log=view.log,
         batched=view.batched,
     )
+    now.child_interrupts = await _child_interrupts(client, now)
     now.records = await _records(client, now)
     return now
+
+
+async def _child_interrupts(client: Any, view: InstanceView) -> list[dict[str, Any]]:
+    """What the running instance's subgraph children wait on, read through their status
+    (their own children's too; at most the 50 a status lists, durable/status_size.py):
+    each interrupt under the parent's node for the child, with the instance a resume
+    goes to."""
+    if view.status != "Running":
+        return []
+    children = [
+        c for c in view.custom.get("children") or [] if isinstance(c, dict) and c.get("instance_id")
+    ]
+    subs = await asyncio.gather(
+        *(read_instance(client, str(c["instance_id"]), with_log=False) for c in children)
+    )
+    found: list[dict[str, Any]] = []
+    for child, sub in zip(children, subs, strict=True):
+        instance = sub.instance_id
+        for pause in sub.interrupts:
+            waits = pause.get("child") or instance
+            steps = {instance: sub.superstep, **(pause.get("steps") or {})}
+            found.append({**pause, "node": child.get("node"), "child": waits, "steps": steps})
+    return found
 
 
 async def _records(client: Any, view: InstanceView) -> list[dict[str, Any]]:

@@ -113,6 +113,8 @@ def run_events(
         ending.append(("error", entry.get("error") or view.error()))
     elif not view.finished and unanswered(entry, view):
         pauses = interrupt_items(unanswered(entry, view))
+        if view.child_interrupts:  # what the subgraph that waits streamed, first
+            ending.extend(extra.children.get(view.superstep, []))
         if "updates" in modes:
             ending.append(("updates", {"__interrupt__": pauses}))
         if "values" in modes and pauses:  # (LangGraph sends none at a breakpoint)

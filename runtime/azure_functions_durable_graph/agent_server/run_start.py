@@ -32,6 +32,7 @@ from .errors import AgentServerError, conflict, invalid, not_found
 from .live_stream import superstep_modes
 from .run_config import run_config
 from .run_request import RunRequest
+from .run_stop import give_way, stop_run
 from .stream_channel import STREAM_MODES_KEY, channel_modes
 from .thread_records import check_uuid, heal_lock, mutate, new_record, now_iso
 from .thread_state import ThreadNow, compact, load, paused_at, settle, unanswered
@@ -133,7 +134,10 @@ async def create_run(call: Call, thread_id: str | None, request: RunRequest) -> 
         }
         # A client may follow the run live: its step log then keeps up with each superstep
         # (kept in the entry for when an enqueued run is planned again: run_prepare.py).
-        live = call.server.live and superstep_modes(request.stream_mode)
+        # So does a run of a graph with subgraph nodes: while a child waits at an interrupt,
+        # the thread's state is the parent's log up to the step that runs the child.
+        live = bool(call.server.live and superstep_modes(request.stream_mode))
+        live = live or bool(registration.subgraphs)
         if live:
             entry["step_log_live"] = True
         run = replace(run, thread_id=thread_id, admission=admission, step_log_live=live)
@@ -221,7 +225,7 @@ async def _make_room(
         raise conflict(BUSY)
     current = now.active_run
     assert current is not None
-    await call.client.terminate(str(current["instance_id"]), f"{strategy} by a new run")
+    await stop_run(call.client, str(current["instance_id"]), f"{strategy} by a new run")
     await call.threads.signal(now.thread_id, "release", {"run_id": str(current["instance_id"])})
     if strategy == "rollback":
 
@@ -265,7 +269,14 @@ async def _resume(call: Call, now: ThreadNow, entry: dict[str, Any], request: Ru
     except ApiError as exc:
         _fail(entry, "InvalidUpdateError", exc.message)
         return
-    await calls.raise_event(call.client, view.instance_id, INBOX_EVENT, wrap_resume(answers))
+    # An interrupt inside a subgraph node is answered where it waits: the child instance
+    # (LangGraph resumes it through the parent run).
+    targets: dict[str, dict[str, Any]] = {}
+    waits_in = {str(p.get("id")): str(p.get("child") or view.instance_id) for p in pending}
+    for interrupt_id, value in answers.items():
+        targets.setdefault(waits_in[interrupt_id], {})[interrupt_id] = value
+    for instance_id, answered in targets.items():
+        await calls.raise_event(call.client, instance_id, INBOX_EVENT, wrap_resume(answered))
     entry["instance_id"] = view.instance_id
     entry["answers"] = [*(latest.get("answers") or []), *answers]
     entry["answered"] = [  # what was asked, for the history of the paused step
@@ -274,6 +285,14 @@ async def _resume(call: Call, now: ThreadNow, entry: dict[str, Any], request: Ru
         if p.get("id") in answers
     ]
     entry["from_step"] = view.superstep
+    steps = {
+        child: step
+        for p in pending
+        if p.get("id") in answers
+        for child, step in (p.get("steps") or {}).items()
+    }
+    if steps:  # the subgraph runs resumed: each streams from the step it paused in
+        entry["child_steps"] = steps
 
 
 async def _continue(
@@ -362,7 +381,7 @@ async def plan_start(
     for earlier in now.record.get("timeline") or [] if supersede else []:
         view = now.view_of(earlier)  # a paused run gives way to new input
         if view is not None and not view.finished and unanswered(earlier, view):
-            await client.terminate(view.instance_id, "superseded by a new run")
+            await give_way(client, now.thread_id, view, "superseded by a new run")
             superseded.append(view.instance_id)
     entry["supersedes"] = superseded
     # A run without input continues from the checkpoint; LangGraph counts it as resuming,

@@ -22,6 +22,7 @@ from .routes import Router
 from .run_events import interrupt_items
 from .run_request import parse_run_request
 from .run_start import create_run
+from .run_stop import stop_run
 from .thread_records import check_uuid, mutate, read_thread
 from .thread_state import FINAL, ThreadNow, run_status, runs_of, unanswered
 
@@ -186,7 +187,7 @@ async def cancel(call: Call) -> func.HttpResponse:
         raise invalid("action must be 'interrupt' or 'rollback'")
     if await _status(call, entry) not in ("pending", "running"):
         raise conflict(f"Run {entry['run_id']} is not pending or running")
-    await call.client.terminate(str(entry["instance_id"]), f"cancelled ({action})")
+    await stop_run(call.client, str(entry["instance_id"]), f"cancelled ({action})")
     await call.threads.signal(now.thread_id, "release", {"run_id": str(entry["instance_id"])})
 
     async def change(record: dict[str, Any] | None) -> dict[str, Any] | None:

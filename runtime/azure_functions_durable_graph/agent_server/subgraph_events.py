@@ -54,21 +54,46 @@ async def subgraph_events(
                 f"{view.instance_id}:{node}:{record.get('execution', 1)}."
                 f"{superstep}.{index if len(tasks) > 1 else 0}.{task.get('attempts', 1)}"
             )
-            before = next((p for p in parent.points if p.superstep == superstep - 1), None)
-            child = SuperstepModes(
-                parent.modes,
-                {k: v for k, v in parent.entry.items() if k not in _RUN_ONLY},
-                namespace=parent.task_namespace(superstep, node),
-                parents={**parent.parents, parent.namespace: before.checkpoint_id}
-                if before is not None
-                else dict(parent.parents),
-                reducers=set(child_graph.manifest.reducers),
-                subgraph_nodes=frozenset(child_graph.subgraphs),
-                checkpointed=parent.checkpointed,
-            )
+            child = _child_modes(parent, child_graph, superstep, node, child_id)
             events = await _child_events(client, child_graph, child_id, child, modes, published)
             out.setdefault(superstep, []).extend(events)
+    if view.status == "Running" and view.child_interrupts:  # paused inside a subgraph
+        for running in view.custom.get("children") or []:
+            node, child_id = str(running.get("node")), str(running.get("instance_id"))
+            child_graph = registration.subgraphs.get(node)
+            if child_graph is None:
+                continue
+            child = _child_modes(parent, child_graph, view.superstep, node, child_id)
+            events = await _child_events(client, child_graph, child_id, child, modes, published)
+            out.setdefault(view.superstep, []).extend(events)
     return out
+
+
+def _child_modes(
+    parent: SuperstepModes,
+    child_graph: GraphRegistration,
+    superstep: int,
+    node: str,
+    child_id: str,
+) -> SuperstepModes:
+    """The subgraph run's events' bookkeeping; a resumed run's subgraph that had paused
+    streams from the step it paused in, as its parent does (run_start.py)."""
+    before = next((p for p in parent.points if p.superstep == superstep - 1), None)
+    entry = {k: v for k, v in parent.entry.items() if k not in _RUN_ONLY}
+    resumed_at = (parent.entry.get("child_steps") or {}).get(child_id)
+    if resumed_at is not None:
+        entry["from_step"] = resumed_at
+    return SuperstepModes(
+        parent.modes,
+        entry,
+        namespace=parent.task_namespace(superstep, node),
+        parents={**parent.parents, parent.namespace: before.checkpoint_id}
+        if before is not None
+        else dict(parent.parents),
+        reducers=set(child_graph.manifest.reducers),
+        subgraph_nodes=frozenset(child_graph.subgraphs),
+        checkpointed=parent.checkpointed,
+    )
 
 
 #: What a run's entry says of the run only (a resume's step, its error), not of its

@@ -12,6 +12,7 @@ from .assistants import registered
 from .checkpoints import state_body
 from .errors import AgentServerError, conflict, invalid, json_response
 from .routes import Router
+from .run_stop import give_way
 from .thread_records import (
     check_uuid,
     mutate,
@@ -181,7 +182,7 @@ async def update_state(call: Call) -> func.HttpResponse:
     for entry in now.record.get("timeline") or []:  # a paused run is superseded by the update
         view = now.view_of(entry)
         if view is not None and view.status is not None and not view.finished:
-            await call.client.terminate(view.instance_id, "superseded by a state update")
+            await give_way(call.client, now.thread_id, view, "superseded by a state update")
             paused.append(view.instance_id)
     entry = {
         "kind": "update",

@@ -105,6 +105,9 @@ class _Run:
                 "step_log_batched": True,
                 "log_id": run.log_id,
             }
+            if run.step_log_live:  # and keep it up to date as the parent does: a subgraph
+                # waiting inside a subgraph shows its parent's steps so far
+                self.pinned["child_log"]["step_log_live"] = True
         if run.progress is not None:
             self.progress = Progress.from_dict(run.progress)
         else:
