@@ -29,6 +29,7 @@ from .manifest import (
     RouteHandler,
     compute_graph_hash,
 )
+from .node_checks import checked_nodes
 from .node_options import (
     NodeOptions,
     check_breakpoints,
@@ -44,7 +45,6 @@ from .node_options import (
     subgraph_manifest,
 )
 from .node_spec import NodeSpec, route_targets_of
-from .routing import COMPLETE
 from .types import RetryPolicy
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -242,59 +242,7 @@ class ManifestBuilder:
                 fail(f"{knob} must be an integer >= 1; got {value!r}")
         default_retry = check_retry("", self.retry, fail)
 
-        nodes: dict[str, NodeSpec] = {}
-        for spec in self._nodes:
-            self._site = spec.declared_at
-            if not isinstance(spec.name, str) or not spec.name or spec.name == COMPLETE:
-                fail(
-                    f"node names must be non-empty strings other than {COMPLETE!r}; "
-                    f"got {spec.name!r}"
-                )
-            if spec.name in nodes:
-                fail(f"node {spec.name!r} is added twice; node names must be unique")
-            if not callable(spec.handler) and not isinstance(spec.handler, GraphRegistration):
-                fail(
-                    f"node {spec.name!r} handler must be callable or a GraphRegistration "
-                    f"(a subgraph); got {spec.handler!r}"
-                )
-            if spec.route is not None and not callable(spec.route):
-                fail(f"node {spec.name!r} route must be callable; got {spec.route!r}")
-            nodes[spec.name] = spec
-        self._site = build_site
-        if not nodes:
-            fail("has no nodes; add at least one with add_node()")
-
-        known = ", ".join(repr(n) for n in nodes)
-        if self._entrypoint is None:
-            fail("has no entrypoint; call set_entrypoint(<node name>) before build()")
-        if self._entrypoint not in nodes:
-            fail(f"entrypoint {self._entrypoint!r} is not a node; nodes: {known}")
-        for spec in nodes.values():
-            self._site = spec.declared_at
-            if spec.terminal and spec.next_node is not None:
-                fail(
-                    f"node {spec.name!r} is terminal and cannot have a next_node "
-                    f"(got {spec.next_node!r})"
-                )
-            if spec.terminal and spec.route is not None:
-                fail(f"node {spec.name!r} is terminal and cannot have a route")
-            others = (spec.terminal, spec.route is not None, spec.route_targets is not None)
-            if spec.destinations is not None and any(others):
-                fail(
-                    f"node {spec.name!r} has destinations, which are for a node that routes "
-                    "only with Command(goto=...); drop terminal/route/route_targets, or "
-                    "drop destinations"
-                )
-            if (
-                not spec.terminal
-                and spec.next_node is None
-                and spec.route is None
-                and spec.destinations is None
-            ):
-                fail(
-                    f"node {spec.name!r} is not terminal and has neither next_node nor route; "
-                    "give it one, or mark it terminal=True"
-                )
+        nodes = checked_nodes(self._nodes, self._entrypoint, fail, self._at, build_site)
         targets = {}
         for name, spec in nodes.items():
             self._site = spec.declared_at
@@ -471,6 +419,10 @@ class ManifestBuilder:
             },
             subgraphs=subgraphs,
         )
+
+    def _at(self, site: str | None) -> None:
+        """Name `site` (the user's file:line) in the errors of what is checked next."""
+        self._site = site
 
     def _fail(self, message: str) -> NoReturn:
         raise ManifestError(self.graph_name, message)

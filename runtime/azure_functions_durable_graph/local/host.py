@@ -35,10 +35,10 @@ from .http.management_api import ManagementApi
 from .http.server import AppServer
 from .settings import HostSettings, apply_local_settings, read_host_settings
 from .store import opening
+from .store.private import STORE_DIR, make_private, prepare_private_store
 from .store.store import Store
 from .worker_loop import close_sdk_session, run_sync
 
-STORE_DIR = ".durable-graph"
 STORE_FILE = "store.sqlite3"
 MEMORY = ":memory:"
 TERMINAL_STATUSES = ("Completed", "Failed", "Terminated")
@@ -98,32 +98,6 @@ def _advertised(host: str) -> str:
     if host == "::":
         return "[::1]"
     return f"[{host}]" if ":" in host else host
-
-
-def prepare_private_store(path: Path) -> None:
-    """Create the store's folder and file readable by this user only (0700/0600).
-
-    Runs hold inputs and outputs; on a shared machine they are nobody else's.
-    A folder we create, or the default `.durable-graph`, is made private; a
-    folder the user chose that already exists is left as it is.
-    """
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(mode=0o700, parents=True)
-        folder.chmod(0o700)  # mkdir's mode is masked by the umask
-    if folder.name == STORE_DIR:
-        folder.chmod(0o700)
-        if not (folder / ".gitignore").exists():
-            # The store is local state, never something to commit.
-            (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    _make_private(path)
-
-
-def _make_private(path: Path) -> None:
-    for file in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
-        if file.exists():
-            file.chmod(0o600)
 
 
 class LocalHost:
@@ -249,7 +223,7 @@ class LocalHost:
                 ) from None
         self._store_lock = opening.StoreLock(path)  # held until stop()
         store = opening.open_file_store(path)
-        _make_private(path)  # the journal files SQLite has just created
+        make_private(path)  # the journal files SQLite has just created
         return store
 
     def stop(self) -> None:
