@@ -19,15 +19,18 @@ def cli_env() -> dict[str, str]:
     return env
 
 
-def durable_graph(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`python -m azure_functions_durable_graph ARGS` with stdin closed and output piped."""
+def durable_graph(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m azure_functions_durable_graph ARGS` with stdin closed and output piped;
+    `env`: settings added to the environment."""
     return subprocess.run(
         [sys.executable, "-m", "azure_functions_durable_graph", *args],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
         timeout=timeout,
-        env=cli_env(),
+        env={**cli_env(), **(env or {})},
     )
 
 

@@ -194,7 +194,9 @@ def test_every_step_line_appears_once_in_order() -> None:
 
 
 def test_an_app_without_a_step_log_shows_the_path_and_says_so() -> None:
-    result = durable_graph("run", "chain", str(STEPS_APPS / "no_step_log"), "--input", "{}")
+    result = durable_graph(
+        "run", "chain", str(STEPS_APPS / "steps"), "--input", "{}", env={"STEPS_APP_STEP_LOG": "0"}
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()[1:-1]
     assert lines[0] == "this app records no step log (step_log=False): the run's path"

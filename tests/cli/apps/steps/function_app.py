@@ -1,13 +1,17 @@
-"""Many quick steps, one parallel: `durable-graph run` must show each once, in order."""
+"""Many quick steps, one parallel: `durable-graph run` must show each once, in order.
+
+STEPS_APP_STEP_LOG=0 serves it without a step log (`run` then shows the path at the end).
+"""
 
 import operator
+import os
 from typing import Annotated
 
 from pydantic import BaseModel
 
 from azure_functions_durable_graph import DurableGraphApp, ManifestBuilder
 
-runtime = DurableGraphApp()
+runtime = DurableGraphApp(step_log=os.environ.get("STEPS_APP_STEP_LOG") != "0")
 app = runtime.function_app
 
 STEPS = 12
